@@ -1,0 +1,115 @@
+//! Writing JSON: the canonical payload (spec §2–§3) and records echoed in the reports.
+//!
+//! The rules write the canonical payload while they check (one pass, no intermediate
+//! tree); this module holds the byte-level pieces so that every writer escapes the same way:
+//! UTF-8 kept as is, `"` `\` and control characters escaped as serde_json does.
+
+use crate::record::Node;
+
+/// Appends `s` as a JSON string.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            0x00..=0x1F => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(esc);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Appends `"key":`, preceded by a comma unless it is the first member of the object or
+/// array being written.
+#[inline]
+pub fn write_key(out: &mut Vec<u8>, key: &str) {
+    separate(out);
+    write_str(out, key);
+    out.push(b':');
+}
+
+/// A comma unless the last byte opened an object or array.
+#[inline]
+pub fn separate(out: &mut Vec<u8>) {
+    if !matches!(out.last(), Some(b'{' | b'[') | None) {
+        out.push(b',');
+    }
+}
+
+/// Appends a record as read (for `rejected.ndjson`): maps keep their order and repeated
+/// keys, numbers their source text, untyped text becomes a string.
+pub fn write_node(out: &mut Vec<u8>, node: &Node) {
+    match node {
+        Node::Null => out.extend_from_slice(b"null"),
+        Node::Bool(true) => out.extend_from_slice(b"true"),
+        Node::Bool(false) => out.extend_from_slice(b"false"),
+        Node::Number(n) => out.extend_from_slice(n.as_bytes()),
+        Node::Str(s) | Node::Text(s) => write_str(out, s),
+        Node::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_node(out, item);
+            }
+            out.push(b']');
+        }
+        Node::Map(fields) => {
+            out.push(b'{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, k);
+                out.push(b':');
+                write_node(out, v);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    #[test]
+    fn strings_escape_like_serde_json() {
+        for s in ["plain", "q\"b\\s", "tab\tnl\ncr\r", "\u{1}\u{1f}", "Žygimantas 山田", "\u{7f}"] {
+            let mut out = Vec::new();
+            write_str(&mut out, s);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn nodes_round_trip_through_serde_json() {
+        let node = Node::Map(vec![
+            (Cow::Borrowed("a"), Node::Number("1.50")),
+            (Cow::Borrowed("b"), Node::List(vec![Node::Bool(true), Node::Null])),
+            (Cow::Borrowed("c"), Node::Text(Cow::Borrowed("x"))),
+        ]);
+        let mut out = Vec::new();
+        write_node(&mut out, &node);
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a":1.50,"b":[true,null],"c":"x"}"#);
+    }
+}

@@ -1,0 +1,300 @@
+//! THE field catalog: one row per field of the lead request (spec §3–§4).
+//!
+//! Every format's name mapping (JSON names and aliases, XML PascalCase, CSV headers matched
+//! case-insensitively), every type/presence/enum rule, the canonical field order and the
+//! JSON Schema export read this table. Adding a field the vendor documents tomorrow is one
+//! new row in `fields.rs`.
+
+mod fields;
+pub mod iso;
+
+use std::sync::LazyLock;
+
+use foldhash::HashMap;
+use foldhash::HashMapExt;
+
+pub use fields::{
+    ADDITIONAL_VALUE, ADDRESS, DECLARED_TURNOVER, DOCUMENT, LEAD, RELATED_ENTITY,
+};
+
+/// Value types of spec §2.
+#[derive(Debug)]
+pub enum Type {
+    /// Text; `max_chars` counts Unicode scalar values.
+    Str { max_chars: Option<usize> },
+    Enum(&'static [&'static str]),
+    Country,
+    Currency,
+    /// A code from the named AMLYZE classifier.
+    Classifier(&'static str),
+    Date,
+    Bool,
+    Int { min: Option<i64> },
+    Decimal { min_zero: bool },
+    /// Integer 0..=100.
+    Percent,
+    /// A list of enum words (`initializeScreeningProcesses`).
+    EnumList(&'static [&'static str]),
+    List(&'static Shape),
+    Object(&'static Shape),
+    /// `AdditionalValue.value`: a string, boolean or number, written as a string.
+    AnyScalar,
+}
+
+/// Whether a field must, may or must not be present for one entity type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Mandatory,
+    Optional,
+    Forbidden,
+}
+
+/// Vendor codes for a field, at the top level and inside a related entity. `None` means the
+/// local code for the situation (`missing-field`, `bad-code`, ...).
+#[derive(Debug, Clone, Copy)]
+pub struct Codes {
+    pub missing: Option<&'static str>,
+    pub invalid: Option<&'static str>,
+    pub rel_missing: Option<&'static str>,
+    pub rel_invalid: Option<&'static str>,
+}
+
+impl Codes {
+    pub const NONE: Codes = Codes {
+        missing: None,
+        invalid: None,
+        rel_missing: None,
+        rel_invalid: None,
+    };
+
+    pub fn missing(&self, in_related: bool) -> Option<&'static str> {
+        if in_related { self.rel_missing } else { self.missing }
+    }
+
+    pub fn invalid(&self, in_related: bool) -> Option<&'static str> {
+        if in_related { self.rel_invalid } else { self.invalid }
+    }
+}
+
+/// One field of a shape.
+#[derive(Debug)]
+pub struct Field {
+    /// Canonical (REST JSON) name.
+    pub name: &'static str,
+    pub ty: Type,
+    /// Presence for an INDIVIDUAL and an ORGANIZATION (for nested shapes without an entity
+    /// type both are the same).
+    pub ind: Presence,
+    pub org: Presence,
+    /// Other accepted input names (`GIIN`, XML `SourceOfWealthCode`).
+    pub aliases: &'static [&'static str],
+    pub codes: Codes,
+    /// An identifier a spreadsheet may mangle into scientific notation (`excel-mangled`).
+    pub identifier: bool,
+    /// Personal data: masked by `--redact`.
+    pub personal: bool,
+}
+
+impl Field {
+    pub fn presence(&self, entity: Option<EntityType>) -> Presence {
+        match entity {
+            Some(EntityType::Individual) => self.ind,
+            Some(EntityType::Organization) => self.org,
+            // Unknown entity type: only what both require is required, nothing is forbidden.
+            None => {
+                if self.ind == Presence::Mandatory && self.org == Presence::Mandatory {
+                    Presence::Mandatory
+                } else {
+                    Presence::Optional
+                }
+            }
+        }
+    }
+
+    /// The XML element name: the field name in PascalCase.
+    pub fn xml_name(&self) -> String {
+        pascal(self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityType {
+    Individual,
+    Organization,
+}
+
+impl EntityType {
+    pub fn parse(text: &str) -> Option<EntityType> {
+        if text.eq_ignore_ascii_case("INDIVIDUAL") {
+            Some(EntityType::Individual)
+        } else if text.eq_ignore_ascii_case("ORGANIZATION") {
+            Some(EntityType::Organization)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Individual => "INDIVIDUAL",
+            EntityType::Organization => "ORGANIZATION",
+        }
+    }
+}
+
+/// A record shape: the lead itself or one nested type.
+#[derive(Debug)]
+pub struct Shape {
+    /// Position in `fields::SHAPES`, used to find the shape's name index.
+    pub id: usize,
+    /// The vendor's type name (`Address`, `BusinessEntityDocument`): also the XML item element.
+    pub name: &'static str,
+    pub fields: &'static [Field],
+}
+
+/// Name lookups of one shape, built once.
+struct ShapeIndex {
+    /// JSON: exact names and aliases.
+    exact: HashMap<&'static str, usize>,
+    /// CSV headers and XML elements: names, aliases and PascalCase, ASCII-lower-cased.
+    folded: HashMap<String, usize>,
+}
+
+static INDEX: LazyLock<Vec<ShapeIndex>> = LazyLock::new(|| {
+    fields::SHAPES
+        .iter()
+        .enumerate()
+        .map(|(i, shape)| {
+            assert_eq!(shape.id, i, "shape ids must match their position in SHAPES");
+            let mut exact = HashMap::with_capacity(shape.fields.len() * 2);
+            let mut folded = HashMap::with_capacity(shape.fields.len() * 2);
+            for (idx, f) in shape.fields.iter().enumerate() {
+                exact.insert(f.name, idx);
+                folded.insert(f.name.to_ascii_lowercase(), idx);
+                for a in f.aliases {
+                    exact.insert(*a, idx);
+                    folded.insert(a.to_ascii_lowercase(), idx);
+                }
+            }
+            ShapeIndex { exact, folded }
+        })
+        .collect()
+});
+
+impl Shape {
+    /// Index of the field with this exact JSON name or alias.
+    #[inline]
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        INDEX[self.id].exact.get(name).copied()
+    }
+
+    /// Index of the field for a CSV header or XML element name (case-insensitive).
+    pub fn lookup_folded(&self, name: &str) -> Option<usize> {
+        let ix = &INDEX[self.id];
+        if let Some(&i) = ix.exact.get(name) {
+            return Some(i);
+        }
+        ix.folded.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// Index of a field by its canonical name; panics when the catalog lacks it (a
+    /// programming error caught by the tests).
+    pub fn idx(&self, name: &str) -> usize {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or_else(|| panic!("catalog shape {} has no field {name}", self.name))
+    }
+
+    /// The closest known field name, for "did you mean" hints.
+    pub fn suggest(&self, name: &str) -> Option<&'static str> {
+        let lower = name.to_ascii_lowercase();
+        let mut best: Option<(f64, &'static str)> = None;
+        for f in self.fields {
+            let score = strsim::jaro_winkler(&lower, &f.name.to_ascii_lowercase());
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, f.name));
+            }
+        }
+        best.filter(|(s, _)| *s >= 0.85).map(|(_, n)| n)
+    }
+}
+
+/// All shapes, the lead first.
+pub fn shapes() -> &'static [&'static Shape] {
+    fields::SHAPES
+}
+
+/// `firstName` -> `FirstName`.
+pub fn pascal(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut chars = name.chars();
+    if let Some(c) = chars.next() {
+        out.extend(c.to_uppercase());
+    }
+    out.extend(chars);
+    out
+}
+
+/// Spec §1: the lead marker, matched without regard to case.
+pub fn has_lead_marker(category: &str) -> bool {
+    let b = category.as_bytes();
+    (b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"LEAD_"))
+        || (b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"_LEAD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shape_indexes_all_names() {
+        for shape in shapes() {
+            for (i, f) in shape.fields.iter().enumerate() {
+                assert_eq!(shape.lookup(f.name), Some(i), "{}.{}", shape.name, f.name);
+                assert_eq!(shape.lookup_folded(&f.xml_name()), Some(i));
+                assert_eq!(shape.lookup_folded(&f.name.to_uppercase()), Some(i));
+            }
+        }
+    }
+
+    #[test]
+    fn aliases_map_to_their_field() {
+        assert_eq!(LEAD.lookup("GIIN"), Some(LEAD.idx("giin")));
+        assert_eq!(LEAD.lookup("LEI"), Some(LEAD.idx("lei")));
+        let sow = match &LEAD.fields[LEAD.idx("listSourceOfWealth")].ty {
+            Type::List(s) => *s,
+            _ => unreachable!(),
+        };
+        assert_eq!(sow.lookup_folded("SourceOfWealthCode"), Some(sow.idx("code")));
+        assert_eq!(sow.lookup_folded("Value"), Some(sow.idx("amount")));
+        assert_eq!(sow.lookup_folded("Amount"), Some(sow.idx("amount")));
+    }
+
+    #[test]
+    fn suggestions_find_near_names() {
+        assert_eq!(LEAD.suggest("firstname"), Some("firstName"));
+        assert_eq!(LEAD.suggest("birth_date"), Some("birthDate"));
+        assert_eq!(LEAD.suggest("zzzzzz"), None);
+    }
+
+    #[test]
+    fn lead_marker() {
+        for c in ["LEAD_IND", "lead_org", "IND_LEAD", "LEAD_AMLYZE", "x_lead"] {
+            assert!(has_lead_marker(c), "{c}");
+        }
+        for c in ["IND", "LEADIND", "IND_LEADS", "LEAD", "_LEA"] {
+            assert!(!has_lead_marker(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn field_names_are_unique_per_shape() {
+        for shape in shapes() {
+            let mut names: Vec<_> = shape.fields.iter().map(|f| f.name).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), shape.fields.len(), "{}", shape.name);
+        }
+    }
+}

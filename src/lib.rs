@@ -1,0 +1,21 @@
+//! leadbatch: validate AMLYZE Create-Lead records in bulk and convert them to the canonical
+//! REST payload of `POST /amlyze-ws-rest/customer`.
+//!
+//! Data flow: INPUT roots are walked and sorted (`source::discover`); one reader thread cuts
+//! each file into located raw records, in batches (`source`); the rayon pool parses, checks
+//! and converts each batch (`rules`, `canonical`); outcomes come back in input order, the
+//! cross-record checks run on them (`rules::cross`), and the writers stream them to temporary
+//! files that are renamed into place when the run completes (`output`).
+
+pub mod canonical;
+pub mod catalog;
+pub mod cli;
+pub mod diagnostic;
+pub mod output;
+pub mod pipeline;
+pub mod record;
+pub mod rules;
+pub mod source;
+
+/// Version of the lead specification implemented (spec header: vendor docs at commit a1c706a).
+pub const SPEC_VERSION: &str = "LEAD_SPEC (AMLYZE api-integration-documentation a1c706a)";

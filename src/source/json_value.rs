@@ -1,0 +1,411 @@
+//! A strict JSON parser into the borrowed `Node` tree.
+//!
+//! Why not `serde_json::Value`: a lead must keep repeated keys (spec §6: `duplicate-field`,
+//! never "last one wins"), numbers must keep their source text (no precision lost on the way
+//! to the canonical payload), strings should borrow from the input, and nesting must stop at a
+//! configured depth instead of exhausting the stack. The grammar is RFC 8259 exactly: no
+//! comments, no trailing commas, no NaN/Infinity, no raw control characters in strings.
+
+use std::borrow::Cow;
+
+use crate::record::Node;
+
+/// A syntax error at a byte offset of the parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl SyntaxError {
+    /// 1-based line and column (in characters) of the error within `text`.
+    pub fn line_col(&self, text: &str) -> (u64, u64) {
+        let upto = &text.as_bytes()[..self.offset.min(text.len())];
+        let line = memchr::memchr_iter(b'\n', upto).count() as u64 + 1;
+        let line_start = memchr::memrchr(b'\n', upto).map_or(0, |p| p + 1);
+        let col = String::from_utf8_lossy(&upto[line_start..]).chars().count() as u64 + 1;
+        (line, col)
+    }
+}
+
+/// Parses one complete JSON document (surrounding white space allowed, nothing else).
+pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        max_depth,
+    };
+    p.skip_ws();
+    let node = p.value(0)?;
+    p.skip_ws();
+    if p.pos != p.bytes.len() {
+        return Err(p.err("unexpected data after the JSON value"));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            offset: self.pos,
+            message: message.into(),
+        }
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn describe_here(&self) -> String {
+        match self.text[self.pos..].chars().next() {
+            None => "end of input".to_string(),
+            Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+            Some(c) => format!("'{c}'"),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+        match self.bytes.get(self.pos) {
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => Ok(Node::Str(self.string()?)),
+            Some(b't') => self.literal("true", Node::Bool(true)),
+            Some(b'f') => self.literal("false", Node::Bool(false)),
+            Some(b'n') => self.literal("null", Node::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.err(format!("expected a JSON value, found {}", self.describe_here()))),
+        }
+    }
+
+    fn literal(&mut self, word: &str, node: Node<'a>) -> Result<Node<'a>, SyntaxError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(node)
+        } else {
+            Err(self.err(format!("expected a JSON value, found {}", self.describe_here())))
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
+        if depth > self.max_depth {
+            Err(self.err(format!(
+                "nesting deeper than {} levels (--max-depth)",
+                self.max_depth
+            )))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        let mut fields = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Node::Map(fields));
+        }
+        loop {
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                return Err(self.err(format!(
+                    "expected a field name in double quotes, found {}",
+                    self.describe_here()
+                )));
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return Err(self.err(format!(
+                    "expected ':' after field name, found {}",
+                    self.describe_here()
+                )));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value(depth)?;
+            fields.push((key, value));
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Node::Map(fields));
+                }
+                _ => {
+                    return Err(self.err(format!(
+                        "expected ',' or '}}' in object, found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Node::List(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Node::List(items));
+                }
+                _ => {
+                    return Err(self.err(format!(
+                        "expected ',' or ']' in array, found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = self.pos;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => {
+                self.pos = i;
+                return Err(self.err("invalid number: expected a digit"));
+            }
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                self.pos = i;
+                return Err(self.err("invalid number: expected a digit after '.'"));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                self.pos = i;
+                return Err(self.err("invalid number: expected a digit in the exponent"));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        Ok(Node::Number(&self.text[start..i]))
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+        self.pos += 1; // opening quote
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = start;
+        // Fast path: no escapes, borrow.
+        while i < b.len() {
+            let c = b[i];
+            if c == b'"' {
+                self.pos = i + 1;
+                return Ok(Cow::Borrowed(&self.text[start..i]));
+            }
+            if c == b'\\' || c < 0x20 {
+                break;
+            }
+            i += 1;
+        }
+        let mut out = String::with_capacity(i - start + 16);
+        out.push_str(&self.text[start..i]);
+        loop {
+            let Some(&c) = b.get(i) else {
+                self.pos = i;
+                return Err(self.err("unterminated string"));
+            };
+            match c {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    i += 1;
+                    let esc = b.get(i).copied();
+                    i += 1;
+                    match esc {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => {
+                            self.pos = i;
+                            let hi = self.hex4()?;
+                            i = self.pos;
+                            let ch = if (0xD800..0xDC00).contains(&hi) {
+                                if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
+                                    self.pos = i + 2;
+                                    let lo = self.hex4()?;
+                                    i = self.pos;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return Err(self.err("invalid UTF-16 surrogate pair in \\u escape"));
+                                    }
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                } else {
+                                    None
+                                }
+                            } else {
+                                char::from_u32(hi)
+                            };
+                            match ch {
+                                Some(ch) => out.push(ch),
+                                None => return Err(self.err("lone UTF-16 surrogate in \\u escape")),
+                            }
+                        }
+                        _ => {
+                            self.pos = i - 1;
+                            return Err(self.err("invalid escape in string"));
+                        }
+                    }
+                }
+                c if c < 0x20 => {
+                    self.pos = i;
+                    return Err(self.err(format!(
+                        "raw control character U+{c:04X} in string (must be escaped)"
+                    )));
+                }
+                _ => {
+                    // Copy the run up to the next special byte in one go.
+                    let run_start = i;
+                    while i < b.len() && b[i] != b'"' && b[i] != b'\\' && b[i] >= 0x20 {
+                        i += 1;
+                    }
+                    out.push_str(&self.text[run_start..i]);
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let digits = self.bytes.get(self.pos..self.pos + 4);
+        let parsed = digits
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|s| u32::from_str_radix(s, 16).ok());
+        match parsed {
+            Some(v) if digits.is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit)) => {
+                self.pos += 4;
+                Ok(v)
+            }
+            _ => Err(self.err("invalid \\u escape: expected 4 hex digits")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Node<'_>, SyntaxError> {
+        parse(s, 64)
+    }
+
+    #[test]
+    fn parses_values_and_keeps_duplicates_and_number_text() {
+        let n = p(r#" {"a": 1.50, "a": "x", "b": [true, false, null], "c": {}} "#).unwrap();
+        let Node::Map(fields) = n else { panic!() };
+        assert_eq!(fields.len(), 4);
+        assert_eq!(fields[0], (Cow::Borrowed("a"), Node::Number("1.50")));
+        assert_eq!(fields[1].1, Node::Str(Cow::Borrowed("x")));
+        assert_eq!(
+            fields[2].1,
+            Node::List(vec![Node::Bool(true), Node::Bool(false), Node::Null])
+        );
+    }
+
+    #[test]
+    fn unescapes_strings() {
+        let n = p(r#""a\"b\\c\/\n\u00e9\ud83d\ude00""#).unwrap();
+        assert_eq!(n, Node::Str(Cow::Owned("a\"b\\c/\né😀".to_string())));
+        assert!(matches!(p(r#""plain""#).unwrap(), Node::Str(Cow::Borrowed("plain"))));
+    }
+
+    #[test]
+    fn rejects_bad_json_with_offsets() {
+        for (text, offset) in [
+            ("{\"a\":1,}", 7),
+            ("[1 2]", 3),
+            ("NaN", 0),
+            ("{\"a\": 01}", 7),
+            ("\"\\ud800\"", 7),
+            ("\"a\tb\"", 2),
+            ("1e400x", 5),
+            ("{} x", 3),
+            ("\"abc", 4),
+            ("-", 1),
+        ] {
+            let e = p(text).unwrap_err();
+            assert_eq!(e.offset, offset, "{text}: {e:?}");
+        }
+        // 1e400 is valid JSON; range is a rule's business, not the parser's.
+        assert_eq!(p("1e400").unwrap(), Node::Number("1e400"));
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = "[".repeat(100_000);
+        let e = p(&deep).unwrap_err();
+        assert!(e.message.contains("nesting deeper than 64"), "{}", e.message);
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(p(&ok).is_ok());
+        let too = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert!(p(&too).is_err());
+    }
+
+    #[test]
+    fn line_and_column() {
+        let text = "{\n  \"a\": 1,\n  \"b\": ?\n}";
+        let e = p(text).unwrap_err();
+        assert_eq!(e.line_col(text), (3, 8));
+    }
+}

@@ -1,0 +1,253 @@
+//! Sources: finding the input files and cutting them into located raw records.
+//!
+//! Readers run on one thread per run, in the run's deterministic file order, and only cut:
+//! they copy each record's raw bytes (an NDJSON line, a JSON array element, an
+//! `AMLYZE_CUSTOMER` element, a CSV row) into a `Batch`. Parsing and checking happen on the
+//! worker pool (`pipeline`), so a single big file is still processed in parallel. Every
+//! reader streams with a bounded buffer: memory does not grow with the file.
+
+pub mod csv;
+pub mod discover;
+pub mod json;
+pub mod json_value;
+pub mod ndjson;
+pub mod transcode;
+pub mod xml;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::record::Location;
+
+pub use discover::{Discovery, discover};
+
+/// Input formats of spec §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Ndjson,
+    Xml,
+    Csv,
+}
+
+impl Format {
+    /// The format for a file name, by extension (case-insensitive).
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "xml" => Some(Format::Xml),
+            "csv" | "tsv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Xml => "xml",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// One input file of the run.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// Path relative to its INPUT root, '/'-separated (the file itself when INPUT is a file).
+    pub source: String,
+    pub format: Format,
+}
+
+/// Limits and options the readers need.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub max_record_bytes: usize,
+    pub max_depth: usize,
+    /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
+    /// declaration; `None` means UTF-8 (a UTF-16 byte-order mark is still detected).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_record_bytes: 16 << 20,
+            max_depth: 64,
+            encoding: None,
+        }
+    }
+}
+
+/// How a record's raw content is held until a worker parses it.
+#[derive(Debug)]
+pub enum RawBody {
+    /// JSON text (NDJSON line or array element): a range of `Batch::data`.
+    Json { start: usize, end: usize },
+    /// An `AMLYZE_CUSTOMER` element: a range of `Batch::data`.
+    Xml { start: usize, end: usize },
+    /// A CSV row with the file's header.
+    Csv {
+        row: ::csv::ByteRecord,
+        header: Arc<csv::Header>,
+    },
+    /// A record that could not even be cut out (e.g. over `--max-record-bytes`): its finding.
+    Unreadable(Diagnostic),
+}
+
+#[derive(Debug)]
+pub struct RawRecord {
+    pub loc: Location,
+    pub body: RawBody,
+}
+
+/// What readers emit, in order.
+#[derive(Debug)]
+pub enum Item {
+    Record(RawRecord),
+    /// The file (or the rest of it) cannot be read; `loc.record` is 0.
+    FileError { loc: Location, diag: Diagnostic },
+}
+
+/// A run of items cut by the reader thread, processed by the pool as one unit.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub seq: u64,
+    pub data: Vec<u8>,
+    pub items: Vec<Item>,
+}
+
+impl Batch {
+    pub fn bytes(&self, start: usize, end: usize) -> &[u8] {
+        &self.data[start..end]
+    }
+}
+
+/// Collects items into batches and hands full batches on.
+pub struct BatchSink<'s> {
+    batch: Batch,
+    next_seq: u64,
+    max_items: usize,
+    max_bytes: usize,
+    emit: &'s mut dyn FnMut(Batch) -> bool,
+    /// Set when the consumer has gone away (the run is stopping).
+    pub stopped: bool,
+}
+
+impl<'s> BatchSink<'s> {
+    pub fn new(max_items: usize, max_bytes: usize, emit: &'s mut dyn FnMut(Batch) -> bool) -> Self {
+        BatchSink {
+            batch: Batch::default(),
+            next_seq: 0,
+            max_items,
+            max_bytes,
+            emit,
+            stopped: false,
+        }
+    }
+
+    /// The batch's byte buffer, for a reader to append a record's bytes to.
+    pub fn data(&mut self) -> &mut Vec<u8> {
+        &mut self.batch.data
+    }
+
+    pub fn push(&mut self, item: Item) {
+        self.batch.items.push(item);
+        if self.batch.items.len() >= self.max_items || self.batch.data.len() >= self.max_bytes {
+            self.flush();
+        }
+    }
+
+    /// Appends `bytes` and pushes a record of the given kind over them.
+    pub fn push_bytes(&mut self, loc: Location, bytes: &[u8], xml: bool) {
+        let start = self.batch.data.len();
+        self.batch.data.extend_from_slice(bytes);
+        let end = self.batch.data.len();
+        let body = if xml {
+            RawBody::Xml { start, end }
+        } else {
+            RawBody::Json { start, end }
+        };
+        self.push(Item::Record(RawRecord { loc, body }));
+    }
+
+    pub fn file_error(&mut self, loc: Location, diag: Diagnostic) {
+        self.push(Item::FileError { loc, diag });
+    }
+
+    pub fn flush(&mut self) {
+        if self.batch.items.is_empty() {
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.seq = self.next_seq;
+        self.next_seq += 1;
+        if !(self.emit)(batch) {
+            self.stopped = true;
+        }
+    }
+}
+
+/// A UTF-8 byte-order mark, skipped at the start of every format.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads one file into the sink with the reader of its format. I/O faults become
+/// file-level findings; this never fails the run.
+pub fn read_file(file_idx: u32, file: &InputFile, opts: &ReadOptions, sink: &mut BatchSink) {
+    let opened = std::fs::File::open(&file.path).and_then(|f| {
+        // A FIFO, socket or device must never block the run: only regular files are read.
+        let meta = f.metadata()?;
+        if !meta.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        Ok(f)
+    });
+    let f = match opened {
+        Ok(f) => f,
+        Err(e) => {
+            let loc = Location {
+                file: file_idx,
+                record: 0,
+                line: 0,
+            };
+            sink.file_error(
+                loc,
+                Diagnostic::error(
+                    crate::diagnostic::code::PARSE_ERROR,
+                    "",
+                    format!("cannot read file: {e}"),
+                ),
+            );
+            return;
+        }
+    };
+    let reader: Box<dyn Read> = Box::new(f);
+    match file.format {
+        Format::Ndjson => ndjson::read(file_idx, reader, opts, sink),
+        Format::Json => json::read(file_idx, reader, opts, sink),
+        Format::Xml => xml::read(file_idx, reader, opts, sink),
+        Format::Csv => csv::read(file_idx, &file.path, reader, opts, sink),
+    }
+}
+
+/// The file-level finding for an I/O error in the middle of a file.
+pub fn io_fault(file: u32, line: u64, e: &std::io::Error) -> (Location, Diagnostic) {
+    (
+        Location {
+            file,
+            record: 0,
+            line,
+        },
+        Diagnostic::error(
+            crate::diagnostic::code::PARSE_ERROR,
+            "",
+            format!("read error at line {line}: {e}"),
+        ),
+    )
+}
