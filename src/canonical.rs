@@ -94,10 +94,20 @@ mod tests {
 
     #[test]
     fn strings_escape_like_serde_json() {
-        for s in ["plain", "q\"b\\s", "tab\tnl\ncr\r", "\u{1}\u{1f}", "Žygimantas 山田", "\u{7f}"] {
+        for s in [
+            "plain",
+            "q\"b\\s",
+            "tab\tnl\ncr\r",
+            "\u{1}\u{1f}",
+            "Žygimantas 山田",
+            "\u{7f}",
+        ] {
             let mut out = Vec::new();
             write_str(&mut out, s);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
         }
     }
 
@@ -105,11 +115,17 @@ mod tests {
     fn nodes_round_trip_through_serde_json() {
         let node = Node::Map(vec![
             (Cow::Borrowed("a"), Node::Number("1.50")),
-            (Cow::Borrowed("b"), Node::List(vec![Node::Bool(true), Node::Null])),
+            (
+                Cow::Borrowed("b"),
+                Node::List(vec![Node::Bool(true), Node::Null]),
+            ),
             (Cow::Borrowed("c"), Node::Text(Cow::Borrowed("x"))),
         ]);
         let mut out = Vec::new();
         write_node(&mut out, &node);
-        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a":1.50,"b":[true,null],"c":"x"}"#);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"a":1.50,"b":[true,null],"c":"x"}"#
+        );
     }
 }

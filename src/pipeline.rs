@@ -1,1 +1,446 @@
-//! stub
+//! The run: walk, read, check in parallel, decide in order, write, commit.
+//!
+//! One reader thread cuts files into batches (bounded channel, so memory stays bounded);
+//! the rayon pool checks batch k while the calling thread applies the cross-record rules
+//! to batch k-1 and writes it (`rayon::join`), so outcomes are emitted strictly in input
+//! order and the output bytes do not depend on `--jobs`.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::canonical;
+use crate::diagnostic::{Diagnostic, code};
+use crate::output::{self, FileSummary, RecordWriters, Summary, records::RecordReport};
+use crate::record::{Location, Node};
+use crate::rules::{self, Checked, RuleSettings, cross::Duplicates};
+use crate::source::{self, Batch, InputFile, Item, RawBody, RawRecord, ReadOptions, json_value};
+
+/// What the run does with accepted records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write `accepted.ndjson` too.
+    Process,
+    /// Same checks, no payloads.
+    Validate,
+}
+
+/// Everything a run needs, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub read: ReadOptions,
+    pub rules: RuleSettings,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// Why a run could not complete (exit status 2).
+#[derive(Debug)]
+pub enum RunError {
+    /// Bad arguments (an input that does not exist, ...).
+    Usage(String),
+    /// The run could not complete (output not writable, disk full, ...). No output replaced.
+    Fatal(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Usage(m) | RunError::Fatal(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The outcome of one item of a batch, computed on the pool.
+enum Outcome {
+    Record {
+        checked: Checked,
+        /// Canonical payload when accepted.
+        payload: Vec<u8>,
+        /// The record as read (JSON) when rejected; None when unreadable.
+        input: Option<Vec<u8>>,
+    },
+    FileError,
+}
+
+/// Runs the pipeline and commits the outputs. Returns the summary that was written.
+pub fn run(settings: &Settings) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&settings.out).map_err(|e| {
+        RunError::Fatal(format!(
+            "cannot create output directory {}: {e}",
+            settings.out.display()
+        ))
+    })?;
+    let found = source::discover(&settings.inputs, Some(&settings.out)).map_err(RunError::Usage)?;
+    output::remove_stale(&settings.out);
+    let writers = RecordWriters::create(&settings.out, settings.mode == Mode::Process)
+        .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs.max(1))
+        .build()
+        .map_err(|e| RunError::Fatal(format!("cannot start worker threads: {e}")))?;
+
+    let mut state = State {
+        files: &found.files,
+        writers,
+        duplicates: Duplicates::new(),
+        summary: Summary {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            spec: crate::SPEC_VERSION.to_string(),
+            as_of: settings.rules.as_of.to_string(),
+            inputs: settings
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            files: found.files.len() as u64,
+            skipped_files: found.skipped.clone(),
+            by_file: found
+                .files
+                .iter()
+                .map(|f| FileSummary {
+                    source: f.source.clone(),
+                    format: f.format.as_str(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        },
+        failure: None,
+        progress: progress_bar(settings, found.files.len()),
+    };
+    for (path, msg) in &found.walk_errors {
+        state.summary.skipped_files.push(format!("{path} ({msg})"));
+    }
+
+    let (tx, rx) = mpsc::sync_channel::<Batch>(2 * settings.jobs.max(1));
+    let files = found.files.clone();
+    let read_opts = settings.read.clone();
+    let reader = std::thread::Builder::new()
+        .name("leadbatch-reader".into())
+        .spawn(move || {
+            let mut emit = |b: Batch| tx.send(b).is_ok();
+            let mut sink = source::BatchSink::new(2048, 4 << 20, &mut emit);
+            for (i, f) in files.iter().enumerate() {
+                source::read_file(i as u32, f, &read_opts, &mut sink);
+                sink.flush_file();
+                if sink.stopped {
+                    break;
+                }
+            }
+            sink.flush();
+        })
+        .map_err(|e| RunError::Fatal(format!("cannot start reader thread: {e}")))?;
+
+    let ctx = Ctx {
+        read: &settings.read,
+        rules: &settings.rules,
+    };
+    // The receiver is only ever used by one closure at a time; the mutex makes that provable.
+    let rx = std::sync::Mutex::new(rx);
+    let recv = || rx.lock().ok().and_then(|r| r.recv().ok());
+    pool.install(|| {
+        let mut pending: Option<(Batch, Vec<Outcome>)> = None;
+        let mut next = recv();
+        while next.is_some() || pending.is_some() {
+            let cur = next.take();
+            let prev = pending.take();
+            let (done, received) = rayon::join(
+                || {
+                    cur.map(|b| {
+                        let mut outs = Vec::with_capacity(b.items.len());
+                        b.items
+                            .par_iter()
+                            .map(|it| ctx.process(it, &b))
+                            .collect_into_vec(&mut outs);
+                        (b, outs)
+                    })
+                },
+                || {
+                    if let Some((b, outs)) = prev {
+                        state.consume(&b, outs, &ctx);
+                    }
+                    if state.failure.is_some() {
+                        None
+                    } else {
+                        recv()
+                    }
+                },
+            );
+            pending = done;
+            next = received;
+            if state.failure.is_some() {
+                break;
+            }
+        }
+    });
+    drop(rx);
+    let _ = reader.join();
+    if let Some(p) = &state.progress {
+        p.finish_and_clear();
+    }
+    if let Some(e) = state.failure.take() {
+        state.writers.abandon();
+        return Err(RunError::Fatal(format!("cannot write outputs: {e}")));
+    }
+    let mut summary = state.summary;
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    let summary_file = write_summary(&settings.out, &summary)
+        .map_err(|e| RunError::Fatal(format!("cannot write summary: {e}")))?;
+    let mut files = state.writers.into_files();
+    files.push(summary_file);
+    output::commit(&settings.out, files)
+        .map_err(|e| RunError::Fatal(format!("cannot commit outputs: {e}")))?;
+    Ok(summary)
+}
+
+fn write_summary(dir: &std::path::Path, summary: &Summary) -> std::io::Result<output::PendingFile> {
+    use std::io::Write;
+    let mut f = output::PendingFile::create(dir, output::SUMMARY)?;
+    serde_json::to_writer_pretty(f.writer(), summary)?;
+    f.writer().write_all(b"\n")?;
+    Ok(f)
+}
+
+fn progress_bar(settings: &Settings, files: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !settings.progress || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files  {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+/// Read-only context of the workers.
+struct Ctx<'a> {
+    read: &'a ReadOptions,
+    rules: &'a RuleSettings,
+}
+
+impl Ctx<'_> {
+    fn process(&self, item: &Item, batch: &Batch) -> Outcome {
+        let Item::Record(raw) = item else {
+            return Outcome::FileError;
+        };
+        let mut payload = Vec::new();
+        let result = parse(raw, batch, self.read).map(|node| {
+            let checked = rules::check_record(&node, self.rules, &mut payload);
+            let input = (!checked.accepted()).then(|| render(&node));
+            (checked, input)
+        });
+        match result {
+            Ok((checked, input)) => {
+                if !checked.accepted() {
+                    payload.clear();
+                }
+                Outcome::Record {
+                    checked,
+                    payload,
+                    input,
+                }
+            }
+            Err(diag) => {
+                let mut checked = Checked::default();
+                checked.report(diag, self.rules.max_findings);
+                Outcome::Record {
+                    checked,
+                    payload: Vec::new(),
+                    input: None,
+                }
+            }
+        }
+    }
+}
+
+fn render(node: &Node) -> Vec<u8> {
+    let mut v = Vec::new();
+    match node {
+        Node::Map(_) => canonical::write_node(&mut v, node),
+        _ => v.extend_from_slice(b"null"),
+    }
+    v
+}
+
+/// Parses a raw record into its tree; a failure is the record's `parse-error`.
+fn parse<'b>(
+    raw: &'b RawRecord,
+    batch: &'b Batch,
+    opts: &ReadOptions,
+) -> Result<Node<'b>, Diagnostic> {
+    let at = |line_offset: u64, column: u64, message: &str| {
+        Diagnostic::error(
+            code::PARSE_ERROR,
+            "",
+            format!(
+                "line {}, column {column}: {message}",
+                raw.loc.line + line_offset
+            ),
+        )
+    };
+    match &raw.body {
+        RawBody::Json { start, end } => {
+            let bytes = batch.bytes(*start, *end);
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                let ok = &bytes[..e.valid_up_to()];
+                let line = memchr::memchr_iter(b'\n', ok).count() as u64;
+                let col =
+                    String::from_utf8_lossy(&ok[memchr::memrchr(b'\n', ok).map_or(0, |p| p + 1)..])
+                        .chars()
+                        .count() as u64
+                        + 1;
+                at(
+                    line,
+                    col,
+                    &format!(
+                        "invalid UTF-8 (byte 0x{:02X}); JSON must be UTF-8",
+                        bytes[e.valid_up_to()]
+                    ),
+                )
+            })?;
+            json_value::parse(text, opts.max_depth).map_err(|e| {
+                let (line, col) = e.line_col(text);
+                at(line - 1, col, &e.message)
+            })
+        }
+        RawBody::Xml { start, end } => source::xml::parse_record(batch.bytes(*start, *end), opts)
+            .map_err(|f| at(f.line_offset, f.column, &f.message)),
+        RawBody::Csv { row, header } => source::csv::parse_record(row, header, opts)
+            .map_err(|f| at(f.line_offset, f.column, &f.message)),
+        RawBody::Unreadable(d) => Err(d.clone()),
+    }
+}
+
+/// The ordered, single-threaded end of the pipeline.
+struct State<'f> {
+    files: &'f [InputFile],
+    writers: RecordWriters,
+    duplicates: Duplicates,
+    summary: Summary,
+    failure: Option<std::io::Error>,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl State<'_> {
+    fn consume(&mut self, batch: &Batch, outcomes: Vec<Outcome>, ctx: &Ctx) {
+        for (item, outcome) in batch.items.iter().zip(outcomes) {
+            if let Err(e) = self.one(item, outcome, batch, ctx) {
+                self.failure = Some(e);
+                return;
+            }
+        }
+        if let Some(p) = &self.progress {
+            if let Some(Item::Record(r)) = batch.items.last() {
+                p.set_position(r.loc.file as u64);
+            }
+            p.set_message(format!("{} records", self.summary.records));
+        }
+    }
+
+    fn one(
+        &mut self,
+        item: &Item,
+        outcome: Outcome,
+        batch: &Batch,
+        ctx: &Ctx,
+    ) -> std::io::Result<()> {
+        let files = self.files;
+        let source_of = |f: u32| files[f as usize].source.clone();
+        match (item, outcome) {
+            (Item::FileError { loc, diag }, _) => {
+                let fs = &mut self.summary.by_file[loc.file as usize];
+                fs.error = Some(diag.message.clone());
+                *self
+                    .summary
+                    .by_code
+                    .entry(diag.code.to_string())
+                    .or_default() += 1;
+                let report = RecordReport {
+                    source: &files[loc.file as usize].source,
+                    loc,
+                    communication_number: None,
+                    customer_ext_id: None,
+                    diagnostics: std::slice::from_ref(diag),
+                };
+                self.writers.findings(&report)
+            }
+            (
+                Item::Record(raw),
+                Outcome::Record {
+                    mut checked,
+                    payload,
+                    input,
+                },
+            ) => {
+                // Cross-record rules, in order.
+                let dups = self.duplicates.check(&checked.keys, &raw.loc, &source_of);
+                let was_accepted = checked.accepted();
+                for d in dups {
+                    checked.report(d, ctx.rules.max_findings);
+                }
+                let accepted = checked.accepted();
+                let s = &mut self.summary;
+                s.records += 1;
+                s.warnings += checked.warnings;
+                for d in &checked.diagnostics {
+                    *s.by_code.entry(d.code.to_string()).or_default() += 1;
+                }
+                for (c, _, n) in &checked.dropped {
+                    *s.by_code.entry(c.to_string()).or_default() += n;
+                }
+                let fs = &mut s.by_file[raw.loc.file as usize];
+                fs.records += 1;
+                if accepted {
+                    s.accepted += 1;
+                    fs.accepted += 1;
+                    self.writers.accepted(&payload)?;
+                } else {
+                    s.rejected += 1;
+                    fs.rejected += 1;
+                }
+                let report = RecordReport {
+                    source: &files[raw.loc.file as usize].source,
+                    loc: &raw.loc,
+                    communication_number: checked.keys.communication_number.as_deref(),
+                    customer_ext_id: checked.keys.customer_ext_id.as_deref(),
+                    diagnostics: &checked.diagnostics,
+                };
+                if !accepted {
+                    // A record rejected only by a cross-record rule was not rendered on the pool.
+                    let input = match input {
+                        Some(i) => Some(i),
+                        None if was_accepted => {
+                            parse(raw, batch, ctx.read).ok().map(|n| render(&n))
+                        }
+                        None => None,
+                    };
+                    self.writers.rejected(&report, input.as_deref())?;
+                }
+                self.writers.findings(&report)
+            }
+            (Item::Record(_), Outcome::FileError) => Ok(()),
+        }
+    }
+}
+
+/// The location of a file-level finding (no record).
+pub fn file_location(file: u32, line: u64) -> Location {
+    Location {
+        file,
+        record: 0,
+        line,
+    }
+}

@@ -34,7 +34,11 @@ impl Field {
         self
     }
     /// Vendor code for a missing and for an invalid value inside a related entity.
-    const fn rel_code(mut self, missing: Option<&'static str>, invalid: Option<&'static str>) -> Field {
+    const fn rel_code(
+        mut self,
+        missing: Option<&'static str>,
+        invalid: Option<&'static str>,
+    ) -> Field {
         self.codes.rel_missing = missing;
         self.codes.rel_invalid = invalid;
         self
@@ -77,7 +81,14 @@ pub const DOCUMENT_TYPES: &[&str] = &[
 ];
 pub const TURNOVER_RANGES: &[&str] = &["SINGLE", "DAILY", "MONTHLY", "ANNUAL"];
 pub const TURNOVER_DIRECTIONS: &[&str] = &["IN", "OUT"];
-pub const DATATYPES: &[&str] = &["STRING", "INTEGER", "DECIMAL", "DATE", "TIMESTAMP", "BOOLEAN"];
+pub const DATATYPES: &[&str] = &[
+    "STRING",
+    "INTEGER",
+    "DECIMAL",
+    "DATE",
+    "TIMESTAMP",
+    "BOOLEAN",
+];
 
 pub static SHAPES: &[&Shape] = &[
     &LEAD,
@@ -109,19 +120,39 @@ pub static LEAD: Shape = Shape {
     id: 0,
     name: "AMLYZE_CUSTOMER",
     fields: &[
-        field("communicationNumber", Type::Str { max_chars: Some(256) }, M, M).identifier(),
+        field(
+            "communicationNumber",
+            Type::Str {
+                max_chars: Some(256),
+            },
+            M,
+            M,
+        )
+        .identifier(),
         field("requester", STR, M, M),
         field("action", Type::Enum(ACTIONS), O, O),
         field("sourceOfRiskLevel", Type::Enum(SOURCES_OF_RISK_LEVEL), M, M),
         field("riskLevel", Type::Enum(RISK_LEVELS), O, O),
         field("customerStatus", Type::Enum(CUSTOMER_STATUSES), O, O),
-        field("initializeScreeningProcesses", Type::EnumList(SCREENING_PROCESSES), O, O)
-            .code(None, Some("SCR01")),
+        field(
+            "initializeScreeningProcesses",
+            Type::EnumList(SCREENING_PROCESSES),
+            O,
+            O,
+        )
+        .code(None, Some("SCR01")),
         field("businessUnit", class("businessUnit"), O, O),
-        field("riskManagementCategory", class("riskManagementCategory"), M, M)
-            .code(Some("C007"), Some("C007")),
+        field(
+            "riskManagementCategory",
+            class("riskManagementCategory"),
+            M,
+            M,
+        )
+        .code(Some("C007"), Some("C007")),
         field("entityType", Type::Enum(ENTITY_TYPES), M, M).code(Some("C010"), None),
-        field("customerExtId", STR, M, M).code(Some("C002"), None).identifier(),
+        field("customerExtId", STR, M, M)
+            .code(Some("C002"), None)
+            .identifier(),
         field("applicationDate", DATE, M, M).code(Some("C012"), None),
         field("approvalDate", DATE, O, O),
         field("closingDate", DATE, O, O),
@@ -179,14 +210,26 @@ pub static LEAD: Shape = Shape {
         field("outgoingPaymentDescription", STR, O, O),
         field("initialDepositSource", STR, O, O),
         field("initialDepositBank", STR, O, O),
-        field("initialDepositAccount", STR, O, O).identifier().personal(),
-        field("initialDepositAmount", Type::Decimal { min_zero: true }, O, O),
+        field("initialDepositAccount", STR, O, O)
+            .identifier()
+            .personal(),
+        field(
+            "initialDepositAmount",
+            Type::Decimal { min_zero: true },
+            O,
+            O,
+        ),
         field("initialDepositCurrency", Type::Currency, O, O),
         field("listContact", Type::List(&CONTACT), O, O),
         field("listAddress", Type::List(&ADDRESS), O, O),
         field("listBusinessEntityDocument", Type::List(&DOCUMENT), O, O),
         field("listAppealReason", Type::List(&APPEAL_REASON), O, O),
-        field("listIntroductionSource", Type::List(&INTRODUCTION_SOURCE), O, O),
+        field(
+            "listIntroductionSource",
+            Type::List(&INTRODUCTION_SOURCE),
+            O,
+            O,
+        ),
         field("listOrderedService", Type::List(&ORDERED_SERVICE), O, O),
         field("listDeclaredTurnover", Type::List(&DECLARED_TURNOVER), O, O),
         field("listIncomeSource", Type::List(&INCOME_SOURCE), O, O),
@@ -194,9 +237,24 @@ pub static LEAD: Shape = Shape {
         field("listSourceOfWealth", Type::List(&SOURCE_OF_WEALTH), O, O),
         field("listPaymentCountry", Type::List(&PAYMENT_COUNTRY), O, O),
         field("listActivity", Type::List(&ACTIVITY), O, O),
-        field("listRegionOfActivity", Type::List(&REGION_OF_ACTIVITY), O, O),
-        field("listCountryOfActivity", Type::List(&COUNTRY_OF_ACTIVITY), O, O),
-        field("listCountryOfTaxPayment", Type::List(&COUNTRY_OF_TAX_PAYMENT), O, O),
+        field(
+            "listRegionOfActivity",
+            Type::List(&REGION_OF_ACTIVITY),
+            O,
+            O,
+        ),
+        field(
+            "listCountryOfActivity",
+            Type::List(&COUNTRY_OF_ACTIVITY),
+            O,
+            O,
+        ),
+        field(
+            "listCountryOfTaxPayment",
+            Type::List(&COUNTRY_OF_TAX_PAYMENT),
+            O,
+            O,
+        ),
         field("listAdditionalValues", Type::List(&ADDITIONAL_VALUE), O, O),
         field("listRelatedEntity", Type::List(&RELATED_ENTITY), O, O),
     ],
@@ -389,7 +447,10 @@ pub static EMPLOYMENT: Shape = Shape {
 pub static OTHER_STATUS: Shape = Shape {
     id: 19,
     name: "Other",
-    fields: &[nested("isOtherStatus", BOOL, O), nested("otherStatusDescription", STR, O)],
+    fields: &[
+        nested("isOtherStatus", BOOL, O),
+        nested("otherStatusDescription", STR, O),
+    ],
 };
 
 pub static PENSION: Shape = Shape {

@@ -13,15 +13,15 @@ use std::sync::LazyLock;
 use foldhash::HashMap;
 use foldhash::HashMapExt;
 
-pub use fields::{
-    ADDITIONAL_VALUE, ADDRESS, DECLARED_TURNOVER, DOCUMENT, LEAD, RELATED_ENTITY,
-};
+pub use fields::{ADDITIONAL_VALUE, ADDRESS, DECLARED_TURNOVER, DOCUMENT, LEAD, RELATED_ENTITY};
 
 /// Value types of spec §2.
 #[derive(Debug)]
 pub enum Type {
     /// Text; `max_chars` counts Unicode scalar values.
-    Str { max_chars: Option<usize> },
+    Str {
+        max_chars: Option<usize>,
+    },
     Enum(&'static [&'static str]),
     Country,
     Currency,
@@ -29,8 +29,12 @@ pub enum Type {
     Classifier(&'static str),
     Date,
     Bool,
-    Int { min: Option<i64> },
-    Decimal { min_zero: bool },
+    Int {
+        min: Option<i64>,
+    },
+    Decimal {
+        min_zero: bool,
+    },
     /// Integer 0..=100.
     Percent,
     /// A list of enum words (`initializeScreeningProcesses`).
@@ -68,11 +72,19 @@ impl Codes {
     };
 
     pub fn missing(&self, in_related: bool) -> Option<&'static str> {
-        if in_related { self.rel_missing } else { self.missing }
+        if in_related {
+            self.rel_missing
+        } else {
+            self.missing
+        }
     }
 
     pub fn invalid(&self, in_related: bool) -> Option<&'static str> {
-        if in_related { self.rel_invalid } else { self.invalid }
+        if in_related {
+            self.rel_invalid
+        } else {
+            self.invalid
+        }
     }
 }
 
@@ -266,7 +278,10 @@ mod tests {
             Type::List(s) => *s,
             _ => unreachable!(),
         };
-        assert_eq!(sow.lookup_folded("SourceOfWealthCode"), Some(sow.idx("code")));
+        assert_eq!(
+            sow.lookup_folded("SourceOfWealthCode"),
+            Some(sow.idx("code"))
+        );
         assert_eq!(sow.lookup_folded("Value"), Some(sow.idx("amount")));
         assert_eq!(sow.lookup_folded("Amount"), Some(sow.idx("amount")));
     }

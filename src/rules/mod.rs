@@ -1,1 +1,413 @@
+//! Rules: checking one record against the catalog and the lead rules, while writing its
+//! canonical payload in the same pass.
+//!
+//! A record gets all its findings, not only the first (up to `max_findings` kept; all are
+//! counted). Paths are rendered only when a finding is made. Cross-record rules (duplicates)
+//! live in `cross` and run afterwards, in the run's deterministic order.
+
+pub mod cross;
+mod lead;
 pub mod scalar;
+mod value;
+
+use crate::canonical;
+use crate::catalog::{self, EntityType, Field, Presence, Shape, Type};
+use crate::diagnostic::{Diagnostic, Severity, code};
+use crate::record::Node;
+
+use scalar::Date;
+
+/// What the rules need to know about the run.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    /// "Today" for date sanity (`--as-of`).
+    pub as_of: Date,
+    /// `--decimal-comma`: CSV text decimals use `,`.
+    pub decimal_comma: bool,
+    /// Findings kept per record (all are counted).
+    pub max_findings: usize,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            as_of: Date::today_utc(),
+            decimal_comma: false,
+            max_findings: 100,
+        }
+    }
+}
+
+/// Values the cross-record rules need.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub communication_number: Option<String>,
+    pub customer_ext_id: Option<String>,
+    /// `action` absent or CREATE.
+    pub is_create: bool,
+    pub entity_type: Option<EntityType>,
+}
+
+/// The verdict on one record.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Findings kept (at most `max_findings`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings beyond `max_findings`: code, severity, count.
+    pub dropped: Vec<(&'static str, Severity, u64)>,
+    pub errors: u64,
+    pub warnings: u64,
+    pub keys: Keys,
+}
+
+impl Checked {
+    pub fn accepted(&self) -> bool {
+        self.errors == 0
+    }
+
+    pub fn report(&mut self, d: Diagnostic, max: usize) {
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if self.diagnostics.len() < max {
+            self.diagnostics.push(d);
+        } else if let Some(e) = self
+            .dropped
+            .iter_mut()
+            .find(|(c, s, _)| *c == d.code && *s == d.severity)
+        {
+            e.2 += 1;
+        } else {
+            self.dropped.push((d.code, d.severity, 1));
+        }
+    }
+}
+
+/// Checks a record and writes its canonical payload to `out` (meaningful only when the
+/// record is accepted; the caller truncates otherwise).
+pub fn check_record(node: &Node, settings: &RuleSettings, out: &mut Vec<u8>) -> Checked {
+    let mut c = Checker {
+        s: settings,
+        result: Checked::default(),
+    };
+    match node {
+        Node::Map(fields) => {
+            let root = Path::root();
+            let slots = c.slots(&catalog::LEAD, fields, &root);
+            let facts = lead::Facts::read(&slots);
+            c.result.keys = facts.keys();
+            let overrides = lead::check(&mut c, &facts);
+            let entity = facts.entity;
+            c.object(
+                &catalog::LEAD,
+                &slots,
+                &root,
+                entity,
+                false,
+                Some(&overrides),
+                out,
+            );
+        }
+        other => {
+            c.report(Diagnostic::error(
+                code::BAD_TYPE,
+                "",
+                format!(
+                    "a lead record must be a JSON object, found {}",
+                    other.kind()
+                ),
+            ));
+        }
+    }
+    c.result
+}
+
+/// A path to a value, rendered lazily (`listRelatedEntity[0].listContact[1].contactType`).
+#[derive(Clone, Copy)]
+pub struct Path<'p> {
+    parent: Option<&'p Path<'p>>,
+    seg: Seg<'p>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'p> {
+    Root,
+    Key(&'p str),
+    Index(usize),
+}
+
+impl<'p> Path<'p> {
+    pub fn root() -> Path<'static> {
+        Path {
+            parent: None,
+            seg: Seg::Root,
+        }
+    }
+
+    pub fn key<'q>(&'q self, key: &'q str) -> Path<'q> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
+    }
+
+    pub fn index<'q>(&'q self, i: usize) -> Path<'q> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(i),
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut segs = Vec::new();
+        let mut p = Some(self);
+        while let Some(cur) = p {
+            segs.push(cur.seg);
+            p = cur.parent;
+        }
+        let mut out = String::new();
+        for seg in segs.iter().rev() {
+            match seg {
+                Seg::Root => {}
+                Seg::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Seg::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The fields of one object, placed by catalog index.
+pub type Slots<'n, 'a> = Vec<Option<&'n Node<'a>>>;
+
+pub(crate) struct Checker<'s> {
+    pub s: &'s RuleSettings,
+    pub result: Checked,
+}
+
+impl<'s> Checker<'s> {
+    pub fn report(&mut self, d: Diagnostic) {
+        self.result.report(d, self.s.max_findings);
+    }
+
+    /// Places an object's fields in catalog slots; reports unknown and repeated names.
+    fn slots<'n, 'a>(
+        &mut self,
+        shape: &Shape,
+        fields: &'n [(std::borrow::Cow<'a, str>, Node<'a>)],
+        path: &Path,
+    ) -> Slots<'n, 'a> {
+        let mut slots: Slots<'n, 'a> = vec![None; shape.fields.len()];
+        for (key, value) in fields {
+            match shape.lookup(key) {
+                Some(i) => {
+                    if slots[i].is_some() {
+                        let name = shape.fields[i].name;
+                        self.report(Diagnostic::error(
+                            code::DUPLICATE_FIELD,
+                            path.key(name).render(),
+                            format!("field {name} appears more than once"),
+                        ));
+                    } else {
+                        slots[i] = Some(value);
+                    }
+                }
+                None => {
+                    let hint = shape
+                        .suggest(key)
+                        .map(|s| format!("; did you mean {s}?"))
+                        .unwrap_or_default();
+                    self.report(Diagnostic::error(
+                        code::UNKNOWN_FIELD,
+                        path.key(key).render(),
+                        format!("unknown field {key}{hint}"),
+                    ));
+                }
+            }
+        }
+        slots
+    }
+
+    /// Checks the fields of an object in catalog order and writes them as a JSON object.
+    /// Returns whether anything was written.
+    #[allow(clippy::too_many_arguments)]
+    fn object(
+        &mut self,
+        shape: &Shape,
+        slots: &Slots,
+        path: &Path,
+        entity: Option<EntityType>,
+        in_related: bool,
+        overrides: Option<&lead::Overrides>,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let start = out.len();
+        out.push(b'{');
+        for (i, field) in shape.fields.iter().enumerate() {
+            let value = slots[i].filter(|v| !v.is_absent());
+            let rule = match overrides {
+                Some(o) => o.presence(i, field, entity),
+                None => lead::PresenceRule::of(field.presence(entity)),
+            };
+            let Some(value) = value else {
+                if rule.presence == Presence::Mandatory {
+                    let code = rule
+                        .code
+                        .or_else(|| field.codes.missing(in_related))
+                        .unwrap_or(code::MISSING_FIELD);
+                    let msg = rule
+                        .message
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("{} is mandatory", catalog::pascal(field.name)));
+                    self.report(Diagnostic::error(code, path.key(field.name).render(), msg));
+                }
+                if let Some(default) = lead::default_value(shape, i) {
+                    canonical::write_key(out, field.name);
+                    canonical::write_str(out, default);
+                }
+                continue;
+            };
+            if rule.presence == Presence::Forbidden {
+                let (code, msg) = match (rule.code, entity) {
+                    (Some(code), _) => (
+                        code,
+                        rule.message.unwrap_or("field not allowed here").to_string(),
+                    ),
+                    (None, Some(EntityType::Organization)) => (
+                        code::FIELD_NOT_FOR_ORGANIZATION,
+                        format!(
+                            "Field not allowed for ORGANIZATION. Field: {}",
+                            catalog::pascal(field.name)
+                        ),
+                    ),
+                    (None, _) => (
+                        code::FIELD_NOT_FOR_INDIVIDUAL,
+                        format!(
+                            "Field not allowed for INDIVIDUAL. Field: {}",
+                            catalog::pascal(field.name)
+                        ),
+                    ),
+                };
+                self.report(Diagnostic::error(code, path.key(field.name).render(), msg));
+                continue;
+            }
+            let mark = out.len();
+            canonical::write_key(out, field.name);
+            let fpath = path.key(field.name);
+            if !self.value(field, value, &fpath, in_related, out) {
+                out.truncate(mark);
+            }
+        }
+        self.after_object(shape, slots, path, in_related);
+        if out.len() == start + 1 {
+            out.truncate(start);
+            return false;
+        }
+        out.push(b'}');
+        true
+    }
+
+    /// Checks one present value of a field and writes its canonical form. Returns whether
+    /// a value was written.
+    fn value(
+        &mut self,
+        field: &Field,
+        node: &Node,
+        path: &Path,
+        in_related: bool,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        match &field.ty {
+            Type::List(shape) => {
+                let Node::List(items) = node else {
+                    self.bad_type(field, node, path, in_related, "an array of objects");
+                    return false;
+                };
+                let start = out.len();
+                out.push(b'[');
+                let related = in_related || std::ptr::eq(*shape, &catalog::RELATED_ENTITY);
+                for (i, item) in items.iter().enumerate() {
+                    let ipath = path.index(i);
+                    let Node::Map(fields) = item else {
+                        if !item.is_absent() {
+                            self.report(Diagnostic::error(
+                                code::BAD_TYPE,
+                                ipath.render(),
+                                format!("expected an object, found {}", item.kind()),
+                            ));
+                        }
+                        continue;
+                    };
+                    let slots = self.slots(shape, fields, &ipath);
+                    let entity = if std::ptr::eq(*shape, &catalog::RELATED_ENTITY) {
+                        lead::entity_of(&slots, shape)
+                    } else {
+                        None
+                    };
+                    canonical::separate(out);
+                    let mark = out.len();
+                    if !self.object(shape, &slots, &ipath, entity, related, None, out) {
+                        out.truncate(mark);
+                        if out.last() == Some(&b',') {
+                            out.pop();
+                        }
+                    }
+                }
+                if out.len() == start + 1 {
+                    out.truncate(start);
+                    return false;
+                }
+                out.push(b']');
+                true
+            }
+            Type::Object(shape) => {
+                let Node::Map(fields) = node else {
+                    self.bad_type(field, node, path, in_related, "an object");
+                    return false;
+                };
+                let slots = self.slots(shape, fields, path);
+                self.object(shape, &slots, path, None, in_related, None, out)
+            }
+            _ => value::scalar(self, field, node, path, in_related, out),
+        }
+    }
+
+    pub fn bad_type(
+        &mut self,
+        field: &Field,
+        node: &Node,
+        path: &Path,
+        in_related: bool,
+        expected: &str,
+    ) {
+        let code = field.codes.invalid(in_related).unwrap_or(code::BAD_TYPE);
+        self.report(Diagnostic::error(
+            code,
+            path.render(),
+            format!("{}: expected {expected}, found {}", field.name, node.kind()),
+        ));
+    }
+
+    /// Rules that look at several fields of one object.
+    fn after_object(&mut self, shape: &Shape, slots: &Slots, path: &Path, in_related: bool) {
+        if std::ptr::eq(shape, &catalog::DOCUMENT) {
+            lead::document_dates(self, shape, slots, path);
+        } else if std::ptr::eq(shape, &catalog::DECLARED_TURNOVER) {
+            lead::turnover_range(self, shape, slots, path);
+        } else if std::ptr::eq(shape, &catalog::ADDITIONAL_VALUE) {
+            value::additional_value(self, shape, slots, path, in_related);
+        } else if std::ptr::eq(shape, &catalog::LEAD) {
+            lead::date_order(self, shape, slots);
+        }
+    }
+}

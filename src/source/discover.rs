@@ -33,7 +33,10 @@ pub fn discover(inputs: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery,
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                        let path = e
+                            .path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default();
                         found.walk_errors.push((path, e.to_string()));
                         continue;
                     }
@@ -77,7 +80,9 @@ pub fn discover(inputs: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery,
             }
         }
     }
-    found.files.sort_by(|a, b| a.source.cmp(&b.source).then(a.path.cmp(&b.path)));
+    found
+        .files
+        .sort_by(|a, b| a.source.cmp(&b.source).then(a.path.cmp(&b.path)));
     found.skipped.sort();
     Ok(found)
 }

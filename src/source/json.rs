@@ -37,7 +37,10 @@ pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut Batc
             Diagnostic::error(
                 code::PARSE_ERROR,
                 "",
-                format!("line {}, column {}: {}", fault.line, fault.col, fault.message),
+                format!(
+                    "line {}, column {}: {}",
+                    fault.line, fault.col, fault.message
+                ),
             ),
         );
     }
@@ -162,7 +165,9 @@ impl<R: Read> Scanner<R> {
                     )));
                 }
                 Some(b @ (b']' | b',')) => {
-                    return Err(self.fault(format!("expected an array element, found '{}'", b as char)));
+                    return Err(
+                        self.fault(format!("expected an array element, found '{}'", b as char))
+                    );
                 }
                 Some(_) => self.element(sink)?,
             }
@@ -209,7 +214,10 @@ impl<R: Read> Scanner<R> {
                 let diag = Diagnostic::error(
                     code::PARSE_ERROR,
                     "",
-                    format!("record of {n} bytes exceeds --max-record-bytes ({})", self.limit),
+                    format!(
+                        "record of {n} bytes exceeds --max-record-bytes ({})",
+                        self.limit
+                    ),
                 );
                 sink.push(Item::Record(RawRecord {
                     loc,
@@ -409,7 +417,10 @@ impl<R: Read> Scanner<R> {
                 let diag = Diagnostic::error(
                     code::PARSE_ERROR,
                     "",
-                    format!("record of {n} bytes exceeds --max-record-bytes ({})", self.limit),
+                    format!(
+                        "record of {n} bytes exceeds --max-record-bytes ({})",
+                        self.limit
+                    ),
                 );
                 sink.push(Item::Record(RawRecord {
                     loc,
@@ -421,7 +432,12 @@ impl<R: Read> Scanner<R> {
     }
 
     /// The remainder of an object whose opening bytes are already in `out`.
-    fn rest_of_object(&mut self, out: &mut Vec<u8>, start: usize, in_str: bool) -> Result<Scanned, Fault> {
+    fn rest_of_object(
+        &mut self,
+        out: &mut Vec<u8>,
+        start: usize,
+        in_str: bool,
+    ) -> Result<Scanned, Fault> {
         // Re-use `value` by scanning with a synthetic state: simplest is to feed a depth-1 scan.
         let (line0, col0) = (self.line, self.col);
         let mut depth: u64 = 1;
@@ -503,7 +519,10 @@ fn advance_over(chunk: &[u8], mut line: u64, mut col: u64) -> (u64, u64) {
     match memchr::memrchr(b'\n', chunk) {
         Some(last) => {
             line += memchr::memchr_iter(b'\n', chunk).count() as u64;
-            col = 1 + chunk[last + 1..].iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+            col = 1 + chunk[last + 1..]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count() as u64;
         }
         None => col += chunk.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64,
     }

@@ -88,7 +88,10 @@ impl<'a> Parser<'a> {
             Some(b'f') => self.literal("false", Node::Bool(false)),
             Some(b'n') => self.literal("null", Node::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            _ => Err(self.err(format!("expected a JSON value, found {}", self.describe_here()))),
+            _ => Err(self.err(format!(
+                "expected a JSON value, found {}",
+                self.describe_here()
+            ))),
         }
     }
 
@@ -97,7 +100,10 @@ impl<'a> Parser<'a> {
             self.pos += word.len();
             Ok(node)
         } else {
-            Err(self.err(format!("expected a JSON value, found {}", self.describe_here())))
+            Err(self.err(format!(
+                "expected a JSON value, found {}",
+                self.describe_here()
+            )))
         }
     }
 
@@ -289,7 +295,9 @@ impl<'a> Parser<'a> {
                                     let lo = self.hex4()?;
                                     i = self.pos;
                                     if !(0xDC00..0xE000).contains(&lo) {
-                                        return Err(self.err("invalid UTF-16 surrogate pair in \\u escape"));
+                                        return Err(
+                                            self.err("invalid UTF-16 surrogate pair in \\u escape")
+                                        );
                                     }
                                     char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
                                 } else {
@@ -367,7 +375,10 @@ mod tests {
     fn unescapes_strings() {
         let n = p(r#""a\"b\\c\/\n\u00e9\ud83d\ude00""#).unwrap();
         assert_eq!(n, Node::Str(Cow::Owned("a\"b\\c/\né😀".to_string())));
-        assert!(matches!(p(r#""plain""#).unwrap(), Node::Str(Cow::Borrowed("plain"))));
+        assert!(matches!(
+            p(r#""plain""#).unwrap(),
+            Node::Str(Cow::Borrowed("plain"))
+        ));
     }
 
     #[test]
@@ -395,7 +406,11 @@ mod tests {
     fn depth_is_bounded() {
         let deep = "[".repeat(100_000);
         let e = p(&deep).unwrap_err();
-        assert!(e.message.contains("nesting deeper than 64"), "{}", e.message);
+        assert!(
+            e.message.contains("nesting deeper than 64"),
+            "{}",
+            e.message
+        );
         let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
         assert!(p(&ok).is_ok());
         let too = format!("{}{}", "[".repeat(65), "]".repeat(65));

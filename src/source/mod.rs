@@ -112,7 +112,10 @@ pub struct RawRecord {
 pub enum Item {
     Record(RawRecord),
     /// The file (or the rest of it) cannot be read; `loc.record` is 0.
-    FileError { loc: Location, diag: Diagnostic },
+    FileError {
+        loc: Location,
+        diag: Diagnostic,
+    },
 }
 
 /// A run of items cut by the reader thread, processed by the pool as one unit.
@@ -179,6 +182,14 @@ impl<'s> BatchSink<'s> {
 
     pub fn file_error(&mut self, loc: Location, diag: Diagnostic) {
         self.push(Item::FileError { loc, diag });
+    }
+
+    /// Called after each file: small files share batches, so nothing to do unless the
+    /// batch is full (kept as a hook for per-file batching policies).
+    pub fn flush_file(&mut self) {
+        if self.batch.items.len() >= self.max_items || self.batch.data.len() >= self.max_bytes {
+            self.flush();
+        }
     }
 
     pub fn flush(&mut self) {

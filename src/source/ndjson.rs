@@ -87,7 +87,11 @@ pub enum Line {
 }
 
 /// Appends the next line (without the newline) to `out`, up to `limit` bytes.
-pub fn read_line_limited<R: BufRead>(r: &mut R, out: &mut Vec<u8>, limit: usize) -> std::io::Result<Line> {
+pub fn read_line_limited<R: BufRead>(
+    r: &mut R,
+    out: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Line> {
     let start = out.len();
     let mut seen: u64 = 0;
     let mut too_long = false;

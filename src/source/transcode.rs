@@ -104,9 +104,14 @@ mod tests {
             .read_to_string(&mut s)
             .unwrap();
         assert_eq!(s, "Café €");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Žy".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Žy".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
         let mut s = String::new();
-        DecodingReader::new(&utf16[..], encoding_rs::UTF_16LE).read_to_string(&mut s).unwrap();
+        DecodingReader::new(&utf16[..], encoding_rs::UTF_16LE)
+            .read_to_string(&mut s)
+            .unwrap();
         assert_eq!(s, "Žy");
     }
 

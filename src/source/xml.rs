@@ -16,5 +16,9 @@ pub struct RecordFault {
 }
 
 pub fn parse_record<'a>(_bytes: &'a [u8], _opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
-    Err(RecordFault { line_offset: 0, column: 1, message: "XML not supported yet".into() })
+    Err(RecordFault {
+        line_offset: 0,
+        column: 1,
+        message: "XML not supported yet".into(),
+    })
 }

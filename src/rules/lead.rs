@@ -1,0 +1,310 @@
+//! The lead rules of spec §1 and the rules that relate several fields of one object
+//! (document dates, turnover ranges, approval before application).
+
+use std::sync::LazyLock;
+
+use super::scalar::{self, Date};
+use super::{Checker, Keys, Path, Slots};
+use crate::catalog::{self, EntityType, Field, Presence, Shape, has_lead_marker};
+use crate::diagnostic::{Diagnostic, code};
+use crate::record::Node;
+
+/// Catalog positions of the fields the lead rules read.
+struct LeadIdx {
+    communication_number: usize,
+    action: usize,
+    source: usize,
+    risk_level: usize,
+    status: usize,
+    category: usize,
+    entity_type: usize,
+    ext_id: usize,
+    application: usize,
+    approval: usize,
+    closing: usize,
+    birth: usize,
+}
+
+static IDX: LazyLock<LeadIdx> = LazyLock::new(|| {
+    let l = &catalog::LEAD;
+    LeadIdx {
+        communication_number: l.idx("communicationNumber"),
+        action: l.idx("action"),
+        source: l.idx("sourceOfRiskLevel"),
+        risk_level: l.idx("riskLevel"),
+        status: l.idx("customerStatus"),
+        category: l.idx("riskManagementCategory"),
+        entity_type: l.idx("entityType"),
+        ext_id: l.idx("customerExtId"),
+        application: l.idx("applicationDate"),
+        approval: l.idx("approvalDate"),
+        closing: l.idx("closingDate"),
+        birth: l.idx("birthDate"),
+    }
+});
+
+fn text<'n>(slots: &Slots<'n, '_>, i: usize) -> Option<&'n str> {
+    slots[i].and_then(Node::as_text).filter(|t| !t.is_empty())
+}
+
+fn present(slots: &Slots, i: usize) -> bool {
+    slots[i].is_some_and(|v| !v.is_absent())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Create,
+    Update,
+    /// Not a valid action (reported by the enum check).
+    Other,
+}
+
+/// What the lead rules need to know, read leniently before the field checks.
+pub(super) struct Facts<'n> {
+    pub entity: Option<EntityType>,
+    action: Action,
+    category: Option<&'n str>,
+    source: Option<&'n str>,
+    status: Option<&'n str>,
+    communication_number: Option<&'n str>,
+    ext_id: Option<&'n str>,
+    risk_present: bool,
+    status_present: bool,
+}
+
+impl<'n> Facts<'n> {
+    pub fn read(slots: &Slots<'n, '_>) -> Facts<'n> {
+        let ix = &*IDX;
+        let action = match text(slots, ix.action) {
+            None => Action::Create,
+            Some(a) if a.eq_ignore_ascii_case("CREATE") => Action::Create,
+            Some(a) if a.eq_ignore_ascii_case("UPDATE") => Action::Update,
+            Some(_) => Action::Other,
+        };
+        Facts {
+            entity: text(slots, ix.entity_type).and_then(EntityType::parse),
+            action,
+            category: text(slots, ix.category),
+            source: text(slots, ix.source),
+            status: text(slots, ix.status),
+            communication_number: text(slots, ix.communication_number),
+            ext_id: text(slots, ix.ext_id),
+            risk_present: present(slots, ix.risk_level),
+            status_present: present(slots, ix.status),
+        }
+    }
+
+    pub fn keys(&self) -> Keys {
+        Keys {
+            communication_number: self.communication_number.map(str::to_string),
+            customer_ext_id: self.ext_id.map(str::to_string),
+            is_create: self.action == Action::Create,
+            entity_type: self.entity,
+        }
+    }
+
+    fn source_is(&self, word: &str) -> bool {
+        self.source.is_some_and(|s| s.eq_ignore_ascii_case(word))
+    }
+}
+
+/// How the lead rules change the catalog's presence for this record.
+pub(super) struct Overrides {
+    conversion: bool,
+    import_conversion: bool,
+    closing_required: bool,
+}
+
+/// Presence of a field for one record, with the code and message to use when violated.
+pub(super) struct PresenceRule {
+    pub presence: Presence,
+    pub code: Option<&'static str>,
+    pub message: Option<&'static str>,
+}
+
+impl PresenceRule {
+    pub fn of(presence: Presence) -> PresenceRule {
+        PresenceRule {
+            presence,
+            code: None,
+            message: None,
+        }
+    }
+}
+
+impl Overrides {
+    pub fn presence(&self, i: usize, field: &Field, entity: Option<EntityType>) -> PresenceRule {
+        let ix = &*IDX;
+        let base = field.presence(entity);
+        if i == ix.birth && self.conversion && base == Presence::Mandatory {
+            // A converted customer may omit birthDate (spec §1).
+            return PresenceRule::of(Presence::Optional);
+        }
+        if i == ix.approval && self.conversion {
+            return PresenceRule {
+                presence: Presence::Mandatory,
+                code: Some(code::APPROVAL_DATE_REQUIRED),
+                message: Some(
+                    "a lead-to-customer conversion (UPDATE to a category without the lead marker) must carry approvalDate",
+                ),
+            };
+        }
+        if (i == ix.risk_level || i == ix.status) && self.import_conversion {
+            return PresenceRule {
+                presence: Presence::Mandatory,
+                code: None,
+                message: Some(
+                    "riskLevel and customerStatus are mandatory when sourceOfRiskLevel is IMPORT",
+                ),
+            };
+        }
+        if i == ix.closing {
+            return if self.closing_required {
+                PresenceRule {
+                    presence: Presence::Mandatory,
+                    code: Some(code::CLOSING_DATE_REQUIRED),
+                    message: Some("ClosingDate is mandatory for CLOSED CustomerStatus"),
+                }
+            } else {
+                PresenceRule {
+                    presence: Presence::Forbidden,
+                    code: Some(code::CLOSING_DATE_FORBIDDEN),
+                    message: Some("ClosingDate can not exist for not CLOSED CustomerStatus"),
+                }
+            };
+        }
+        PresenceRule::of(base)
+    }
+}
+
+/// Spec §1. Reports the lead findings and returns the presence overrides.
+pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
+    let mut conversion = false;
+    if let Some(category) = f.category {
+        let lead = has_lead_marker(category);
+        if lead && f.source_is("IMPORT") {
+            c.report(Diagnostic::error(
+                code::LEAD_IMPORT,
+                "sourceOfRiskLevel",
+                "When source of risk level IMPORT. 'Lead' risk management category is forbidden (a lead may only be EVALUATEd)",
+            ));
+        }
+        if !lead {
+            match f.action {
+                Action::Create => c.report(Diagnostic::error(
+                    code::NOT_A_LEAD,
+                    "riskManagementCategory",
+                    format!(
+                        "riskManagementCategory {category:?} has no lead marker (LEAD_ prefix or _LEAD suffix): a CREATE without it is a customer, not a lead"
+                    ),
+                )),
+                Action::Update => conversion = true,
+                Action::Other => {}
+            }
+        }
+    }
+    if f.source_is("EVALUATE") {
+        for (present, name) in [
+            (f.risk_present, "riskLevel"),
+            (f.status_present, "customerStatus"),
+        ] {
+            if present {
+                c.report(Diagnostic::warning(
+                    code::IGNORED_FOR_EVALUATE,
+                    name,
+                    format!("{name} is not used when sourceOfRiskLevel is EVALUATE; it is kept in the payload"),
+                ));
+            }
+        }
+    }
+    Overrides {
+        conversion,
+        import_conversion: conversion && f.source_is("IMPORT"),
+        closing_required: f.status.is_some_and(|s| s.eq_ignore_ascii_case("CLOSED")),
+    }
+}
+
+/// Values written when a field is absent: the canonical payload always states `action`.
+pub(super) fn default_value(shape: &Shape, i: usize) -> Option<&'static str> {
+    (std::ptr::eq(shape, &catalog::LEAD) && i == IDX.action).then_some("CREATE")
+}
+
+/// A related entity's own entity type (it decides firstName/lastName vs title).
+pub(super) fn entity_of(slots: &Slots, shape: &Shape) -> Option<EntityType> {
+    text(slots, shape.idx("entityType")).and_then(EntityType::parse)
+}
+
+fn date_at(slots: &Slots, i: usize) -> Option<Date> {
+    text(slots, i)
+        .and_then(|t| scalar::parse_date(t).ok())
+        .map(|v| v.date())
+}
+
+/// Document: expiry not before issue (error); expired on the run's date (warning).
+pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path: &Path) {
+    let issue = date_at(slots, shape.idx("documentIssueDate"));
+    let Some(expiry) = date_at(slots, shape.idx("documentExpiryDate")) else {
+        return;
+    };
+    let p = path.key("documentExpiryDate").render();
+    if let Some(issue) = issue {
+        if expiry < issue {
+            c.report(Diagnostic::error(
+                code::OUT_OF_RANGE,
+                p,
+                format!("documentExpiryDate {expiry} is before documentIssueDate {issue}"),
+            ));
+            return;
+        }
+    }
+    if expiry < c.s.as_of {
+        c.report(Diagnostic::warning(
+            code::DOCUMENT_EXPIRED,
+            p,
+            format!("the document expired on {expiry} (run date {})", c.s.as_of),
+        ));
+    }
+}
+
+/// DeclaredTurnover: at least one of from/to; from <= to.
+pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path: &Path) {
+    let num = |i: usize| {
+        slots[i].and_then(|n| match n {
+            Node::Number(t) => scalar::parse_integer(t).ok(),
+            Node::Str(t) | Node::Text(t) => scalar::parse_integer(t.trim()).ok(),
+            _ => None,
+        })
+    };
+    let (fi, ti) = (shape.idx("from"), shape.idx("to"));
+    if !present(slots, fi) && !present(slots, ti) {
+        c.report(Diagnostic::error(
+            code::MISSING_FIELD,
+            path.key("from").render(),
+            "DeclaredTurnover needs at least one of from and to",
+        ));
+        return;
+    }
+    if let (Some(from), Some(to)) = (num(fi), num(ti)) {
+        if from > to {
+            c.report(Diagnostic::error(
+                code::OUT_OF_RANGE,
+                path.key("to").render(),
+                format!("turnover range from {from} is greater than to {to}"),
+            ));
+        }
+    }
+}
+
+/// approvalDate before applicationDate: the vendor accepts it, a reviewer wants to see it.
+pub(super) fn date_order(c: &mut Checker, _shape: &Shape, slots: &Slots) {
+    let ix = &*IDX;
+    if let (Some(app), Some(appr)) = (date_at(slots, ix.application), date_at(slots, ix.approval)) {
+        if appr < app {
+            c.report(Diagnostic::warning(
+                code::DATE_ORDER,
+                "approvalDate",
+                format!("approvalDate {appr} is before applicationDate {app}"),
+            ));
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Scalar type checks of spec §2 and their canonical forms.
+
+use super::scalar::{self, DateError, DateValue, NumberError};
+use super::{Checker, Path, Slots};
+use crate::canonical;
+use crate::catalog::{Field, Shape, Type, iso};
+use crate::diagnostic::{Diagnostic, code};
+use crate::record::Node;
+
+/// Earliest plausible birth or establishment date (spec §2).
+const EARLIEST: scalar::Date = scalar::Date {
+    year: 1900,
+    month: 1,
+    day: 1,
+};
+
+/// Fields whose date must lie between 1900-01-01 and the run's date.
+fn is_life_date(name: &str) -> bool {
+    matches!(name, "birthDate" | "establishmentDate")
+}
+
+/// Checks a present scalar value and writes it. Returns whether a value was written.
+pub(super) fn scalar(
+    c: &mut Checker,
+    field: &Field,
+    node: &Node,
+    path: &Path,
+    in_related: bool,
+    out: &mut Vec<u8>,
+) -> bool {
+    match &field.ty {
+        Type::Str { max_chars } => {
+            let Some(text) = text_of(node) else {
+                c.bad_type(field, node, path, in_related, "a string");
+                return false;
+            };
+            if let Some(max) = max_chars {
+                let n = text.chars().count();
+                if n > *max {
+                    c.report(Diagnostic::error(
+                        code::TOO_LONG,
+                        path.render(),
+                        format!(
+                            "{} is {n} characters long; at most {max} allowed",
+                            field.name
+                        ),
+                    ));
+                    return false;
+                }
+            }
+            if field.identifier && scalar::looks_excel_mangled(text) {
+                c.report(Diagnostic::warning(
+                    code::EXCEL_MANGLED,
+                    path.render(),
+                    format!(
+                        "{} looks like a number a spreadsheet rewrote in scientific notation ({text}); the original identifier is probably lost",
+                        field.name
+                    ),
+                ));
+            }
+            canonical::write_str(out, text);
+            true
+        }
+        Type::Enum(words) => {
+            let Some(text) = text_of(node) else {
+                c.bad_type(field, node, path, in_related, "a string");
+                return false;
+            };
+            match words.iter().find(|w| w.eq_ignore_ascii_case(text)) {
+                Some(w) => {
+                    canonical::write_str(out, w);
+                    true
+                }
+                None => {
+                    let code = field.codes.invalid(in_related).unwrap_or(code::BAD_ENUM);
+                    c.report(Diagnostic::error(
+                        code,
+                        path.render(),
+                        format!("{} {text:?} is not one of {}", field.name, words.join(", ")),
+                    ));
+                    false
+                }
+            }
+        }
+        Type::Country | Type::Currency => {
+            let Some(text) = text_of(node) else {
+                c.bad_type(field, node, path, in_related, "a string");
+                return false;
+            };
+            let upper = text.to_ascii_uppercase();
+            let (known, what) = match field.ty {
+                Type::Country => (
+                    iso::is_country(&upper),
+                    "an ISO 3166-1 alpha-2 country code",
+                ),
+                _ => (iso::is_currency(&upper), "an ISO 4217 currency code"),
+            };
+            if known {
+                canonical::write_str(out, &upper);
+                true
+            } else {
+                let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
+                c.report(Diagnostic::error(
+                    code,
+                    path.render(),
+                    format!("{} {text:?} is not {what}", field.name),
+                ));
+                false
+            }
+        }
+        Type::Classifier(_) => {
+            let Some(text) = text_of(node) else {
+                c.bad_type(field, node, path, in_related, "a string");
+                return false;
+            };
+            canonical::write_str(out, text);
+            true
+        }
+        Type::Date => {
+            let Some(text) = text_of(node) else {
+                c.bad_type(field, node, path, in_related, "a date string (YYYY-MM-DD)");
+                return false;
+            };
+            match scalar::parse_date(text) {
+                Ok(v) => {
+                    let date = v.date();
+                    if is_life_date(field.name) && (date < EARLIEST || date > c.s.as_of) {
+                        c.report(Diagnostic::error(
+                            code::OUT_OF_RANGE,
+                            path.render(),
+                            format!(
+                                "{} {date} must be between {EARLIEST} and the run's date {}",
+                                field.name, c.s.as_of
+                            ),
+                        ));
+                        return false;
+                    }
+                    match v {
+                        DateValue::Plain(d) => canonical::write_str(out, &d.to_string()),
+                        DateValue::Timestamp { canonical: t, .. } => canonical::write_str(out, &t),
+                    }
+                    true
+                }
+                Err(e) => {
+                    c.report(Diagnostic::error(
+                        code::BAD_DATE,
+                        path.render(),
+                        date_message(field.name, text, &e),
+                    ));
+                    false
+                }
+            }
+        }
+        Type::Bool => {
+            let b = match node {
+                Node::Bool(b) => Some(*b),
+                Node::Text(t) => scalar::parse_bool_word(t.trim()),
+                _ => None,
+            };
+            match b {
+                Some(b) => {
+                    out.extend_from_slice(if b { b"true" } else { b"false" });
+                    true
+                }
+                None => {
+                    let shown = match node {
+                        Node::Str(s) | Node::Text(s) => format!("{:?}", s.as_ref()),
+                        other => other.kind().to_string(),
+                    };
+                    c.report(Diagnostic::error(
+                        code::BAD_TYPE,
+                        path.render(),
+                        format!("{}: expected true or false, found {shown}", field.name),
+                    ));
+                    false
+                }
+            }
+        }
+        Type::Int { min } => match integer(c, field, node, path) {
+            Some(v) => {
+                if let Some(min) = min {
+                    if v < *min {
+                        c.report(Diagnostic::error(
+                            code::OUT_OF_RANGE,
+                            path.render(),
+                            format!("{} {v} is below the minimum {min}", field.name),
+                        ));
+                        return false;
+                    }
+                }
+                out.extend_from_slice(v.to_string().as_bytes());
+                true
+            }
+            None => false,
+        },
+        Type::Percent => match integer(c, field, node, path) {
+            Some(v) if (0..=100).contains(&v) => {
+                out.extend_from_slice(v.to_string().as_bytes());
+                true
+            }
+            Some(v) => {
+                c.report(Diagnostic::error(
+                    code::OUT_OF_RANGE,
+                    path.render(),
+                    format!("{} {v} is not a percentage from 0 to 100", field.name),
+                ));
+                false
+            }
+            None => false,
+        },
+        Type::Decimal { min_zero } => {
+            let (text, comma) = match node {
+                Node::Number(n) => (*n, false),
+                Node::Str(s) => (s.trim(), false),
+                Node::Text(s) => (s.trim(), c.s.decimal_comma),
+                other => {
+                    c.bad_type(field, other, path, in_related, "a number");
+                    return false;
+                }
+            };
+            match scalar::canonical_decimal(text, comma) {
+                Ok(v) if *min_zero && scalar::is_negative(&v) => {
+                    c.report(Diagnostic::error(
+                        code::OUT_OF_RANGE,
+                        path.render(),
+                        format!("{} {text} must not be negative", field.name),
+                    ));
+                    false
+                }
+                Ok(v) => {
+                    out.extend_from_slice(v.as_bytes());
+                    true
+                }
+                Err(NumberError::OutOfRange) => {
+                    c.report(Diagnostic::error(
+                        code::OUT_OF_RANGE,
+                        path.render(),
+                        format!(
+                            "{} {text} is too large or too small to be represented",
+                            field.name
+                        ),
+                    ));
+                    false
+                }
+                Err(NumberError::NotANumber) => {
+                    let hint = if !comma && text.contains(',') {
+                        " (for a decimal comma pass --decimal-comma)"
+                    } else {
+                        ""
+                    };
+                    c.report(Diagnostic::error(
+                        code::BAD_TYPE,
+                        path.render(),
+                        format!("{}: {text:?} is not a decimal number{hint}", field.name),
+                    ));
+                    false
+                }
+            }
+        }
+        Type::EnumList(words) => {
+            let items: Vec<&Node> = match node {
+                Node::List(items) => items.iter().collect(),
+                other => {
+                    c.bad_type(field, other, path, in_related, "an array of strings");
+                    return false;
+                }
+            };
+            let start = out.len();
+            out.push(b'[');
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                if item.is_absent() {
+                    continue;
+                }
+                let ipath = path.index(i);
+                let Some(text) = text_of(item) else {
+                    c.report(Diagnostic::error(
+                        code::BAD_TYPE,
+                        ipath.render(),
+                        format!("expected a string, found {}", item.kind()),
+                    ));
+                    ok = false;
+                    continue;
+                };
+                match words.iter().find(|w| w.eq_ignore_ascii_case(text)) {
+                    Some(w) => {
+                        canonical::separate(out);
+                        canonical::write_str(out, w);
+                    }
+                    None => {
+                        let code = field.codes.invalid(in_related).unwrap_or(code::BAD_ENUM);
+                        c.report(Diagnostic::error(
+                            code,
+                            ipath.render(),
+                            format!(
+                                "Screening process is undefined: {text} (known: {})",
+                                words.join(", ")
+                            ),
+                        ));
+                        ok = false;
+                    }
+                }
+            }
+            if !ok || out.len() == start + 1 {
+                out.truncate(start);
+                return false;
+            }
+            out.push(b']');
+            true
+        }
+        Type::AnyScalar => match node {
+            Node::Str(s) | Node::Text(s) => {
+                canonical::write_str(out, s.trim());
+                true
+            }
+            Node::Bool(b) => {
+                canonical::write_str(out, if *b { "true" } else { "false" });
+                true
+            }
+            Node::Number(n) => {
+                canonical::write_str(out, n);
+                true
+            }
+            other => {
+                c.bad_type(
+                    field,
+                    other,
+                    path,
+                    in_related,
+                    "a string, number or boolean",
+                );
+                false
+            }
+        },
+        Type::List(_) | Type::Object(_) => unreachable!("containers are checked by the walker"),
+    }
+}
+
+/// Text of a string leaf (JSON string or XML/CSV text), trimmed.
+fn text_of<'n>(node: &'n Node) -> Option<&'n str> {
+    node.as_text()
+}
+
+/// An Integer: a JSON integer or a string of digits.
+fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i64> {
+    let text = match node {
+        Node::Number(n) => *n,
+        Node::Str(s) | Node::Text(s) => s.trim(),
+        other => {
+            c.report(Diagnostic::error(
+                code::BAD_TYPE,
+                path.render(),
+                format!(
+                    "{}: expected an integer, found {}",
+                    field.name,
+                    other.kind()
+                ),
+            ));
+            return None;
+        }
+    };
+    match scalar::parse_integer(text) {
+        Ok(v) => Some(v),
+        Err(NumberError::OutOfRange) => {
+            c.report(Diagnostic::error(
+                code::OUT_OF_RANGE,
+                path.render(),
+                format!("{} {text} does not fit a 64-bit integer", field.name),
+            ));
+            None
+        }
+        Err(NumberError::NotANumber) => {
+            // 1e400 and 1.5 are numbers, but not integers.
+            c.report(Diagnostic::error(
+                code::BAD_TYPE,
+                path.render(),
+                format!("{}: {text:?} is not an integer", field.name),
+            ));
+            None
+        }
+    }
+}
+
+pub(super) fn date_message(name: &str, text: &str, e: &DateError) -> String {
+    match e {
+        DateError::Shape { hint: Some(h) } => format!("{name} {text:?} is not a date: {h}"),
+        DateError::Shape { hint: None } => {
+            format!("{name} {text:?} is not a date (expected YYYY-MM-DD or an ISO-8601 timestamp)")
+        }
+        DateError::NotACalendarDate => {
+            format!("{name} {text:?} is not a real calendar date or time")
+        }
+    }
+}
+
+/// AdditionalValue: `value` must parse as `datatype` (vendor code AV07).
+pub(super) fn additional_value(
+    c: &mut Checker,
+    shape: &Shape,
+    slots: &Slots,
+    path: &Path,
+    in_related: bool,
+) {
+    let dt = slots[shape.idx("datatype")].and_then(Node::as_text);
+    let value = slots[shape.idx("value")].filter(|v| !v.is_absent());
+    let code_text = slots[shape.idx("code")]
+        .and_then(Node::as_text)
+        .unwrap_or("");
+    let (Some(dt), Some(value)) = (dt, value) else {
+        return;
+    };
+    let text: String = match value {
+        Node::Str(s) | Node::Text(s) => s.trim().to_string(),
+        Node::Bool(b) => b.to_string(),
+        Node::Number(n) => n.to_string(),
+        _ => return, // reported as bad-type already
+    };
+    let upper = dt.to_ascii_uppercase();
+    let problem = match upper.as_str() {
+        "STRING" => None,
+        "BOOLEAN" => scalar::parse_bool_word(&text)
+            .is_none()
+            .then(|| format!("Bad value for BOOLEAN (values: true false) valueCode: {code_text}")),
+        "INTEGER" => scalar::parse_integer(&text)
+            .is_err()
+            .then(|| format!("Bad value for INTEGER valueCode: {code_text}")),
+        "DECIMAL" => scalar::canonical_decimal(&text, false)
+            .is_err()
+            .then(|| format!("Bad value for DECIMAL valueCode: {code_text}")),
+        "DATE" => scalar::parse_date(&text)
+            .is_err()
+            .then(|| format!("Bad value for DATE (format: 'yyyy-MM-dd') valueCode: {code_text}")),
+        "TIMESTAMP" => scalar::check_vendor_timestamp(&text).is_err().then(|| {
+            format!("Bad value for TIMESTAMP (format: 'yyyy-MM-dd HH:mm:ss.SSSZ') valueCode: {code_text}")
+        }),
+        _ => None, // an unknown datatype is reported by the enum check
+    };
+    if let Some(message) = problem {
+        let code = shape.fields[shape.idx("value")]
+            .codes
+            .invalid(in_related)
+            .unwrap_or(code::ADDITIONAL_VALUE);
+        c.report(Diagnostic::error(code, path.key("value").render(), message));
+    }
+}
