@@ -304,6 +304,17 @@ mod tests {
     }
 
     #[test]
+    fn shapes_fit_the_rules_slot_array() {
+        for shape in shapes() {
+            assert!(
+                shape.fields.len() <= crate::rules::MAX_FIELDS,
+                "{}",
+                shape.name
+            );
+        }
+    }
+
+    #[test]
     fn field_names_are_unique_per_shape() {
         for shape in shapes() {
             let mut names: Vec<_> = shape.fields.iter().map(|f| f.name).collect();

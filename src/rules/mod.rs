@@ -94,8 +94,9 @@ pub fn check_record(node: &Node, settings: &RuleSettings, out: &mut Vec<u8>) -> 
     match node {
         Node::Map(fields) => {
             let root = Path::root();
-            let slots = c.slots(&catalog::LEAD, fields, &root);
-            let facts = lead::Facts::read(&slots);
+            let mut buf = [None; MAX_FIELDS];
+            let slots = c.slots(&catalog::LEAD, fields, &root, &mut buf);
+            let facts = lead::Facts::read(slots);
             c.result.keys = facts.keys();
             let overrides = lead::check(&mut c, &facts);
             let entity = facts.entity;
@@ -188,7 +189,10 @@ impl<'p> Path<'p> {
 }
 
 /// The fields of one object, placed by catalog index.
-pub type Slots<'n, 'a> = Vec<Option<&'n Node<'a>>>;
+pub type Slots<'n, 'a> = [Option<&'n Node<'a>>];
+
+/// Most fields a shape may have (slots live on the stack).
+pub const MAX_FIELDS: usize = 96;
 
 pub(crate) struct Checker<'s> {
     pub s: &'s RuleSettings,
@@ -201,13 +205,14 @@ impl<'s> Checker<'s> {
     }
 
     /// Places an object's fields in catalog slots; reports unknown and repeated names.
-    fn slots<'n, 'a>(
+    fn slots<'b, 'n, 'a>(
         &mut self,
         shape: &Shape,
         fields: &'n [(std::borrow::Cow<'a, str>, Node<'a>)],
         path: &Path,
-    ) -> Slots<'n, 'a> {
-        let mut slots: Slots<'n, 'a> = vec![None; shape.fields.len()];
+        buf: &'b mut [Option<&'n Node<'a>>; MAX_FIELDS],
+    ) -> &'b Slots<'n, 'a> {
+        let slots = &mut buf[..shape.fields.len()];
         for (key, value) in fields {
             match shape.lookup(key) {
                 Some(i) => {
@@ -272,7 +277,7 @@ impl<'s> Checker<'s> {
                     self.report(Diagnostic::error(code, path.key(field.name).render(), msg));
                 }
                 if let Some(default) = lead::default_value(shape, i) {
-                    canonical::write_key(out, field.name);
+                    canonical::write_field_key(out, field.name);
                     canonical::write_str(out, default);
                 }
                 continue;
@@ -302,7 +307,7 @@ impl<'s> Checker<'s> {
                 continue;
             }
             let mark = out.len();
-            canonical::write_key(out, field.name);
+            canonical::write_field_key(out, field.name);
             let fpath = path.key(field.name);
             if !self.value(field, value, &fpath, in_related, out) {
                 out.truncate(mark);
@@ -348,15 +353,16 @@ impl<'s> Checker<'s> {
                         }
                         continue;
                     };
-                    let slots = self.slots(shape, fields, &ipath);
+                    let mut buf = [None; MAX_FIELDS];
+                    let slots = self.slots(shape, fields, &ipath, &mut buf);
                     let entity = if std::ptr::eq(*shape, &catalog::RELATED_ENTITY) {
-                        lead::entity_of(&slots, shape)
+                        lead::entity_of(slots, shape)
                     } else {
                         None
                     };
                     canonical::separate(out);
                     let mark = out.len();
-                    if !self.object(shape, &slots, &ipath, entity, related, None, out) {
+                    if !self.object(shape, slots, &ipath, entity, related, None, out) {
                         out.truncate(mark);
                         if out.last() == Some(&b',') {
                             out.pop();
@@ -375,8 +381,9 @@ impl<'s> Checker<'s> {
                     self.bad_type(field, node, path, in_related, "an object");
                     return false;
                 };
-                let slots = self.slots(shape, fields, path);
-                self.object(shape, &slots, path, None, in_related, None, out)
+                let mut buf = [None; MAX_FIELDS];
+                let slots = self.slots(shape, fields, path, &mut buf);
+                self.object(shape, slots, path, None, in_related, None, out)
             }
             _ => value::scalar(self, field, node, path, in_related, out),
         }
