@@ -115,8 +115,67 @@ pub fn write_node(out: &mut Vec<u8>, node: &Node) {
     }
 }
 
+/// Re-indents compact JSON (as written by this module) with two spaces, member order kept.
+pub fn pretty(compact: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut esc = false;
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.extend(std::iter::repeat_n(b' ', depth * 2));
+    };
+    for &b in compact {
+        if in_str {
+            out.push(b);
+            if esc {
+                esc = false;
+            } else if b == b'\\' {
+                esc = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_str = true;
+                out.push(b);
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                out.push(b);
+                newline(&mut out, depth);
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(b);
+            }
+            b',' => {
+                out.push(b);
+                newline(&mut out, depth);
+            }
+            b':' => out.extend_from_slice(b": "),
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pretty_keeps_order_and_reads_back() {
+        let compact = br#"{"b":1,"a":["x,y",{"c":"q\"}"}]}"#;
+        let p = super::pretty(compact);
+        let text = String::from_utf8(p).unwrap();
+        assert!(text.starts_with("{\n  \"b\": 1,"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let orig: serde_json::Value = serde_json::from_slice(compact).unwrap();
+        assert_eq!(back, orig);
+    }
+
     use super::*;
     use std::borrow::Cow;
 

@@ -1,21 +1,29 @@
-//! The command line (clap derive): flags as typed values, resolved into pipeline `Settings`.
+//! The command line (clap derive) and `leadbatch.toml`: flags as typed values, merged with
+//! the configuration file (flags win), resolved into pipeline `Settings`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
 
-use crate::pipeline::{Mode, Settings};
+use crate::pipeline::{Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
 use crate::rules::scalar::Date;
-use crate::source::ReadOptions;
 use crate::source::transcode::encoding_for_label;
+use crate::source::{Format, ReadOptions};
+
+/// The configuration file looked for in the working directory.
+pub const CONFIG_FILE: &str = "leadbatch.toml";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "leadbatch",
     version,
     about = "Validate AMLYZE Create-Lead records in bulk and convert them to canonical REST payloads",
-    long_about = None
+    long_about = "Validate AMLYZE Create-Lead records in bulk (JSON, NDJSON, XML, CSV) and convert every \
+accepted record to the canonical REST request for POST /amlyze-ws-rest/customer.\n\n\
+Exit status: 0 all records accepted and all files read; 1 some records rejected or some files \
+unreadable; 2 usage error or the run could not complete (no output replaced)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,84 +32,284 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check every record and write accepted payloads, rejected records, errors and a summary.
+    /// Check every record; write accepted payloads, rejected records, errors and a summary.
     Process(RunArgs),
-    /// The same checks; writes everything but accepted.ndjson.
+    /// The same checks; writes everything but the accepted payloads.
     Validate(RunArgs),
+    /// Print the JSON Schema (draft 2020-12) of the canonical lead payload.
+    Schema,
+    /// Print every finding code with its severity and meaning.
+    Codes {
+        #[arg(long, value_enum, default_value_t = CodesFormat::Text)]
+        format: CodesFormat,
+    },
+    /// Print the effective configuration (leadbatch.toml merged with the flags) as TOML.
+    Config(RunArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CodesFormat {
+    Text,
+    Json,
+}
+
+/// The flags of `process`, `validate` and `config`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Input files and/or directories (walked recursively; symlinks not followed).
-    #[arg(default_value = "input")]
+    /// Input files and/or directories (walked recursively; symlinks not followed); `-` reads
+    /// standard input (needs --format). Default: `input`.
     pub inputs: Vec<PathBuf>,
-    /// Output directory.
-    #[arg(short, long, default_value = "output")]
-    pub out: PathBuf,
-    /// Worker threads (default: number of cores).
+    /// Configuration file (default: ./leadbatch.toml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// Every option a nightly job may set, on the command line or in `leadbatch.toml`
+/// (same names, kebab-case).
+#[derive(Debug, Args, Default, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct Options {
+    /// Input paths (configuration file only; positional arguments on the command line).
+    #[arg(skip)]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory [default: output].
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: number of cores].
     #[arg(short, long)]
     pub jobs: Option<usize>,
-    /// The run's "today" for date checks, YYYY-MM-DD (default: the current UTC date).
-    #[arg(long, value_parser = parse_date)]
-    pub as_of: Option<Date>,
+    /// The run's "today" for date checks, YYYY-MM-DD [default: the current UTC date].
+    #[arg(long)]
+    pub as_of: Option<String>,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Largest record accepted, in bytes.
-    #[arg(long, default_value_t = 16 << 20)]
-    pub max_record_bytes: usize,
-    /// Deepest nesting accepted in a record.
-    #[arg(long, default_value_t = 64)]
-    pub max_depth: usize,
-    /// Findings kept per record (the summary still counts them all).
-    #[arg(long, default_value_t = 100)]
-    pub max_findings: usize,
-    /// Text encoding of CSV files and of XML files without a declaration:
-    /// utf-8, windows-1252, iso-8859-1, utf-16 (a UTF-16 byte-order mark is detected anyway).
-    #[arg(long, value_parser = parse_encoding)]
-    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Print summary.json on stdout instead of the one-line summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Turn warnings into rejections.
+    #[arg(long)]
+    pub strict: bool,
+    /// Input format for `-` and for files given explicitly (overrides the extension).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Largest record accepted, in bytes [default: 16777216].
+    #[arg(long)]
+    pub max_record_bytes: Option<usize>,
+    /// Deepest nesting accepted in a record [default: 64].
+    #[arg(long)]
+    pub max_depth: Option<usize>,
+    /// Findings kept per record; the summary still counts them all [default: 100].
+    #[arg(long)]
+    pub max_findings: Option<usize>,
+    /// Encoding of CSV files and of XML files without a declaration:
+    /// utf-8, windows-1252, iso-8859-1, utf-16 [default: utf-8].
+    #[arg(long)]
+    pub encoding: Option<String>,
     /// CSV decimals use a comma (`10000,50`).
     #[arg(long)]
     pub decimal_comma: bool,
+    /// Mask personal values in rejected.ndjson, errors.csv, messages and report.html.
+    #[arg(long)]
+    pub redact: bool,
+    /// Permission bits of output files, octal [default: 600].
+    #[arg(long)]
+    pub file_mode: Option<String>,
+    /// Directory of AMLYZE classifier lists (riskManagementCategory.json, legalForm.txt, ...).
+    #[arg(long)]
+    pub classifiers: Option<PathBuf>,
+    /// How accepted payloads are written [default: ndjson].
+    #[arg(long, value_enum)]
+    pub payload_layout: Option<PayloadLayout>,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse_plain(s).ok_or_else(|| format!("{s:?} is not a date of the form YYYY-MM-DD"))
+impl Options {
+    /// `self` (the flags) over `base` (the configuration file).
+    fn over(self, base: Options) -> Options {
+        Options {
+            inputs: if self.inputs.is_empty() {
+                base.inputs
+            } else {
+                self.inputs
+            },
+            out: self.out.or(base.out),
+            jobs: self.jobs.or(base.jobs),
+            as_of: self.as_of.or(base.as_of),
+            quiet: self.quiet || base.quiet,
+            json: self.json || base.json,
+            strict: self.strict || base.strict,
+            format: self.format.or(base.format),
+            max_record_bytes: self.max_record_bytes.or(base.max_record_bytes),
+            max_depth: self.max_depth.or(base.max_depth),
+            max_findings: self.max_findings.or(base.max_findings),
+            encoding: self.encoding.or(base.encoding),
+            decimal_comma: self.decimal_comma || base.decimal_comma,
+            redact: self.redact || base.redact,
+            file_mode: self.file_mode.or(base.file_mode),
+            classifiers: self.classifiers.or(base.classifiers),
+            payload_layout: self.payload_layout.or(base.payload_layout),
+        }
+    }
+
+    /// With every default filled in, as `leadbatch config` shows it.
+    fn with_defaults(mut self) -> Options {
+        if self.inputs.is_empty() {
+            self.inputs = vec![PathBuf::from("input")];
+        }
+        self.out.get_or_insert_with(|| PathBuf::from("output"));
+        self.jobs.get_or_insert_with(default_jobs);
+        self.as_of
+            .get_or_insert_with(|| Date::today_utc().to_string());
+        self.max_record_bytes.get_or_insert(16 << 20);
+        self.max_depth.get_or_insert(64);
+        self.max_findings.get_or_insert(100);
+        self.encoding.get_or_insert_with(|| "utf-8".into());
+        self.file_mode.get_or_insert_with(|| "600".into());
+        self.payload_layout.get_or_insert(PayloadLayout::Ndjson);
+        self
+    }
 }
 
-fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
-    let label = if s.eq_ignore_ascii_case("utf-16") {
-        "utf-16le"
-    } else {
-        s
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Reads `leadbatch.toml` (the given path, or the working directory's when present).
+pub fn load_config(path: Option<&Path>) -> Result<Options, String> {
+    let (path, required) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => (PathBuf::from(CONFIG_FILE), false),
     };
-    encoding_for_label(label).ok_or_else(|| {
-        format!("unknown encoding {s:?} (try utf-8, windows-1252, iso-8859-1, utf-16)")
-    })
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Options::default());
+        }
+        Err(e) => return Err(format!("configuration {}: {e}", path.display())),
+    };
+    toml::from_str(&text).map_err(|e| format!("configuration {}: {e}", path.display()))
 }
 
 impl RunArgs {
-    pub fn settings(&self, mode: Mode) -> Settings {
-        let jobs = self
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1);
-        Settings {
-            mode,
-            inputs: self.inputs.clone(),
-            out: self.out.clone(),
-            jobs,
-            read: ReadOptions {
-                max_record_bytes: self.max_record_bytes,
-                max_depth: self.max_depth,
-                encoding: self.encoding.filter(|e| *e != encoding_rs::UTF_8),
-            },
-            rules: RuleSettings {
-                as_of: self.as_of.unwrap_or_else(Date::today_utc),
-                decimal_comma: self.decimal_comma,
-                max_findings: self.max_findings,
-            },
-            progress: !self.quiet,
+    /// Flags merged over the configuration file, defaults filled in.
+    pub fn effective(&self) -> Result<Options, String> {
+        let base = load_config(self.config.as_deref())?;
+        let mut flags = self.options.clone();
+        flags.inputs = self.inputs.clone();
+        Ok(flags.over(base).with_defaults())
+    }
+
+    pub fn settings(&self, mode: Mode) -> Result<Settings, String> {
+        resolve(self.effective()?, mode)
+    }
+}
+
+/// The effective configuration as TOML.
+pub fn config_toml(o: &Options) -> String {
+    toml::to_string_pretty(o).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))
+}
+
+fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
+    let as_of = match o.as_of.as_deref() {
+        Some(s) => Date::parse_plain(s)
+            .ok_or_else(|| format!("--as-of {s:?} is not a date of the form YYYY-MM-DD"))?,
+        None => Date::today_utc(),
+    };
+    let encoding = match o.encoding.as_deref() {
+        None => None,
+        Some(s) => {
+            let label = if s.eq_ignore_ascii_case("utf-16") {
+                "utf-16le"
+            } else {
+                s
+            };
+            let enc = encoding_for_label(label).ok_or_else(|| {
+                format!("unknown encoding {s:?} (try utf-8, windows-1252, iso-8859-1, utf-16)")
+            })?;
+            (enc != encoding_rs::UTF_8).then_some(enc)
         }
+    };
+    let file_mode = match o.file_mode.as_deref() {
+        None => 0o600,
+        Some(s) => u32::from_str_radix(s.trim_start_matches("0o"), 8)
+            .ok()
+            .filter(|m| *m <= 0o777)
+            .ok_or_else(|| format!("--file-mode {s:?} is not an octal permission like 600"))?,
+    };
+    if o.inputs.iter().any(|p| p.as_os_str() == "-") && o.format.is_none() {
+        return Err("reading standard input (`-`) needs --format json|ndjson|xml|csv".into());
+    }
+    let classifiers = match &o.classifiers {
+        Some(dir) => Some(std::sync::Arc::new(
+            crate::rules::classifiers::Classifiers::load(dir)?,
+        )),
+        None => None,
+    };
+    Ok(Settings {
+        mode,
+        inputs: o.inputs,
+        out: o.out.unwrap_or_else(|| PathBuf::from("output")),
+        jobs: o.jobs.unwrap_or_else(default_jobs).max(1),
+        read: ReadOptions {
+            max_record_bytes: o.max_record_bytes.unwrap_or(16 << 20),
+            max_depth: o.max_depth.unwrap_or(64),
+            encoding,
+        },
+        rules: RuleSettings {
+            as_of,
+            decimal_comma: o.decimal_comma,
+            max_findings: o.max_findings.unwrap_or(100),
+            redact: o.redact,
+            classifiers,
+        },
+        format: o.format,
+        strict: o.strict,
+        file_mode,
+        payload_layout: o.payload_layout.unwrap_or(PayloadLayout::Ndjson),
+        progress: !o.quiet,
+        json: o.json,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_configuration_file() {
+        let base: Options =
+            toml::from_str("out = \"nightly\"\njobs = 3\nstrict = true\ninputs = [\"drop\"]\n")
+                .unwrap();
+        let flags = Options {
+            jobs: Some(1),
+            ..Default::default()
+        };
+        let o = flags.over(base).with_defaults();
+        assert_eq!(o.out, Some(PathBuf::from("nightly")));
+        assert_eq!(o.jobs, Some(1));
+        assert!(o.strict);
+        assert_eq!(o.inputs, vec![PathBuf::from("drop")]);
+        assert_eq!(o.max_depth, Some(64));
+    }
+
+    #[test]
+    fn unknown_configuration_keys_are_errors() {
+        assert!(toml::from_str::<Options>("outt = \"x\"").is_err());
+    }
+
+    #[test]
+    fn effective_configuration_round_trips() {
+        let o = Options::default().with_defaults();
+        let back: Options = toml::from_str(&config_toml(&o)).unwrap();
+        assert_eq!(config_toml(&back), config_toml(&o));
     }
 }

@@ -14,7 +14,9 @@ pub mod diagnostic;
 pub mod output;
 pub mod pipeline;
 pub mod record;
+pub mod redact;
 pub mod rules;
+pub mod schema;
 pub mod source;
 
 /// Version of the lead specification implemented (spec header: vendor docs at commit a1c706a).

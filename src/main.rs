@@ -4,11 +4,13 @@
 //! records were rejected or some files could not be read; 2 usage error or the run could
 //! not complete (then no output file was replaced).
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-use leadbatch::cli::{Cli, Command};
-use leadbatch::pipeline::{self, Mode, RunError};
+use clap::{CommandFactory, Parser};
+use leadbatch::cli::{Cli, CodesFormat, Command, RunArgs, config_toml};
+use leadbatch::diagnostic::CODES;
+use leadbatch::pipeline::{self, Mode};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -22,13 +24,75 @@ fn main() -> ExitCode {
             };
         }
     };
-    let (args, mode) = match &cli.command {
-        Command::Process(a) => (a, Mode::Process),
-        Command::Validate(a) => (a, Mode::Validate),
+    match cli.command {
+        Command::Process(a) => run(&a, Mode::Process),
+        Command::Validate(a) => run(&a, Mode::Validate),
+        Command::Schema => print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&leadbatch::schema::schema()).unwrap_or_default()
+        )),
+        Command::Codes { format } => print(&match format {
+            CodesFormat::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(CODES).unwrap_or_default()
+            ),
+            CodesFormat::Text => CODES
+                .iter()
+                .map(|c| format!("{:<32} {:<8} {}\n", c.code, c.severity.as_str(), c.meaning))
+                .collect(),
+        }),
+        Command::Config(a) => match a.effective() {
+            Ok(o) => print(&config_toml(&o)),
+            Err(e) => usage_error(&e),
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "leadbatch",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    let _ = std::io::stdout().write_all(&out);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage_error(&e.to_string()),
+            }
+        }
+    }
+}
+
+fn print(text: &str) -> ExitCode {
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("leadbatch: {msg}");
+    ExitCode::from(2)
+}
+
+fn run(args: &RunArgs, mode: Mode) -> ExitCode {
+    let settings = match args.settings(mode) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
     };
-    match pipeline::run(&args.settings(mode)) {
+    pipeline::install_signal_handler();
+    match pipeline::run(&settings) {
         Ok(summary) => {
-            println!("{}", summary.line());
+            if settings.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary).unwrap_or_default()
+                );
+            } else {
+                println!("{}", summary.line());
+            }
             if summary.rejected > 0 || summary.file_errors() > 0 {
                 ExitCode::from(1)
             } else {
@@ -37,9 +101,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("leadbatch: {e}");
-            match e {
-                RunError::Usage(_) | RunError::Fatal(_) => ExitCode::from(2),
-            }
+            ExitCode::from(2)
         }
     }
 }

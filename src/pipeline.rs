@@ -6,16 +6,20 @@
 //! order and the output bytes do not depend on `--jobs`.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::canonical;
+use crate::diagnostic::Severity;
 use crate::diagnostic::{Diagnostic, code};
+use crate::output::report::{ReportFinding, ReportFindings};
 use crate::output::{self, FileSummary, RecordWriters, Summary, records::RecordReport};
-use crate::record::{Location, Node};
+use crate::record::Node;
 use crate::rules::{self, Checked, RuleSettings, cross::Duplicates};
+use crate::source::Format;
 use crate::source::{self, Batch, InputFile, Item, RawBody, RawRecord, ReadOptions, json_value};
 
 /// What the run does with accepted records.
@@ -27,7 +31,19 @@ pub enum Mode {
     Validate,
 }
 
-/// Everything a run needs, resolved from the command line.
+/// How accepted payloads are written.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PayloadLayout {
+    /// `accepted.ndjson`, one payload per line.
+    Ndjson,
+    /// `accepted/<customerExtId>.json`, one pretty payload per file.
+    Files,
+}
+
+/// Everything a run needs, resolved from the command line and the configuration file.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub mode: Mode,
@@ -36,8 +52,45 @@ pub struct Settings {
     pub jobs: usize,
     pub read: ReadOptions,
     pub rules: RuleSettings,
+    /// `--format`: for standard input and explicitly named files.
+    pub format: Option<Format>,
+    /// `--strict`: warnings reject.
+    pub strict: bool,
+    /// Permission bits of output files.
+    pub file_mode: u32,
+    pub payload_layout: PayloadLayout,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Print summary.json on stdout (the caller's business; kept here so config shows it).
+    pub json: bool,
+}
+
+impl Settings {
+    /// Defaults for a library caller: process `inputs` into `out`.
+    pub fn new(inputs: Vec<PathBuf>, out: PathBuf) -> Settings {
+        Settings {
+            mode: Mode::Process,
+            inputs,
+            out,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            read: ReadOptions::default(),
+            rules: RuleSettings::default(),
+            format: None,
+            strict: false,
+            file_mode: 0o600,
+            payload_layout: PayloadLayout::Ndjson,
+            progress: false,
+            json: false,
+        }
+    }
+}
+
+/// Set by SIGINT/SIGTERM: the run stops promptly and commits nothing.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT/SIGTERM handler that sets `STOP`.
+pub fn install_signal_handler() {
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
 }
 
 /// Why a run could not complete (exit status 2).
@@ -47,12 +100,15 @@ pub enum RunError {
     Usage(String),
     /// The run could not complete (output not writable, disk full, ...). No output replaced.
     Fatal(String),
+    /// Stopped by a signal. No output replaced.
+    Interrupted,
 }
 
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::Usage(m) | RunError::Fatal(m) => f.write_str(m),
+            RunError::Interrupted => f.write_str("interrupted; no output was replaced"),
         }
     }
 }
@@ -78,10 +134,16 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             settings.out.display()
         ))
     })?;
-    let found = source::discover(&settings.inputs, Some(&settings.out)).map_err(RunError::Usage)?;
+    let found = source::discover(&settings.inputs, Some(&settings.out), settings.format)
+        .map_err(RunError::Usage)?;
     output::remove_stale(&settings.out);
-    let writers = RecordWriters::create(&settings.out, settings.mode == Mode::Process)
-        .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
+    let writers = RecordWriters::create(
+        &settings.out,
+        settings.mode == Mode::Process,
+        settings.payload_layout == PayloadLayout::Files,
+        settings.file_mode,
+    )
+    .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.max(1))
@@ -116,9 +178,14 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         },
         failure: None,
         progress: progress_bar(settings, found.files.len()),
+        report: ReportFindings::default(),
+        started,
     };
     for (path, msg) in &found.walk_errors {
-        state.summary.skipped_files.push(format!("{path} ({msg})"));
+        state
+            .summary
+            .unreadable_paths
+            .push(format!("{path}: {msg}"));
     }
 
     let (tx, rx) = mpsc::sync_channel::<Batch>(2 * settings.jobs.max(1));
@@ -127,22 +194,25 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     let reader = std::thread::Builder::new()
         .name("leadbatch-reader".into())
         .spawn(move || {
-            let mut emit = |b: Batch| tx.send(b).is_ok();
+            let mut emit = |b: Batch| !STOP.load(Ordering::Relaxed) && tx.send(b).is_ok();
             let mut sink = source::BatchSink::new(2048, 4 << 20, &mut emit);
+            let mut digests = Vec::with_capacity(files.len());
             for (i, f) in files.iter().enumerate() {
-                source::read_file(i as u32, f, &read_opts, &mut sink);
-                sink.flush_file();
                 if sink.stopped {
                     break;
                 }
+                digests.push(source::read_file(i as u32, f, &read_opts, &mut sink));
+                sink.flush_file();
             }
             sink.flush();
+            digests
         })
         .map_err(|e| RunError::Fatal(format!("cannot start reader thread: {e}")))?;
 
     let ctx = Ctx {
         read: &settings.read,
         rules: &settings.rules,
+        strict: settings.strict,
     };
     // The receiver is only ever used by one closure at a time; the mutex makes that provable.
     let rx = std::sync::Mutex::new(rx);
@@ -177,34 +247,95 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             );
             pending = done;
             next = received;
-            if state.failure.is_some() {
+            if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
                 break;
             }
         }
     });
     drop(rx);
-    let _ = reader.join();
+    let digests = reader.join().unwrap_or_default();
     if let Some(p) = &state.progress {
         p.finish_and_clear();
+    }
+    if STOP.load(Ordering::Relaxed) {
+        state.writers.abandon();
+        return Err(RunError::Interrupted);
     }
     if let Some(e) = state.failure.take() {
         state.writers.abandon();
         return Err(RunError::Fatal(format!("cannot write outputs: {e}")));
     }
+    for (fs, d) in state.summary.by_file.iter_mut().zip(digests) {
+        fs.sha256 = d;
+    }
+    let (files, accepted_dir) = state.writers.into_parts();
+    let fatal =
+        |what: &str, e: std::io::Error| RunError::Fatal(format!("cannot write {what}: {e}"));
+    let abandon_dir = |d: &Option<PathBuf>| {
+        if let Some(d) = d {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    };
+    let mut finished = match output::finish_all(files) {
+        Ok(f) => f,
+        Err(e) => {
+            abandon_dir(&accepted_dir);
+            return Err(fatal("outputs", e));
+        }
+    };
     let mut summary = state.summary;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
-    let summary_file = write_summary(&settings.out, &summary)
-        .map_err(|e| RunError::Fatal(format!("cannot write summary: {e}")))?;
-    let mut files = state.writers.into_files();
-    files.push(summary_file);
-    output::commit(&settings.out, files)
-        .map_err(|e| RunError::Fatal(format!("cannot commit outputs: {e}")))?;
+    for f in &finished {
+        summary.outputs.insert(f.name.clone(), f.sha256.clone());
+    }
+    let report = write_report(&settings.out, &summary, &state.report, settings.file_mode)
+        .and_then(|f| f.finish());
+    match report {
+        Ok(r) => {
+            summary.outputs.insert(r.name.clone(), r.sha256.clone());
+            finished.push(r);
+        }
+        Err(e) => {
+            output::discard(finished);
+            abandon_dir(&accepted_dir);
+            return Err(fatal("report.html", e));
+        }
+    }
+    match write_summary(&settings.out, &summary, settings.file_mode).and_then(|f| f.finish()) {
+        Ok(f) => finished.push(f),
+        Err(e) => {
+            output::discard(finished);
+            abandon_dir(&accepted_dir);
+            return Err(fatal("summary.json", e));
+        }
+    }
+    if STOP.load(Ordering::Relaxed) {
+        output::discard(finished);
+        abandon_dir(&accepted_dir);
+        return Err(RunError::Interrupted);
+    }
+    output::commit(&settings.out, finished, accepted_dir).map_err(|e| fatal("outputs", e))?;
     Ok(summary)
 }
 
-fn write_summary(dir: &std::path::Path, summary: &Summary) -> std::io::Result<output::PendingFile> {
+fn write_report(
+    dir: &std::path::Path,
+    summary: &Summary,
+    findings: &ReportFindings,
+    mode: u32,
+) -> std::io::Result<output::PendingFile> {
+    let mut f = output::PendingFile::create(dir, output::REPORT, mode)?;
+    output::report::write(f.writer(), summary, findings)?;
+    Ok(f)
+}
+
+fn write_summary(
+    dir: &std::path::Path,
+    summary: &Summary,
+    mode: u32,
+) -> std::io::Result<output::PendingFile> {
     use std::io::Write;
-    let mut f = output::PendingFile::create(dir, output::SUMMARY)?;
+    let mut f = output::PendingFile::create(dir, output::SUMMARY, mode)?;
     serde_json::to_writer_pretty(f.writer(), summary)?;
     f.writer().write_all(b"\n")?;
     Ok(f)
@@ -229,6 +360,7 @@ fn progress_bar(settings: &Settings, files: usize) -> Option<indicatif::Progress
 struct Ctx<'a> {
     read: &'a ReadOptions,
     rules: &'a RuleSettings,
+    strict: bool,
 }
 
 impl Ctx<'_> {
@@ -238,8 +370,11 @@ impl Ctx<'_> {
         };
         let mut payload = Vec::new();
         let result = parse(raw, batch, self.read).map(|node| {
-            let checked = rules::check_record(&node, self.rules, &mut payload);
-            let input = (!checked.accepted()).then(|| render(&node));
+            let mut checked = rules::check_record(&node, self.rules, &mut payload);
+            if self.strict {
+                strictify(&mut checked);
+            }
+            let input = (!checked.accepted()).then(|| render(&node, self.rules.redact));
             (checked, input)
         });
         match result {
@@ -266,9 +401,23 @@ impl Ctx<'_> {
     }
 }
 
-fn render(node: &Node) -> Vec<u8> {
+/// `--strict`: every warning is an error.
+fn strictify(checked: &mut Checked) {
+    for d in &mut checked.diagnostics {
+        d.severity = Severity::Error;
+    }
+    for d in &mut checked.dropped {
+        d.1 = Severity::Error;
+    }
+    checked.errors += checked.warnings;
+    checked.warnings = 0;
+}
+
+/// The record as read, for `rejected.ndjson` (masked with `--redact`).
+fn render(node: &Node, redact: bool) -> Vec<u8> {
     let mut v = Vec::new();
     match node {
+        Node::Map(_) if redact => crate::redact::write_masked(&mut v, node),
         Node::Map(_) => canonical::write_node(&mut v, node),
         _ => v.extend_from_slice(b"null"),
     }
@@ -332,6 +481,8 @@ struct State<'f> {
     summary: Summary,
     failure: Option<std::io::Error>,
     progress: Option<indicatif::ProgressBar>,
+    report: ReportFindings,
+    started: Instant,
 }
 
 impl State<'_> {
@@ -346,7 +497,12 @@ impl State<'_> {
             if let Some(Item::Record(r)) = batch.items.last() {
                 p.set_position(r.loc.file as u64);
             }
-            p.set_message(format!("{} records", self.summary.records));
+            let secs = self.started.elapsed().as_secs_f64().max(0.001);
+            p.set_message(format!(
+                "{} records, {:.0} records/s",
+                self.summary.records,
+                self.summary.records as f64 / secs
+            ));
         }
     }
 
@@ -363,6 +519,13 @@ impl State<'_> {
             (Item::FileError { loc, diag }, _) => {
                 let fs = &mut self.summary.by_file[loc.file as usize];
                 fs.error = Some(diag.message.clone());
+                self.report.add(diag.code, || ReportFinding {
+                    source: files[loc.file as usize].source.clone(),
+                    record: 0,
+                    line: loc.line,
+                    path: String::new(),
+                    message: diag.message.clone(),
+                });
                 *self
                     .summary
                     .by_code
@@ -403,13 +566,31 @@ impl State<'_> {
                 }
                 let fs = &mut s.by_file[raw.loc.file as usize];
                 fs.records += 1;
+                let entity = checked.keys.entity_type.map_or("unknown", |e| e.as_str());
+                let et = s.by_entity_type.entry(entity.to_string()).or_default();
+                et.records += 1;
                 if accepted {
                     s.accepted += 1;
                     fs.accepted += 1;
-                    self.writers.accepted(&payload)?;
+                    et.accepted += 1;
+                    self.writers.accepted(
+                        &payload,
+                        checked.keys.customer_ext_id.as_deref(),
+                        &raw.loc,
+                    )?;
                 } else {
                     s.rejected += 1;
                     fs.rejected += 1;
+                    et.rejected += 1;
+                    for d in &checked.diagnostics {
+                        self.report.add(d.code, || ReportFinding {
+                            source: files[raw.loc.file as usize].source.clone(),
+                            record: raw.loc.record,
+                            line: raw.loc.line,
+                            path: d.path.clone(),
+                            message: d.message.clone(),
+                        });
+                    }
                 }
                 let report = RecordReport {
                     source: &files[raw.loc.file as usize].source,
@@ -422,9 +603,9 @@ impl State<'_> {
                     // A record rejected only by a cross-record rule was not rendered on the pool.
                     let input = match input {
                         Some(i) => Some(i),
-                        None if was_accepted => {
-                            parse(raw, batch, ctx.read).ok().map(|n| render(&n))
-                        }
+                        None if was_accepted => parse(raw, batch, ctx.read)
+                            .ok()
+                            .map(|n| render(&n, ctx.rules.redact)),
                         None => None,
                     };
                     self.writers.rejected(&report, input.as_deref())?;
@@ -433,14 +614,5 @@ impl State<'_> {
             }
             (Item::Record(_), Outcome::FileError) => Ok(()),
         }
-    }
-}
-
-/// The location of a file-level finding (no record).
-pub fn file_location(file: u32, line: u64) -> Location {
-    Location {
-        file,
-        record: 0,
-        line,
     }
 }

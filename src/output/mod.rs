@@ -6,11 +6,14 @@
 //! by a killed run are removed by the next run.
 
 pub mod records;
+pub mod report;
 pub mod summary;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+use crate::source::digest::HashWriter;
 
 pub use records::RecordWriters;
 pub use summary::{FileSummary, Summary};
@@ -22,44 +25,95 @@ pub const ACCEPTED: &str = "accepted.ndjson";
 pub const REJECTED: &str = "rejected.ndjson";
 pub const ERRORS: &str = "errors.csv";
 pub const SUMMARY: &str = "summary.json";
+pub const REPORT: &str = "report.html";
+/// `--payload-layout files`: one pretty JSON file per accepted record.
+pub const ACCEPTED_DIR: &str = "accepted";
 
-/// An output file being written under a temporary name.
+/// A temporary directory name in `dir` for `name`.
+pub fn tmp_dir_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()))
+}
+
+/// An output file being written under a temporary name, hashed as it is written.
 pub struct PendingFile {
+    pub name: String,
     final_path: PathBuf,
     tmp_path: PathBuf,
-    writer: BufWriter<File>,
+    writer: BufWriter<HashWriter<File>>,
+}
+
+/// A file written completely, fsynced, still under its temporary name.
+pub struct FinishedFile {
+    pub name: String,
+    pub sha256: String,
+    tmp_path: PathBuf,
+    final_path: PathBuf,
+}
+
+/// Creates a file with the run's permission bits (0600 unless `--file-mode` says otherwise).
+pub fn create_file(path: &Path, mode: u32) -> io::Result<File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(mode);
+        let f = opts.open(path)?;
+        // The umask may have narrowed the mode; the flag is what the user asked for.
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        opts.open(path)
+    }
 }
 
 impl PendingFile {
-    pub fn create(dir: &Path, name: &str) -> io::Result<PendingFile> {
+    pub fn create(dir: &Path, name: &str, mode: u32) -> io::Result<PendingFile> {
         let final_path = dir.join(name);
         let tmp_path = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            // Personal data: readable by the owner only.
-            opts.mode(0o600);
-        }
-        let file = opts.open(&tmp_path)?;
+        let file = create_file(&tmp_path, mode)?;
         Ok(PendingFile {
+            name: name.to_string(),
             final_path,
             tmp_path,
-            writer: BufWriter::with_capacity(1 << 20, file),
+            writer: BufWriter::with_capacity(
+                1 << 20,
+                HashWriter {
+                    inner: file,
+                    hasher: Default::default(),
+                },
+            ),
         })
     }
 
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub fn writer(&mut self) -> &mut impl Write {
         &mut self.writer
     }
 
     /// Flushes and fsyncs; the file keeps its temporary name.
-    fn finish(mut self) -> io::Result<(PathBuf, PathBuf)> {
-        self.writer.flush()?;
-        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok((self.tmp_path, self.final_path))
+    pub fn finish(self) -> io::Result<FinishedFile> {
+        let tmp = self.tmp_path.clone();
+        let result = (|| {
+            let mut w = self.writer.into_inner().map_err(|e| e.into_error())?;
+            w.flush()?;
+            w.inner.sync_all()?;
+            Ok(w.hasher)
+        })();
+        match result {
+            Ok(hasher) => Ok(FinishedFile {
+                name: self.name,
+                sha256: crate::source::digest::hex(hasher),
+                tmp_path: self.tmp_path,
+                final_path: self.final_path,
+            }),
+            Err(e) => {
+                let _ = fs::remove_file(tmp);
+                Err(e)
+            }
+        }
     }
 
     /// Removes the temporary file (the run failed).
@@ -68,32 +122,53 @@ impl PendingFile {
     }
 }
 
-/// Renames all finished files into place, then fsyncs the directory.
-pub fn commit(dir: &Path, files: Vec<PendingFile>) -> io::Result<()> {
+/// Finishes all files (removing every temporary file when one fails).
+pub fn finish_all(files: Vec<PendingFile>) -> io::Result<Vec<FinishedFile>> {
     let mut done = Vec::with_capacity(files.len());
-    let mut failure = None;
-    for f in files {
-        if failure.is_some() {
-            f.abandon();
-            continue;
-        }
-        let tmp = f.tmp_path.clone();
+    let mut it = files.into_iter();
+    for f in it.by_ref() {
         match f.finish() {
-            Ok(pair) => done.push(pair),
+            Ok(ff) => done.push(ff),
             Err(e) => {
-                let _ = fs::remove_file(&tmp);
-                failure = Some(e);
+                for rest in it {
+                    rest.abandon();
+                }
+                discard(done);
+                return Err(e);
             }
         }
     }
-    if let Some(e) = failure {
-        for (tmp, _) in done {
-            let _ = fs::remove_file(tmp);
-        }
-        return Err(e);
+    Ok(done)
+}
+
+/// Removes finished files that will not be committed.
+pub fn discard(files: Vec<FinishedFile>) {
+    for f in files {
+        let _ = fs::remove_file(f.tmp_path);
     }
-    for (tmp, fin) in &done {
-        fs::rename(tmp, fin)?;
+}
+
+/// Renames all finished files into place, then fsyncs the directory. `accepted_dir`, when
+/// given, is a finished directory of per-record payloads renamed to `accepted/`.
+pub fn commit(
+    dir: &Path,
+    files: Vec<FinishedFile>,
+    accepted_dir: Option<PathBuf>,
+) -> io::Result<()> {
+    if let Some(tmp_dir) = accepted_dir {
+        let target = dir.join(ACCEPTED_DIR);
+        let old = dir.join(format!(
+            ".{ACCEPTED_DIR}.old.{}{TMP_SUFFIX}",
+            std::process::id()
+        ));
+        if target.exists() {
+            fs::rename(&target, &old)?;
+        }
+        fs::rename(&tmp_dir, &target)?;
+        let _ = fs::remove_dir_all(&old);
+    }
+    for f in &files {
+        fs::rename(&f.tmp_path, &f.final_path)?;
     }
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -110,7 +185,11 @@ pub fn remove_stale(dir: &Path) {
         let name = e.file_name();
         let name = name.to_string_lossy();
         if name.starts_with('.') && name.ends_with(TMP_SUFFIX) {
-            let _ = fs::remove_file(e.path());
+            if e.path().is_dir() {
+                let _ = fs::remove_dir_all(e.path());
+            } else {
+                let _ = fs::remove_file(e.path());
+            }
         }
     }
 }

@@ -18,39 +18,113 @@ pub struct RecordReport<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
+/// `--payload-layout files`: one pretty JSON per accepted record under `accepted/`, named
+/// from its customerExtId (sanitised, made unique).
+pub struct AcceptedDir {
+    pub tmp: std::path::PathBuf,
+    used: std::collections::HashSet<String>,
+    mode: u32,
+}
+
+impl AcceptedDir {
+    fn create(dir: &Path, mode: u32) -> io::Result<AcceptedDir> {
+        let tmp = super::tmp_dir_path(dir, super::ACCEPTED_DIR);
+        std::fs::create_dir_all(&tmp)?;
+        Ok(AcceptedDir {
+            tmp,
+            used: Default::default(),
+            mode,
+        })
+    }
+
+    fn write(&mut self, payload: &[u8], ext_id: Option<&str>, loc: &Location) -> io::Result<()> {
+        let base = ext_id
+            .map(sanitize_file_name)
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| format!("record-{}-{}", loc.file, loc.record));
+        let mut name = format!("{base}.json");
+        let mut n = 2;
+        while !self.used.insert(name.to_ascii_lowercase()) {
+            name = format!("{base}-{n}.json");
+            n += 1;
+        }
+        let mut f = io::BufWriter::new(super::create_file(&self.tmp.join(&name), self.mode)?);
+        f.write_all(&crate::canonical::pretty(payload))?;
+        f.write_all(b"\n")?;
+        let f = f.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()
+    }
+}
+
+/// A file name from record data: no separators, no `..`, no control characters, at most
+/// 100 characters; anything else becomes `_`.
+pub fn sanitize_file_name(raw: &str) -> String {
+    let mut out: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    while out.starts_with('.') {
+        out.remove(0);
+    }
+    out.replace("..", "_")
+}
+
 pub struct RecordWriters {
     accepted: Option<PendingFile>,
+    accepted_dir: Option<AcceptedDir>,
     rejected: PendingFile,
     errors: PendingFile,
     line: Vec<u8>,
 }
 
 impl RecordWriters {
-    /// `with_accepted` is false for `validate`.
-    pub fn create(dir: &Path, with_accepted: bool) -> io::Result<RecordWriters> {
-        let accepted = if with_accepted {
-            Some(PendingFile::create(dir, ACCEPTED)?)
-        } else {
-            None
+    /// `with_accepted` is false for `validate`; `files_layout` writes `accepted/` instead
+    /// of `accepted.ndjson`.
+    pub fn create(
+        dir: &Path,
+        with_accepted: bool,
+        files_layout: bool,
+        mode: u32,
+    ) -> io::Result<RecordWriters> {
+        let (accepted, accepted_dir) = match (with_accepted, files_layout) {
+            (false, _) => (None, None),
+            (true, false) => (Some(PendingFile::create(dir, ACCEPTED, mode)?), None),
+            (true, true) => (None, Some(AcceptedDir::create(dir, mode)?)),
         };
-        let rejected = PendingFile::create(dir, REJECTED)?;
-        let mut errors = PendingFile::create(dir, ERRORS)?;
+        let rejected = PendingFile::create(dir, REJECTED, mode)?;
+        let mut errors = PendingFile::create(dir, ERRORS, mode)?;
         errors.writer().write_all(
             b"source,record,line,customerExtId,communicationNumber,severity,code,path,message\n",
         )?;
         Ok(RecordWriters {
             accepted,
+            accepted_dir,
             rejected,
             errors,
             line: Vec::with_capacity(4096),
         })
     }
 
-    pub fn accepted(&mut self, payload: &[u8]) -> io::Result<()> {
+    pub fn accepted(
+        &mut self,
+        payload: &[u8],
+        ext_id: Option<&str>,
+        loc: &Location,
+    ) -> io::Result<()> {
         if let Some(a) = &mut self.accepted {
             let w = a.writer();
             w.write_all(payload)?;
             w.write_all(b"\n")?;
+        }
+        if let Some(d) = &mut self.accepted_dir {
+            d.write(payload, ext_id, loc)?;
         }
         Ok(())
     }
@@ -140,19 +214,24 @@ impl RecordWriters {
         self.errors.writer().write_all(l)
     }
 
-    pub fn into_files(self) -> Vec<PendingFile> {
+    /// The files to finish, and the temporary `accepted/` directory if any.
+    pub fn into_parts(self) -> (Vec<PendingFile>, Option<std::path::PathBuf>) {
         let mut v = Vec::new();
         if let Some(a) = self.accepted {
             v.push(a);
         }
         v.push(self.rejected);
         v.push(self.errors);
-        v
+        (v, self.accepted_dir.map(|d| d.tmp))
     }
 
     pub fn abandon(self) {
-        for f in self.into_files() {
+        let (files, dir) = self.into_parts();
+        for f in files {
             f.abandon();
+        }
+        if let Some(d) = dir {
+            let _ = std::fs::remove_dir_all(d);
         }
     }
 }
@@ -179,6 +258,18 @@ fn csv_cell(out: &mut Vec<u8>, cell: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_from_record_data_are_safe() {
+        assert_eq!(sanitize_file_name("Lead_ext1456"), "Lead_ext1456");
+        assert_eq!(
+            sanitize_file_name("../../etc/passwd"),
+            "_.._etc_passwd".replace("..", "_")
+        );
+        assert_eq!(sanitize_file_name("a/b\\c\u{7}d"), "a_b_c_d");
+        assert!(!sanitize_file_name("..hidden").starts_with('.'));
+        assert_eq!(sanitize_file_name(&"x".repeat(300)).len(), 100);
+    }
 
     #[test]
     fn csv_cells_read_back_with_the_csv_crate() {

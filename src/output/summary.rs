@@ -15,6 +15,17 @@ pub struct FileSummary {
     pub rejected: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// SHA-256 of the file's bytes as stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// Records, accepted and rejected of one group.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub records: u64,
+    pub accepted: u64,
+    pub rejected: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -32,13 +43,20 @@ pub struct Summary {
     pub warnings: u64,
     pub by_code: BTreeMap<String, u64>,
     pub by_file: Vec<FileSummary>,
+    /// INDIVIDUAL, ORGANIZATION, and `unknown` for records whose entity type is missing or invalid.
+    pub by_entity_type: BTreeMap<String, Counts>,
+    /// Directories or entries the walk could not read (path and reason).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_paths: Vec<String>,
+    /// SHA-256 of every output file written before this summary.
+    pub outputs: BTreeMap<String, String>,
     pub elapsed_ms: u64,
 }
 
 impl Summary {
     /// Files that could not be read, wholly or in part.
     pub fn file_errors(&self) -> usize {
-        self.by_file.iter().filter(|f| f.error.is_some()).count()
+        self.by_file.iter().filter(|f| f.error.is_some()).count() + self.unreadable_paths.len()
     }
 
     /// The one-line summary printed on stdout.

@@ -5,6 +5,7 @@
 //! counted). Paths are rendered only when a finding is made. Cross-record rules (duplicates)
 //! live in `cross` and run afterwards, in the run's deterministic order.
 
+pub mod classifiers;
 pub mod cross;
 mod lead;
 pub mod scalar;
@@ -26,6 +27,10 @@ pub struct RuleSettings {
     pub decimal_comma: bool,
     /// Findings kept per record (all are counted).
     pub max_findings: usize,
+    /// `--redact`: personal values never appear in messages.
+    pub redact: bool,
+    /// `--classifiers`: code lists that replace "any non-empty code".
+    pub classifiers: Option<std::sync::Arc<classifiers::Classifiers>>,
 }
 
 impl Default for RuleSettings {
@@ -34,6 +39,8 @@ impl Default for RuleSettings {
             as_of: Date::today_utc(),
             decimal_comma: false,
             max_findings: 100,
+            redact: false,
+            classifiers: None,
         }
     }
 }
@@ -202,6 +209,16 @@ pub(crate) struct Checker<'s> {
 impl<'s> Checker<'s> {
     pub fn report(&mut self, d: Diagnostic) {
         self.result.report(d, self.s.max_findings);
+    }
+
+    /// A value as a message may show it: quoted, or masked when `--redact` is on and the
+    /// field holds personal data.
+    pub fn show(&self, field: &Field, text: &str) -> String {
+        if self.s.redact && field.personal {
+            format!("{:?}", crate::redact::mask(text))
+        } else {
+            format!("{text:?}")
+        }
     }
 
     /// Places an object's fields in catalog slots; reports unknown and repeated names.

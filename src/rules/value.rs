@@ -53,8 +53,9 @@ pub(super) fn scalar(
                     code::EXCEL_MANGLED,
                     path.render(),
                     format!(
-                        "{} looks like a number a spreadsheet rewrote in scientific notation ({text}); the original identifier is probably lost",
-                        field.name
+                        "{} looks like a number a spreadsheet rewrote in scientific notation ({}); the original identifier is probably lost",
+                        field.name,
+                        c.show(field, text)
                     ),
                 ));
             }
@@ -76,7 +77,12 @@ pub(super) fn scalar(
                     c.report(Diagnostic::error(
                         code,
                         path.render(),
-                        format!("{} {text:?} is not one of {}", field.name, words.join(", ")),
+                        format!(
+                            "{} {} is not one of {}",
+                            field.name,
+                            c.show(field, text),
+                            words.join(", ")
+                        ),
                     ));
                     false
                 }
@@ -87,32 +93,56 @@ pub(super) fn scalar(
                 c.bad_type(field, node, path, in_related, "a string");
                 return false;
             };
-            let upper = text.to_ascii_uppercase();
-            let (known, what) = match field.ty {
-                Type::Country => (
-                    iso::is_country(&upper),
-                    "an ISO 3166-1 alpha-2 country code",
-                ),
-                _ => (iso::is_currency(&upper), "an ISO 4217 currency code"),
+            // Codes are 2-3 ASCII letters: upper-case them on the stack.
+            let mut buf = [0u8; 3];
+            let upper = (text.len() <= 3 && text.is_ascii())
+                .then(|| {
+                    buf[..text.len()].copy_from_slice(text.as_bytes());
+                    buf[..text.len()].make_ascii_uppercase();
+                    std::str::from_utf8(&buf[..text.len()]).ok()
+                })
+                .flatten()
+                .unwrap_or("");
+            let (list_name, what) = match field.ty {
+                Type::Country => ("country", "an ISO 3166-1 alpha-2 country code"),
+                _ => ("currency", "an ISO 4217 currency code"),
+            };
+            let known = match c.s.classifiers.as_ref().and_then(|cl| cl.list(list_name)) {
+                Some(list) => list.contains(upper) || list.contains(text),
+                None if list_name == "country" => iso::is_country(upper),
+                None => iso::is_currency(upper),
             };
             if known {
-                canonical::write_str(out, &upper);
+                canonical::write_str(out, if upper.is_empty() { text } else { upper });
                 true
             } else {
                 let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
+                let shown = c.show(field, text);
                 c.report(Diagnostic::error(
                     code,
                     path.render(),
-                    format!("{} {text:?} is not {what}", field.name),
+                    format!("{} {shown} is not {what}", field.name),
                 ));
                 false
             }
         }
-        Type::Classifier(_) => {
+        Type::Classifier(name) => {
             let Some(text) = text_of(node) else {
                 c.bad_type(field, node, path, in_related, "a string");
                 return false;
             };
+            if let Some(list) = c.s.classifiers.as_ref().and_then(|cl| cl.list(name)) {
+                if !list.contains(text) {
+                    let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
+                    let shown = c.show(field, text);
+                    c.report(Diagnostic::error(
+                        code,
+                        path.render(),
+                        format!("{} {shown} is not in the {name} classifier", field.name),
+                    ));
+                    return false;
+                }
+            }
             canonical::write_str(out, text);
             true
         }
@@ -129,8 +159,10 @@ pub(super) fn scalar(
                             code::OUT_OF_RANGE,
                             path.render(),
                             format!(
-                                "{} {date} must be between {EARLIEST} and the run's date {}",
-                                field.name, c.s.as_of
+                                "{} {} must be between {EARLIEST} and the run's date {}",
+                                field.name,
+                                c.show(field, &date.to_string()),
+                                c.s.as_of
                             ),
                         ));
                         return false;
@@ -164,7 +196,7 @@ pub(super) fn scalar(
                 }
                 None => {
                     let shown = match node {
-                        Node::Str(s) | Node::Text(s) => format!("{:?}", s.as_ref()),
+                        Node::Str(s) | Node::Text(s) => c.show(field, s),
                         other => other.kind().to_string(),
                     };
                     c.report(Diagnostic::error(
@@ -251,7 +283,11 @@ pub(super) fn scalar(
                     c.report(Diagnostic::error(
                         code::BAD_TYPE,
                         path.render(),
-                        format!("{}: {text:?} is not a decimal number{hint}", field.name),
+                        format!(
+                            "{}: {} is not a decimal number{hint}",
+                            field.name,
+                            c.show(field, text)
+                        ),
                     ));
                     false
                 }
@@ -365,7 +401,11 @@ fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i
             c.report(Diagnostic::error(
                 code::OUT_OF_RANGE,
                 path.render(),
-                format!("{} {text} does not fit a 64-bit integer", field.name),
+                format!(
+                    "{} {} does not fit a 64-bit integer",
+                    field.name,
+                    c.show(field, text)
+                ),
             ));
             None
         }
@@ -374,7 +414,7 @@ fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i
             c.report(Diagnostic::error(
                 code::BAD_TYPE,
                 path.render(),
-                format!("{}: {text:?} is not an integer", field.name),
+                format!("{}: {} is not an integer", field.name, c.show(field, text)),
             ));
             None
         }

@@ -19,11 +19,26 @@ pub struct Discovery {
 }
 
 /// Walks `inputs`. A missing input path is an error (usage error, exit 2). `exclude` (the
-/// output directory) is never descended into.
-pub fn discover(inputs: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, String> {
+/// output directory) is never descended into. `format` (`--format`) applies to standard
+/// input (`-`) and to files named explicitly, whatever their extension.
+pub fn discover(
+    inputs: &[PathBuf],
+    exclude: Option<&Path>,
+    format: Option<Format>,
+) -> Result<Discovery, String> {
     let exclude = exclude.and_then(|p| p.canonicalize().ok());
     let mut found = Discovery::default();
     for input in inputs {
+        if input.as_os_str() == "-" {
+            let format = format.ok_or("reading standard input (`-`) needs --format")?;
+            found.files.push(InputFile {
+                path: input.clone(),
+                source: "-".into(),
+                format,
+                compression: None,
+            });
+            continue;
+        }
         let meta = std::fs::symlink_metadata(input)
             .map_err(|e| format!("input path {}: {e}", input.display()))?;
         if meta.is_dir() {
@@ -56,11 +71,12 @@ pub fn discover(inputs: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery,
                     found.skipped.push(source);
                     continue;
                 }
-                match Format::from_path(entry.path()) {
-                    Some(format) => found.files.push(InputFile {
+                match Format::detect(entry.path()) {
+                    Some((format, compression)) => found.files.push(InputFile {
                         path: entry.path().to_path_buf(),
                         source,
                         format,
+                        compression,
                     }),
                     None => found.skipped.push(source),
                 }
@@ -70,11 +86,17 @@ pub fn discover(inputs: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery,
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| slash_path(input));
-            match Format::from_path(input) {
-                Some(format) => found.files.push(InputFile {
+            let detected = Format::detect(input);
+            let chosen = match (format, detected) {
+                (Some(f), d) => Some((f, d.and_then(|(_, c)| c))),
+                (None, d) => d,
+            };
+            match chosen {
+                Some((format, compression)) => found.files.push(InputFile {
                     path: input.clone(),
                     source,
                     format,
+                    compression,
                 }),
                 None => found.skipped.push(source),
             }

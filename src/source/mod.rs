@@ -7,6 +7,7 @@
 //! reader streams with a bounded buffer: memory does not grow with the file.
 
 pub mod csv;
+pub mod digest;
 pub mod discover;
 pub mod json;
 pub mod json_value;
@@ -24,7 +25,9 @@ use crate::record::Location;
 pub use discover::{Discovery, discover};
 
 /// Input formats of spec §6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Json,
@@ -34,10 +37,23 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format for a file name, by extension (case-insensitive).
-    pub fn from_path(path: &std::path::Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
+    /// The format (and compression) for a file name, by extension (case-insensitive):
+    /// `.gz` and `.zst` may follow any supported extension.
+    pub fn detect(path: &std::path::Path) -> Option<(Format, Option<Compression>)> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let (rest, compression) = if let Some(r) = name.strip_suffix(".gz") {
+            (r, Some(Compression::Gzip))
+        } else if let Some(r) = name.strip_suffix(".zst") {
+            (r, Some(Compression::Zstd))
+        } else {
+            (name.as_str(), None)
+        };
+        let ext = rest.rsplit_once('.')?.1;
+        Format::from_extension(ext).map(|f| (f, compression))
+    }
+
+    fn from_extension(ext: &str) -> Option<Format> {
+        match ext {
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "xml" => Some(Format::Xml),
@@ -56,13 +72,28 @@ impl Format {
     }
 }
 
+/// A compression wrapped around a supported format (`leads.ndjson.gz`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
 /// One input file of the run.
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub path: PathBuf,
-    /// Path relative to its INPUT root, '/'-separated (the file itself when INPUT is a file).
+    /// Path relative to its INPUT root, '/'-separated (the file itself when INPUT is a file;
+    /// `-` for standard input).
     pub source: String,
     pub format: Format,
+    pub compression: Option<Compression>,
+}
+
+impl InputFile {
+    pub fn is_stdin(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
 }
 
 /// Limits and options the readers need.
@@ -209,42 +240,67 @@ impl<'s> BatchSink<'s> {
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one file into the sink with the reader of its format. I/O faults become
-/// file-level findings; this never fails the run.
-pub fn read_file(file_idx: u32, file: &InputFile, opts: &ReadOptions, sink: &mut BatchSink) {
-    let opened = std::fs::File::open(&file.path).and_then(|f| {
-        // A FIFO, socket or device must never block the run: only regular files are read.
-        let meta = f.metadata()?;
-        if !meta.is_file() {
-            return Err(std::io::Error::other("not a regular file"));
-        }
-        Ok(f)
-    });
-    let f = match opened {
-        Ok(f) => f,
-        Err(e) => {
-            let loc = Location {
-                file: file_idx,
-                record: 0,
-                line: 0,
-            };
-            sink.file_error(
-                loc,
-                Diagnostic::error(
-                    crate::diagnostic::code::PARSE_ERROR,
-                    "",
-                    format!("cannot read file: {e}"),
-                ),
-            );
-            return;
+/// file-level findings; this never fails the run. Returns the SHA-256 (hex) of the file's
+/// bytes as stored (compressed files: the compressed bytes), or None when it could not be
+/// opened.
+pub fn read_file(
+    file_idx: u32,
+    file: &InputFile,
+    opts: &ReadOptions,
+    sink: &mut BatchSink,
+) -> Option<String> {
+    let raw: Box<dyn Read> = if file.is_stdin() {
+        Box::new(std::io::stdin())
+    } else {
+        // A FIFO, socket or device must never block the run: only regular files are opened.
+        let opened = std::fs::metadata(&file.path).and_then(|meta| {
+            if meta.is_file() {
+                std::fs::File::open(&file.path)
+            } else {
+                Err(std::io::Error::other("not a regular file"))
+            }
+        });
+        match opened {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let loc = Location {
+                    file: file_idx,
+                    record: 0,
+                    line: 0,
+                };
+                sink.file_error(
+                    loc,
+                    Diagnostic::error(
+                        crate::diagnostic::code::PARSE_ERROR,
+                        "",
+                        format!("cannot read file: {e}"),
+                    ),
+                );
+                return None;
+            }
         }
     };
-    let reader: Box<dyn Read> = Box::new(f);
+    let hashed = digest::SharedHashReader::new(raw);
+    let reader: Box<dyn Read> = match file.compression {
+        None => Box::new(hashed.clone()),
+        Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(hashed.clone())),
+        Some(Compression::Zstd) => match zstd::stream::read::Decoder::new(hashed.clone()) {
+            Ok(d) => Box::new(d),
+            Err(e) => {
+                let (loc, diag) = io_fault(file_idx, 0, &e);
+                sink.file_error(loc, diag);
+                return Some(hashed.finish());
+            }
+        },
+    };
     match file.format {
         Format::Ndjson => ndjson::read(file_idx, reader, opts, sink),
         Format::Json => json::read(file_idx, reader, opts, sink),
         Format::Xml => xml::read(file_idx, reader, opts, sink),
         Format::Csv => csv::read(file_idx, &file.path, reader, opts, sink),
     }
+    // The digest covers the whole file even when a reader stopped early.
+    Some(hashed.finish())
 }
 
 /// The file-level finding for an I/O error in the middle of a file.

@@ -1,0 +1,145 @@
+//! `leadbatch schema`: the JSON Schema (draft 2020-12) of the canonical lead payload,
+//! generated from the field catalog (never written by hand).
+//!
+//! The schema describes what `accepted.ndjson` holds: canonical values only (upper-case
+//! enums and country codes, `YYYY-MM-DD` dates or RFC 3339 timestamps, numbers as numbers),
+//! per-entity-type mandatory and forbidden fields, no unknown fields. Rules that need the
+//! run's context (dates against `--as-of`, duplicates, classifier lists) are not in it.
+
+use serde_json::{Map, Value, json};
+
+use crate::catalog::{self, Field, Presence, Shape, Type, iso};
+
+const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$";
+/// The lead marker of spec §1, case-insensitive without regex flags.
+const LEAD_MARKER_PATTERN: &str = "^[Ll][Ee][Aa][Dd]_|_[Ll][Ee][Aa][Dd]$";
+
+pub fn schema() -> Value {
+    let mut defs = Map::new();
+    for shape in catalog::shapes().iter().skip(1) {
+        defs.insert(shape.name.to_string(), object_schema(shape));
+    }
+    let mut root = object_schema(&catalog::LEAD);
+    let obj = root.as_object_mut().expect("object schema");
+    obj.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    obj.insert("$id".into(), json!("urn:leadbatch:canonical-lead"));
+    obj.insert(
+        "title".into(),
+        json!("AMLYZE Create-Lead canonical payload (POST /amlyze-ws-rest/customer), as written by leadbatch"),
+    );
+    obj.insert("$defs".into(), Value::Object(defs));
+    // The canonical payload always states the action.
+    if let Some(Value::Array(req)) = obj.get_mut("required") {
+        req.insert(2, json!("action"));
+    }
+    root
+}
+
+fn object_schema(shape: &Shape) -> Value {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for f in shape.fields {
+        props.insert(f.name.to_string(), type_schema(f));
+        if f.ind == Presence::Mandatory && f.org == Presence::Mandatory {
+            required.push(json!(f.name));
+        }
+    }
+    let mut obj = Map::new();
+    obj.insert("type".into(), json!("object"));
+    obj.insert("properties".into(), Value::Object(props));
+    obj.insert("required".into(), Value::Array(required));
+    obj.insert("additionalProperties".into(), json!(false));
+    if shape.fields.iter().any(|f| f.ind != f.org) {
+        let per_type = |entity: &str, pick: fn(&Field) -> Presence| {
+            let mut req = Vec::new();
+            let mut forbidden = Map::new();
+            let lead_only_birth = std::ptr::eq(shape, &catalog::LEAD);
+            for f in shape.fields {
+                match pick(f) {
+                    // A converted customer may omit birthDate: only leads must carry it.
+                    Presence::Mandatory if lead_only_birth && f.name == "birthDate" => {}
+                    Presence::Mandatory if f.ind != f.org => req.push(json!(f.name)),
+                    Presence::Forbidden => {
+                        forbidden.insert(f.name.to_string(), json!(false));
+                    }
+                    _ => {}
+                }
+            }
+            json!({
+                "if": {"properties": {"entityType": {"const": entity}}, "required": ["entityType"]},
+                "then": {"required": req, "properties": forbidden}
+            })
+        };
+        let mut all = vec![
+            per_type("INDIVIDUAL", |f| f.ind),
+            per_type("ORGANIZATION", |f| f.org),
+        ];
+        if std::ptr::eq(shape, &catalog::LEAD) {
+            all.push(json!({
+                "if": {
+                    "properties": {
+                        "entityType": {"const": "INDIVIDUAL"},
+                        "riskManagementCategory": {"pattern": LEAD_MARKER_PATTERN}
+                    },
+                    "required": ["entityType", "riskManagementCategory"]
+                },
+                "then": {"required": ["birthDate"]}
+            }));
+        }
+        obj.insert("allOf".into(), Value::Array(all));
+    }
+    Value::Object(obj)
+}
+
+fn type_schema(f: &Field) -> Value {
+    match &f.ty {
+        Type::Str { max_chars: Some(n) } => {
+            json!({"type": "string", "minLength": 1, "maxLength": n})
+        }
+        Type::Str { max_chars: None } | Type::Classifier(_) => {
+            json!({"type": "string", "minLength": 1})
+        }
+        Type::Enum(words) => json!({"enum": words}),
+        Type::Country => json!({"enum": iso::COUNTRIES}),
+        Type::Currency => json!({"enum": iso::CURRENCIES}),
+        Type::Date => json!({"type": "string", "pattern": DATE_PATTERN}),
+        Type::Bool => json!({"type": "boolean"}),
+        Type::Int { min: Some(m) } => json!({"type": "integer", "minimum": m}),
+        Type::Int { min: None } => json!({"type": "integer"}),
+        Type::Decimal { min_zero: true } => json!({"type": "number", "minimum": 0}),
+        Type::Decimal { min_zero: false } => json!({"type": "number"}),
+        Type::Percent => json!({"type": "integer", "minimum": 0, "maximum": 100}),
+        Type::EnumList(words) => json!({"type": "array", "minItems": 1, "items": {"enum": words}}),
+        Type::List(shape) => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": {"$ref": format!("#/$defs/{}", shape.name)}
+        }),
+        Type::Object(shape) => json!({"$ref": format!("#/$defs/{}", shape.name)}),
+        Type::AnyScalar => json!({"type": "string"}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_field_is_in_the_schema() {
+        let s = schema();
+        for shape in catalog::shapes() {
+            let props = if std::ptr::eq(*shape, &catalog::LEAD) {
+                &s["properties"]
+            } else {
+                &s["$defs"][shape.name]["properties"]
+            };
+            for f in shape.fields {
+                assert!(props.get(f.name).is_some(), "{}.{}", shape.name, f.name);
+            }
+        }
+        assert_eq!(s["required"][2], "action");
+    }
+}
