@@ -441,7 +441,7 @@ fn parse<'b>(
         )
     };
     match &raw.body {
-        RawBody::Json { start, end } => {
+        RawBody::Json { start, end, col } => {
             let bytes = batch.bytes(*start, *end);
             let text = std::str::from_utf8(bytes).map_err(|e| {
                 let ok = &bytes[..e.valid_up_to()];
@@ -461,8 +461,10 @@ fn parse<'b>(
                 )
             })?;
             json_value::parse(text, opts.max_depth).map_err(|e| {
-                let (line, col) = e.line_col(text);
-                at(line - 1, col, &e.message)
+                let (line, c) = e.line_col(text);
+                // On the record's first line, columns count from the file's line start.
+                let c = if line == 1 { c + col - 1 } else { c };
+                at(line - 1, c, &e.message)
             })
         }
         RawBody::Xml { start, end } => source::xml::parse_record(batch.bytes(*start, *end), opts)

@@ -84,33 +84,32 @@ impl Duplicates {
             record: loc.record,
         };
         let mut found = Vec::new();
-        if let Some(cn) = &keys.communication_number {
-            if let Some(first) = self.communication_numbers.insert(cn, here) {
-                found.push(Diagnostic::error(
-                    code::DUPLICATE_COMMUNICATION_NUMBER,
-                    "communicationNumber",
-                    format!(
-                        "communicationNumber {cn:?} was already used by {} record {}",
-                        source_of(first.file),
-                        first.record
-                    ),
-                ));
-            }
+        if let Some(cn) = &keys.communication_number
+            && let Some(first) = self.communication_numbers.insert(cn, here)
+        {
+            found.push(Diagnostic::error(
+                code::DUPLICATE_COMMUNICATION_NUMBER,
+                "communicationNumber",
+                format!(
+                    "communicationNumber {cn:?} was already used by {} record {}",
+                    source_of(first.file),
+                    first.record
+                ),
+            ));
         }
-        if keys.is_create {
-            if let Some(ext) = &keys.customer_ext_id {
-                if let Some(first) = self.create_ext_ids.insert(ext, here) {
-                    found.push(Diagnostic::error(
-                        code::DUPLICATE_CUSTOMER_EXT_ID,
-                        "customerExtId",
-                        format!(
-                            "a CREATE for customerExtId {ext:?} was already made by {} record {}",
-                            source_of(first.file),
-                            first.record
-                        ),
-                    ));
-                }
-            }
+        if keys.is_create
+            && let Some(ext) = &keys.customer_ext_id
+            && let Some(first) = self.create_ext_ids.insert(ext, here)
+        {
+            found.push(Diagnostic::error(
+                code::DUPLICATE_CUSTOMER_EXT_ID,
+                "customerExtId",
+                format!(
+                    "a CREATE for customerExtId {ext:?} was already made by {} record {}",
+                    source_of(first.file),
+                    first.record
+                ),
+            ));
         }
         found
     }

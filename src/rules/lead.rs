@@ -247,15 +247,15 @@ pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path
         return;
     };
     let p = path.key("documentExpiryDate").render();
-    if let Some(issue) = issue {
-        if expiry < issue {
-            c.report(Diagnostic::error(
-                code::OUT_OF_RANGE,
-                p,
-                format!("documentExpiryDate {expiry} is before documentIssueDate {issue}"),
-            ));
-            return;
-        }
+    if let Some(issue) = issue
+        && expiry < issue
+    {
+        c.report(Diagnostic::error(
+            code::OUT_OF_RANGE,
+            p,
+            format!("documentExpiryDate {expiry} is before documentIssueDate {issue}"),
+        ));
+        return;
     }
     if expiry < c.s.as_of {
         c.report(Diagnostic::warning(
@@ -284,27 +284,75 @@ pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path
         ));
         return;
     }
-    if let (Some(from), Some(to)) = (num(fi), num(ti)) {
-        if from > to {
-            c.report(Diagnostic::error(
-                code::OUT_OF_RANGE,
-                path.key("to").render(),
-                format!("turnover range from {from} is greater than to {to}"),
-            ));
-        }
+    if let (Some(from), Some(to)) = (num(fi), num(ti))
+        && from > to
+    {
+        c.report(Diagnostic::error(
+            code::OUT_OF_RANGE,
+            path.key("to").render(),
+            format!("turnover range from {from} is greater than to {to}"),
+        ));
     }
 }
 
 /// approvalDate before applicationDate: the vendor accepts it, a reviewer wants to see it.
+/// Two timestamps compare as instants (zones applied); otherwise calendar dates compare.
 pub(super) fn date_order(c: &mut Checker, _shape: &Shape, slots: &Slots) {
     let ix = &*IDX;
-    if let (Some(app), Some(appr)) = (date_at(slots, ix.application), date_at(slots, ix.approval)) {
-        if appr < app {
-            c.report(Diagnostic::warning(
-                code::DATE_ORDER,
-                "approvalDate",
-                format!("approvalDate {appr} is before applicationDate {app}"),
-            ));
-        }
+    let value = |i| text(slots, i).and_then(|t| scalar::parse_date(t).ok());
+    let (Some(app), Some(appr)) = (value(ix.application), value(ix.approval)) else {
+        return;
+    };
+    let before = match (&app, &appr) {
+        (
+            scalar::DateValue::Timestamp { canonical: a, .. },
+            scalar::DateValue::Timestamp { canonical: b, .. },
+        ) => match (instant(a), instant(b)) {
+            (Some(a), Some(b)) => b < a,
+            _ => appr.date() < app.date(),
+        },
+        _ => appr.date() < app.date(),
+    };
+    if before {
+        let show = |v: &scalar::DateValue| match v {
+            scalar::DateValue::Plain(d) => d.to_string(),
+            scalar::DateValue::Timestamp { canonical, .. } => canonical.clone(),
+        };
+        c.report(Diagnostic::warning(
+            code::DATE_ORDER,
+            "approvalDate",
+            format!(
+                "approvalDate {} is before applicationDate {}",
+                show(&appr),
+                show(&app)
+            ),
+        ));
     }
+}
+
+/// A canonical RFC 3339 timestamp (`YYYY-MM-DDTHH:MM:SS[.f](Z|±HH:MM)`) as UTC seconds and
+/// the fraction's digits (compared as text, padded).
+fn instant(ts: &str) -> Option<(i64, String)> {
+    let date = Date::parse_plain(ts.get(..10)?)?;
+    let num = |r: std::ops::Range<usize>| ts.get(r)?.parse::<i64>().ok();
+    let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let rest = ts.get(19..)?;
+    let (frac, zone) = match rest.strip_prefix('.') {
+        Some(r) => {
+            let end = r.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(r.len());
+            (r[..end].to_string(), &r[end..])
+        }
+        None => (String::new(), rest),
+    };
+    let offset = match zone {
+        "Z" => 0,
+        z if z.len() == 6 => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            sign * (z.get(1..3)?.parse::<i64>().ok()? * 3600
+                + z.get(4..6)?.parse::<i64>().ok()? * 60)
+        }
+        _ => return None,
+    };
+    let secs = date.days_since_epoch() * 86_400 + h * 3600 + m * 60 + s - offset;
+    Some((secs, format!("{frac:0<9}")))
 }

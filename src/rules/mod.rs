@@ -109,7 +109,7 @@ pub fn check_record(node: &Node, settings: &RuleSettings, out: &mut Vec<u8>) -> 
             let entity = facts.entity;
             c.object(
                 &catalog::LEAD,
-                &slots,
+                slots,
                 &root,
                 entity,
                 false,
@@ -352,7 +352,7 @@ impl<'s> Checker<'s> {
         match &field.ty {
             Type::List(shape) => {
                 let Node::List(items) = node else {
-                    self.bad_type(field, node, path, in_related, "an array of objects");
+                    self.bad_type(field, node, path, "an array of objects");
                     return false;
                 };
                 let start = out.len();
@@ -395,7 +395,7 @@ impl<'s> Checker<'s> {
             }
             Type::Object(shape) => {
                 let Node::Map(fields) = node else {
-                    self.bad_type(field, node, path, in_related, "an object");
+                    self.bad_type(field, node, path, "an object");
                     return false;
                 };
                 let mut buf = [None; MAX_FIELDS];
@@ -406,17 +406,11 @@ impl<'s> Checker<'s> {
         }
     }
 
-    pub fn bad_type(
-        &mut self,
-        field: &Field,
-        node: &Node,
-        path: &Path,
-        in_related: bool,
-        expected: &str,
-    ) {
-        let code = field.codes.invalid(in_related).unwrap_or(code::BAD_TYPE);
+    /// A value of the wrong JSON type: always `bad-type` (spec §2), even for fields whose
+    /// vendor code covers unknown values; the vendor codes are for wrong codes, not types.
+    pub fn bad_type(&mut self, field: &Field, node: &Node, path: &Path, expected: &str) {
         self.report(Diagnostic::error(
-            code,
+            code::BAD_TYPE,
             path.render(),
             format!("{}: expected {expected}, found {}", field.name, node.kind()),
         ));

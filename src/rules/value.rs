@@ -31,7 +31,7 @@ pub(super) fn scalar(
     match &field.ty {
         Type::Str { max_chars } => {
             let Some(text) = text_of(node) else {
-                c.bad_type(field, node, path, in_related, "a string");
+                c.bad_type(field, node, path, "a string");
                 return false;
             };
             if let Some(max) = max_chars {
@@ -64,7 +64,7 @@ pub(super) fn scalar(
         }
         Type::Enum(words) => {
             let Some(text) = text_of(node) else {
-                c.bad_type(field, node, path, in_related, "a string");
+                c.bad_type(field, node, path, "a string");
                 return false;
             };
             match words.iter().find(|w| w.eq_ignore_ascii_case(text)) {
@@ -90,7 +90,7 @@ pub(super) fn scalar(
         }
         Type::Country | Type::Currency => {
             let Some(text) = text_of(node) else {
-                c.bad_type(field, node, path, in_related, "a string");
+                c.bad_type(field, node, path, "a string");
                 return false;
             };
             // Codes are 2-3 ASCII letters: upper-case them on the stack.
@@ -128,27 +128,27 @@ pub(super) fn scalar(
         }
         Type::Classifier(name) => {
             let Some(text) = text_of(node) else {
-                c.bad_type(field, node, path, in_related, "a string");
+                c.bad_type(field, node, path, "a string");
                 return false;
             };
-            if let Some(list) = c.s.classifiers.as_ref().and_then(|cl| cl.list(name)) {
-                if !list.contains(text) {
-                    let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
-                    let shown = c.show(field, text);
-                    c.report(Diagnostic::error(
-                        code,
-                        path.render(),
-                        format!("{} {shown} is not in the {name} classifier", field.name),
-                    ));
-                    return false;
-                }
+            if let Some(list) = c.s.classifiers.as_ref().and_then(|cl| cl.list(name))
+                && !list.contains(text)
+            {
+                let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
+                let shown = c.show(field, text);
+                c.report(Diagnostic::error(
+                    code,
+                    path.render(),
+                    format!("{} {shown} is not in the {name} classifier", field.name),
+                ));
+                return false;
             }
             canonical::write_str(out, text);
             true
         }
         Type::Date => {
             let Some(text) = text_of(node) else {
-                c.bad_type(field, node, path, in_related, "a date string (YYYY-MM-DD)");
+                c.bad_type(field, node, path, "a date string (YYYY-MM-DD)");
                 return false;
             };
             match scalar::parse_date(text) {
@@ -210,15 +210,15 @@ pub(super) fn scalar(
         }
         Type::Int { min } => match integer(c, field, node, path) {
             Some(v) => {
-                if let Some(min) = min {
-                    if v < *min {
-                        c.report(Diagnostic::error(
-                            code::OUT_OF_RANGE,
-                            path.render(),
-                            format!("{} {v} is below the minimum {min}", field.name),
-                        ));
-                        return false;
-                    }
+                if let Some(min) = min
+                    && v < *min
+                {
+                    c.report(Diagnostic::error(
+                        code::OUT_OF_RANGE,
+                        path.render(),
+                        format!("{} {v} is below the minimum {min}", field.name),
+                    ));
+                    return false;
                 }
                 out.extend_from_slice(v.to_string().as_bytes());
                 true
@@ -246,7 +246,7 @@ pub(super) fn scalar(
                 Node::Str(s) => (s.trim(), false),
                 Node::Text(s) => (s.trim(), c.s.decimal_comma),
                 other => {
-                    c.bad_type(field, other, path, in_related, "a number");
+                    c.bad_type(field, other, path, "a number");
                     return false;
                 }
             };
@@ -297,7 +297,7 @@ pub(super) fn scalar(
             let items: Vec<&Node> = match node {
                 Node::List(items) => items.iter().collect(),
                 other => {
-                    c.bad_type(field, other, path, in_related, "an array of strings");
+                    c.bad_type(field, other, path, "an array of strings");
                     return false;
                 }
             };
@@ -358,13 +358,7 @@ pub(super) fn scalar(
                 true
             }
             other => {
-                c.bad_type(
-                    field,
-                    other,
-                    path,
-                    in_related,
-                    "a string, number or boolean",
-                );
+                c.bad_type(field, other, path, "a string, number or boolean");
                 false
             }
         },

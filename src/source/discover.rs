@@ -57,10 +57,10 @@ pub fn discover(
                     }
                 };
                 if entry.file_type().is_dir() {
-                    if let Some(ex) = &exclude {
-                        if entry.path().canonicalize().is_ok_and(|p| &p == ex) {
-                            it.skip_current_dir();
-                        }
+                    if let Some(ex) = &exclude
+                        && entry.path().canonicalize().is_ok_and(|p| &p == ex)
+                    {
+                        it.skip_current_dir();
                     }
                     continue;
                 }

@@ -120,10 +120,10 @@ impl<R: Read> Scanner<R> {
 
     fn run(&mut self, sink: &mut BatchSink) -> Result<(), Fault> {
         // Byte-order mark.
-        if let Ok(buf) = self.r.fill_buf() {
-            if buf.starts_with(UTF8_BOM) {
-                self.r.consume(UTF8_BOM.len());
-            }
+        if let Ok(buf) = self.r.fill_buf()
+            && buf.starts_with(UTF8_BOM)
+        {
+            self.r.consume(UTF8_BOM.len());
         }
         match self.skip_ws()? {
             None => return Ok(()), // an empty file holds no records
@@ -196,6 +196,7 @@ impl<R: Read> Scanner<R> {
     /// One record starting at the current byte.
     fn element(&mut self, sink: &mut BatchSink) -> Result<(), Fault> {
         self.record += 1;
+        let col = self.col;
         let loc = Location {
             file: self.file,
             record: self.record,
@@ -207,7 +208,7 @@ impl<R: Read> Scanner<R> {
                 let end = sink.data().len();
                 sink.push(Item::Record(RawRecord {
                     loc,
-                    body: RawBody::Json { start, end },
+                    body: RawBody::Json { start, end, col },
                 }));
             }
             Scanned::TooLong(n) => {
@@ -325,18 +326,14 @@ impl<R: Read> Scanner<R> {
     /// A top-level object: the batch wrapper, or one lead.
     fn object_or_wrapper(&mut self, sink: &mut BatchSink) -> Result<(), Fault> {
         let loc_line = self.line;
+        let col = self.col;
         // Read the first key without committing: `{`, white space, a simple string.
         let mut head: Vec<u8> = Vec::new();
         head.push(b'{');
         self.bump(b'{');
-        loop {
-            match self.peek()? {
-                Some(b @ (b' ' | b'\t' | b'\r' | b'\n')) => {
-                    head.push(b);
-                    self.bump(b);
-                }
-                _ => break,
-            }
+        while let Some(b @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek()? {
+            head.push(b);
+            self.bump(b);
         }
         let mut is_wrapper = false;
         if self.peek()? == Some(b'"') {
@@ -360,14 +357,9 @@ impl<R: Read> Scanner<R> {
             }
             if &head[key_start..] == b"\"customers\"" {
                 // Look for `: [` — white space allowed.
-                loop {
-                    match self.peek()? {
-                        Some(b @ (b' ' | b'\t' | b'\r' | b'\n' | b':')) => {
-                            head.push(b);
-                            self.bump(b);
-                        }
-                        _ => break,
-                    }
+                while let Some(b @ (b' ' | b'\t' | b'\r' | b'\n' | b':')) = self.peek()? {
+                    head.push(b);
+                    self.bump(b);
                 }
                 if self.peek()? == Some(b'[') && head.contains(&b':') {
                     is_wrapper = true;
@@ -409,7 +401,7 @@ impl<R: Read> Scanner<R> {
                 let end = sink.data().len();
                 sink.push(Item::Record(RawRecord {
                     loc,
-                    body: RawBody::Json { start, end },
+                    body: RawBody::Json { start, end, col },
                 }));
             }
             Scanned::TooLong(n) => {

@@ -119,8 +119,9 @@ impl Default for ReadOptions {
 /// How a record's raw content is held until a worker parses it.
 #[derive(Debug)]
 pub enum RawBody {
-    /// JSON text (NDJSON line or array element): a range of `Batch::data`.
-    Json { start: usize, end: usize },
+    /// JSON text (NDJSON line or array element): a range of `Batch::data`; `col` is the
+    /// 1-based column of its first byte in the file (array elements need not start a line).
+    Json { start: usize, end: usize, col: u64 },
     /// An `AMLYZE_CUSTOMER` element: a range of `Batch::data`.
     Xml { start: usize, end: usize },
     /// A CSV row with the file's header.
@@ -206,7 +207,7 @@ impl<'s> BatchSink<'s> {
         let body = if xml {
             RawBody::Xml { start, end }
         } else {
-            RawBody::Json { start, end }
+            RawBody::Json { start, end, col: 1 }
         };
         self.push(Item::Record(RawRecord { loc, body }));
     }

@@ -44,7 +44,11 @@ pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut Batc
                 };
                 sink.push(Item::Record(RawRecord {
                     loc,
-                    body: RawBody::Json { start: offset, end },
+                    body: RawBody::Json {
+                        start: offset,
+                        end,
+                        col: 1,
+                    },
                 }));
             }
             Ok(Line::TooLong(len)) => {

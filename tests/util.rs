@@ -1,0 +1,405 @@
+//! Test helpers: a `Workdir` gives each test its own temporary directory (inputs under
+//! `in/`, outputs under `out/`), a command wrapper runs the real binary with a fixed
+//! `--as-of` (so date checks are reproducible) and readers parse the four outputs.
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The run's "today" in every test: date checks must not depend on the calendar.
+pub const AS_OF: &str = "2026-11-23";
+
+/// Path of a shared sample, relative to the crate.
+#[macro_export]
+macro_rules! sample_path {
+    ($name:literal) => {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/samples/json/",
+            $name
+        )
+    };
+}
+
+/// Path of a fixture of this crate's test suite.
+#[macro_export]
+macro_rules! fixture_path {
+    ($name:literal) => {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/json/", $name)
+    };
+}
+
+/// `assert_eq!` for long text: shows expected and actual between rulers.
+#[macro_export]
+macro_rules! eqnice {
+    ($expected:expr, $got:expr $(,)?) => {{
+        let expected = &$expected;
+        let got = &$got;
+        if expected != got {
+            panic!(
+                "\nprinted outputs differ!\n\nexpected:\n{}\n{}\n{}\n\ngot:\n{}\n{}\n{}\n",
+                "~".repeat(79),
+                expected,
+                "~".repeat(79),
+                "~".repeat(79),
+                got,
+                "~".repeat(79),
+            );
+        }
+    }};
+    ($expected:expr, $got:expr, $($ctx:tt)+) => {{
+        let expected = &$expected;
+        let got = &$got;
+        if expected != got {
+            panic!(
+                "\n{}\n\nexpected:\n{}\n{}\n{}\n\ngot:\n{}\n{}\n{}\n",
+                format!($($ctx)+),
+                "~".repeat(79),
+                expected,
+                "~".repeat(79),
+                "~".repeat(79),
+                got,
+                "~".repeat(79),
+            );
+        }
+    }};
+}
+
+/// A temporary directory for one test.
+pub struct Workdir {
+    dir: TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        let dir = tempfile::Builder::new()
+            .prefix("leadbatch-test-")
+            .tempdir()
+            .expect("create temp dir");
+        std::fs::create_dir_all(dir.path().join("in")).unwrap();
+        Workdir { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The input root (`in/`).
+    pub fn input(&self) -> PathBuf {
+        self.path().join("in")
+    }
+
+    /// The default output directory (`out/`).
+    pub fn out(&self) -> PathBuf {
+        self.path().join("out")
+    }
+
+    /// Writes `contents` to `in/<rel>` (parent directories created).
+    pub fn create(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.input().join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// Writes records as an NDJSON file, one compact JSON object per line.
+    pub fn create_ndjson(&self, rel: &str, records: &[Value]) -> PathBuf {
+        let mut s = String::new();
+        for r in records {
+            s.push_str(&serde_json::to_string(r).unwrap());
+            s.push('\n');
+        }
+        self.create(rel, s)
+    }
+
+    /// `leadbatch <sub> --as-of AS_OF -q` (no inputs, no --out yet).
+    pub fn command(&self, sub: &str) -> TestCommand {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbatch"));
+        cmd.current_dir(self.path());
+        cmd.arg(sub).arg("--as-of").arg(AS_OF).arg("-q");
+        TestCommand {
+            cmd,
+            out: self.out(),
+        }
+    }
+
+    /// `leadbatch process in --out out`.
+    pub fn process(&self) -> Run {
+        self.command("process")
+            .arg(self.input())
+            .out(self.out())
+            .run()
+    }
+
+    /// `leadbatch validate in --out out`.
+    pub fn validate(&self) -> Run {
+        self.command("validate")
+            .arg(self.input())
+            .out(self.out())
+            .run()
+    }
+
+    /// Generates the bench corpus into `in/<name>`: returns the corpus path and the
+    /// generator's expectations (`.expected.tsv`, written next to the work dir's root so
+    /// that it is not read as input).
+    pub fn gen_corpus(&self, name: &str, count: u32, seed: u32) -> (PathBuf, Vec<Expected>) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/gen_corpus.py");
+        let tmp = self.path().join(name);
+        let status = Command::new("python3")
+            .arg(script)
+            .args(["--count", &count.to_string()])
+            .args(["--seed", &seed.to_string()])
+            .args(["--format", "ndjson"])
+            .arg("--out")
+            .arg(&tmp)
+            .status()
+            .expect("python3 must be available to run gen_corpus.py");
+        assert!(status.success(), "gen_corpus.py failed: {status}");
+        let target = self.input().join(name);
+        std::fs::rename(&tmp, &target).unwrap();
+        let tsv = std::fs::read_to_string(format!("{}.expected.tsv", tmp.display())).unwrap();
+        let expected = tsv
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                assert_eq!(cols.len(), 4, "bad expected.tsv line {l:?}");
+                Expected {
+                    ordinal: cols[0].parse().unwrap(),
+                    valid: match cols[1] {
+                        "valid" => true,
+                        "invalid" => false,
+                        other => panic!("verdict {other:?}"),
+                    },
+                    fault: cols[2].to_string(),
+                    detail: cols[3].to_string(),
+                }
+            })
+            .collect();
+        (target, expected)
+    }
+}
+
+/// One row of the generator's `.expected.tsv`.
+#[derive(Debug, Clone)]
+pub struct Expected {
+    pub ordinal: u64,
+    pub valid: bool,
+    pub fault: String,
+    pub detail: String,
+}
+
+pub struct TestCommand {
+    cmd: Command,
+    out: PathBuf,
+}
+
+impl TestCommand {
+    pub fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.arg(a);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// `--out DIR` (and remembers it for reading the outputs).
+    pub fn out(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out = dir.into();
+        self.cmd.arg("--out").arg(&self.out);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        let o = self.cmd.output().expect("run leadbatch");
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            out: self.out,
+        }
+    }
+}
+
+/// A finished run and its output directory.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub out: PathBuf,
+}
+
+impl Run {
+    pub fn assert_exit_code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "exit status\nstdout:\n{}\nstderr:\n{}\nerrors.csv:\n{}",
+            self.stdout,
+            self.stderr,
+            std::fs::read_to_string(self.out.join("errors.csv")).unwrap_or_default()
+        );
+        self
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.out.join(name))
+            .unwrap_or_else(|e| panic!("read {name}: {e}\nstderr: {}", self.stderr))
+    }
+
+    pub fn read_bytes(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.out.join(name))
+            .unwrap_or_else(|e| panic!("read {name}: {e}\nstderr: {}", self.stderr))
+    }
+
+    /// The lines of accepted.ndjson, as written.
+    pub fn accepted_lines(&self) -> Vec<String> {
+        self.read("accepted.ndjson")
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn accepted(&self) -> Vec<Value> {
+        self.accepted_lines()
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    pub fn rejected(&self) -> Vec<Value> {
+        self.read("rejected.ndjson")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    pub fn errors(&self) -> Vec<ErrorRow> {
+        read_errors(&self.read_bytes("errors.csv"))
+    }
+
+    pub fn summary(&self) -> Value {
+        serde_json::from_str(&self.read("summary.json")).unwrap()
+    }
+}
+
+pub const ERRORS_HEADER: [&str; 9] = [
+    "source",
+    "record",
+    "line",
+    "customerExtId",
+    "communicationNumber",
+    "severity",
+    "code",
+    "path",
+    "message",
+];
+
+/// One row of errors.csv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRow {
+    pub source: String,
+    pub record: String,
+    pub line: String,
+    pub customer_ext_id: String,
+    pub communication_number: String,
+    pub severity: String,
+    pub code: String,
+    pub path: String,
+    pub message: String,
+}
+
+pub fn read_errors(bytes: &[u8]) -> Vec<ErrorRow> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header, ERRORS_HEADER, "errors.csv header");
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("errors.csv row");
+            assert_eq!(rec.len(), 9, "errors.csv row {rec:?}");
+            ErrorRow {
+                source: rec[0].to_string(),
+                record: rec[1].to_string(),
+                line: rec[2].to_string(),
+                customer_ext_id: rec[3].to_string(),
+                communication_number: rec[4].to_string(),
+                severity: rec[5].to_string(),
+                code: rec[6].to_string(),
+                path: rec[7].to_string(),
+                message: rec[8].to_string(),
+            }
+        })
+        .collect()
+}
+
+/// `(code, path, severity)` of the `errors` array of a rejected.ndjson line.
+pub fn findings_of(rejected: &Value) -> Vec<(String, String, String)> {
+    rejected["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors array in {rejected}"))
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap().to_string(),
+                e["path"].as_str().unwrap().to_string(),
+                e["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Keys of a JSON object in the order they appear in `text` (serde_json's `Value` does not
+/// keep the order; the canonical payload's order is part of the contract).
+pub fn top_level_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    use serde::de::{Deserializer, MapAccess, Visitor};
+    struct Keys<'a>(&'a mut Vec<String>);
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(k) = map.next_key::<String>()? {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+                self.0.push(k);
+            }
+            Ok(())
+        }
+    }
+    de.deserialize_map(Keys(&mut keys)).unwrap();
+    keys
+}
+
+/// Whether `msg` mentions `n` as a number of its own (not as part of a longer number).
+pub fn mentions_number(msg: &str, n: u64) -> bool {
+    msg.split(|c: char| !c.is_ascii_digit())
+        .any(|tok| tok == n.to_string())
+}
+
+/// Renders findings one per line, sorted, for readable diffs.
+pub fn show(findings: &[(String, String, String)]) -> String {
+    let mut v: Vec<_> = findings.to_vec();
+    v.sort();
+    let mut s = String::new();
+    for (c, p, sev) in v {
+        let _ = writeln!(s, "{c} | {p} | {sev}");
+    }
+    s
+}
