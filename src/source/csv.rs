@@ -35,6 +35,9 @@ const SNIFF_LIMIT: usize = 1 << 20;
 const BUFFER: usize = 256 << 10;
 /// A new row's buffer starts with the previous row's size, up to this.
 const MAX_PREALLOC: usize = 64 << 10;
+/// Rows do not go through the batch's byte buffer, so `BatchSink` cannot see their size:
+/// the reader flushes a batch itself once the rows pushed since its last flush hold this.
+const BATCH_BYTES: usize = 4 << 20;
 
 /// A CSV file's header: its columns, resolved against the catalog into a plan of the
 /// record's tree.
@@ -43,6 +46,8 @@ pub struct Header {
     columns: Vec<Column>,
     /// The tree the columns describe; `nodes[0]` is the record itself (a map).
     nodes: Vec<PlanNode>,
+    /// The leaf node of each column.
+    leaves: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -60,6 +65,8 @@ struct Column {
 struct PlanNode {
     /// The key under which this node goes in its parent map (unused for list items).
     key: Key,
+    /// The parent node (the root is its own parent).
+    parent: u32,
     kind: Kind,
 }
 
@@ -115,8 +122,10 @@ impl Header {
         let mut b = Builder {
             nodes: vec![PlanNode {
                 key: Key::Item,
+                parent: 0,
                 kind: Kind::Map(Vec::new()),
             }],
+            leaves: Vec::new(),
             interior: HashMap::default(),
         };
         let mut columns = Vec::new();
@@ -140,7 +149,11 @@ impl Header {
                 items.sort_by_key(|&(index, _)| index);
             }
         }
-        Header { columns, nodes }
+        Header {
+            columns,
+            nodes,
+            leaves: b.leaves,
+        }
     }
 
     fn from_record(rec: &ByteRecord) -> Header {
@@ -175,30 +188,21 @@ impl Header {
             .map(|c| c.name.as_str())
     }
 
-    /// The value of node `id` for one row's cells; `None` when no cell below it has one.
-    fn build<'a>(&self, id: u32, cells: &[&'a str]) -> Option<Node<'a>> {
+    /// The value of interior node `id` for one row's cells; `live` marks the interior
+    /// nodes with a non-empty cell below them.
+    fn build<'a>(&self, id: u32, cells: &[&'a str], live: &[bool]) -> Node<'a> {
         match &self.nodes[id as usize].kind {
-            Kind::Leaf { col, split } => {
-                let cell = cells[*col as usize];
-                if cell.is_empty() {
-                    None
-                } else if *split {
-                    let items: Vec<Node<'a>> = cell
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(|s| Node::Text(Cow::Borrowed(s)))
-                        .collect();
-                    (!items.is_empty()).then_some(Node::List(items))
-                } else {
-                    Some(Node::Text(Cow::Borrowed(cell)))
-                }
-            }
             Kind::Map(children) => {
                 let mut fields = Vec::new();
                 for &child in children {
-                    if let Some(value) = self.build(child, cells) {
-                        let key = match &self.nodes[child as usize].key {
+                    let node = &self.nodes[child as usize];
+                    let value = match &node.kind {
+                        Kind::Leaf { col, split } => leaf_value(cells[*col as usize], *split),
+                        _ if live[child as usize] => Some(self.build(child, cells, live)),
+                        _ => None,
+                    };
+                    if let Some(value) = value {
+                        let key = match &node.key {
                             Key::Field(name) => Cow::Borrowed(*name),
                             Key::Raw(name) => Cow::Owned(name.to_string()),
                             Key::Item => Cow::Borrowed(""),
@@ -206,21 +210,42 @@ impl Header {
                         fields.push((key, value));
                     }
                 }
-                (!fields.is_empty()).then_some(Node::Map(fields))
+                Node::Map(fields)
             }
-            Kind::List(items) => {
-                let values: Vec<Node<'a>> = items
+            Kind::List(items) => Node::List(
+                items
                     .iter()
-                    .filter_map(|&(_, item)| self.build(item, cells))
-                    .collect();
-                (!values.is_empty()).then_some(Node::List(values))
+                    .filter(|&&(_, item)| live[item as usize])
+                    .map(|&(_, item)| self.build(item, cells, live))
+                    .collect(),
+            ),
+            Kind::Leaf { col, split } => {
+                leaf_value(cells[*col as usize], *split).unwrap_or_else(|| Node::Map(Vec::new()))
             }
         }
     }
 }
 
+/// A cell's value; `None` for an empty cell.
+fn leaf_value(cell: &str, split: bool) -> Option<Node<'_>> {
+    if cell.is_empty() {
+        None
+    } else if split {
+        let items: Vec<Node<'_>> = cell
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| Node::Text(Cow::Borrowed(s)))
+            .collect();
+        (!items.is_empty()).then_some(Node::List(items))
+    } else {
+        Some(Node::Text(Cow::Borrowed(cell)))
+    }
+}
+
 struct Builder {
     nodes: Vec<PlanNode>,
+    leaves: Vec<u32>,
     interior: HashMap<(u32, ChildKey), u32>,
 }
 
@@ -263,7 +288,8 @@ impl Builder {
             node = match self.interior.get(&(node, child)) {
                 Some(&existing) => existing,
                 None => {
-                    let id = self.push(node, index, PlanNode { key, kind });
+                    let parent = node;
+                    let id = self.push(node, index, PlanNode { key, parent, kind });
                     self.interior.insert((node, child), id);
                     id
                 }
@@ -277,7 +303,9 @@ impl Builder {
             col,
             split: r.split,
         };
-        self.push(node, None, PlanNode { key, kind });
+        let parent = node;
+        let leaf = self.push(node, None, PlanNode { key, parent, kind });
+        self.leaves.push(leaf);
     }
 }
 
@@ -426,41 +454,65 @@ pub fn parse_record<'a>(
             message: format!("row has {} cells but the header has {n}", row.len()),
         });
     }
+    // Usually the whole row is valid UTF-8 and every cell is a slice of it.
+    let text = std::str::from_utf8(row.as_slice()).ok();
     let mut cells: Vec<&'a str> = Vec::with_capacity(n);
+    let mut live = vec![false; header.nodes.len()];
+    let mut start = 0;
     for (i, raw) in row.iter().enumerate() {
+        let next = start + raw.len();
         // Rows are split on `\n`: the `\r` of a CRLF line end stays on the last cell.
         let bytes = match raw {
             [rest @ .., b'\r'] if i + 1 == n => rest,
             _ => raw,
         };
-        if bytes.is_empty() {
-            cells.push("");
-            continue;
-        }
-        match std::str::from_utf8(bytes) {
-            Ok(s) => cells.push(s),
-            Err(e) => {
-                let line_offset = row
-                    .iter()
-                    .take(i)
-                    .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
-                    .sum();
-                return Err(RecordFault {
-                    line_offset,
-                    column: i as u64 + 1,
-                    message: format!(
-                        "invalid UTF-8 in column '{}' (byte 0x{:02X}); if the file is not UTF-8, \
-                         pass --encoding windows-1252",
-                        header.columns[i].name,
-                        bytes[e.valid_up_to()]
-                    ),
-                });
+        let end = start + bytes.len();
+        let cell = if bytes.is_empty() {
+            ""
+        } else if let Some(s) = text.and_then(|t| t.get(start..end)) {
+            s
+        } else {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => return Err(utf8_fault(row, header, i, bytes, &e)),
+            }
+        };
+        start = next;
+        cells.push(cell);
+        if !cell.is_empty() {
+            // Mark the cell's ancestors as holding a value.
+            let mut p = header.nodes[header.leaves[i] as usize].parent as usize;
+            while !live[p] {
+                live[p] = true;
+                p = header.nodes[p].parent as usize;
             }
         }
     }
-    Ok(header
-        .build(0, &cells)
-        .unwrap_or_else(|| Node::Map(Vec::new())))
+    Ok(header.build(0, &cells, &live))
+}
+
+fn utf8_fault(
+    row: &ByteRecord,
+    header: &Header,
+    i: usize,
+    bytes: &[u8],
+    e: &std::str::Utf8Error,
+) -> RecordFault {
+    let line_offset = row
+        .iter()
+        .take(i)
+        .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
+        .sum();
+    RecordFault {
+        line_offset,
+        column: i as u64 + 1,
+        message: format!(
+            "invalid UTF-8 in column '{}' (byte 0x{:02X}); if the file is not UTF-8, pass \
+             --encoding windows-1252",
+            header.columns[i].name,
+            bytes[e.valid_up_to()]
+        ),
+    }
 }
 
 /// Notes when the wrapped reader reaches its end, so that a row ended by the end of the
@@ -651,6 +703,7 @@ pub fn read(
     let mut record: u64 = 0;
     let mut cap_bytes = 1024;
     let mut cap_fields = header.len().max(1);
+    let mut held: usize = 0;
     loop {
         if sink.stopped {
             return;
@@ -685,6 +738,7 @@ pub fn read(
         record += 1;
         let loc = Location { file, record, line };
         let body = if len > opts.max_record_bytes {
+            held += 64;
             RawBody::Unreadable(Diagnostic::error(
                 code::PARSE_ERROR,
                 "",
@@ -694,11 +748,761 @@ pub fn read(
                 ),
             ))
         } else {
+            held += len + 8 * row.len() + 64;
             RawBody::Csv {
                 row,
                 header: header.clone(),
             }
         };
         sink.push(Item::Record(RawRecord { loc, body }));
+        if held >= BATCH_BYTES {
+            sink.flush();
+            held = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Batch;
+
+    fn t(s: &str) -> Node<'_> {
+        Node::Text(Cow::Borrowed(s))
+    }
+
+    fn m<'a>(fields: Vec<(&'a str, Node<'a>)>) -> Node<'a> {
+        Node::Map(
+            fields
+                .into_iter()
+                .map(|(k, v)| (Cow::Borrowed(k), v))
+                .collect(),
+        )
+    }
+
+    fn l(items: Vec<Node<'_>>) -> Node<'_> {
+        Node::List(items)
+    }
+
+    fn run_opts(name: &str, bytes: &[u8], opts: &ReadOptions, max_items: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut emit = |b: Batch| {
+            items.extend(b.items);
+            true
+        };
+        let mut sink = BatchSink::new(max_items, 1 << 20, &mut emit);
+        read(
+            7,
+            Path::new(name),
+            Box::new(Cursor::new(bytes.to_vec())),
+            opts,
+            &mut sink,
+        );
+        sink.flush();
+        drop(sink);
+        items
+    }
+
+    fn run(name: &str, bytes: &[u8]) -> Vec<Item> {
+        run_opts(name, bytes, &ReadOptions::default(), 3)
+    }
+
+    /// (record, line, row, header) of every pushed row.
+    fn cut_rows(items: &[Item]) -> Vec<(u64, u64, &ByteRecord, &Header)> {
+        items
+            .iter()
+            .map(|it| match it {
+                Item::Record(RawRecord {
+                    loc,
+                    body: RawBody::Csv { row, header },
+                }) => {
+                    assert_eq!(loc.file, 7);
+                    (loc.record, loc.line, row, &**header)
+                }
+                other => panic!("unexpected item {other:?}"),
+            })
+            .collect()
+    }
+
+    fn parse<'a>(row: &'a ByteRecord, header: &Header) -> Node<'a> {
+        parse_record(row, header, &ReadOptions::default()).expect("row parses")
+    }
+
+    fn record(cells: &[&str]) -> ByteRecord {
+        ByteRecord::from(cells.to_vec())
+    }
+
+    #[test]
+    fn gen_corpus_style_header_builds_the_nested_record() {
+        let header = Header::from_names([
+            "communicationNumber",
+            "initializeScreeningProcesses",
+            "listAddress.0.country",
+            "listAddress.0.city",
+            "listAddress.1.country",
+            "fieldOfActivity.employment.isEmployee",
+            "fieldOfActivity.employment.employerTitle",
+            "fieldOfActivity.student.isStudent",
+            "listRelatedEntity.0.entityType",
+            "listRelatedEntity.0.listContact.0.contactType",
+            "listRelatedEntity.0.listContact.0.contactDetails",
+            "listRelatedEntity.0.listAddress.0.country",
+            "listRelatedEntity.1.firstName",
+            "isPEP",
+        ]);
+        assert_eq!(header.len(), 14);
+        assert_eq!(header.unknown_columns().count(), 0);
+        assert_eq!(
+            header.column_path(9),
+            Some("listRelatedEntity[0].listContact[0].contactType")
+        );
+        let row = record(&[
+            "C1",
+            " SANCTIONS; pep;;",
+            "LT",
+            "Vilnius",
+            "",
+            "true",
+            "",
+            "",
+            "INDIVIDUAL",
+            "EMAIL",
+            "a@b.lt",
+            "",
+            "Jonas",
+            "  ",
+        ]);
+        let expected = m(vec![
+            ("communicationNumber", t("C1")),
+            (
+                "initializeScreeningProcesses",
+                l(vec![t("SANCTIONS"), t("pep")]),
+            ),
+            (
+                "listAddress",
+                l(vec![m(vec![("country", t("LT")), ("city", t("Vilnius"))])]),
+            ),
+            (
+                "fieldOfActivity",
+                m(vec![("employment", m(vec![("isEmployee", t("true"))]))]),
+            ),
+            (
+                "listRelatedEntity",
+                l(vec![
+                    m(vec![
+                        ("entityType", t("INDIVIDUAL")),
+                        (
+                            "listContact",
+                            l(vec![m(vec![
+                                ("contactType", t("EMAIL")),
+                                ("contactDetails", t("a@b.lt")),
+                            ])]),
+                        ),
+                    ]),
+                    m(vec![("firstName", t("Jonas"))]),
+                ]),
+            ),
+            ("isPEP", t("  ")),
+        ]);
+        assert_eq!(parse(&row, &header), expected);
+        // Leaves borrow from the row.
+        let node = parse(&row, &header);
+        assert!(matches!(
+            node.get("communicationNumber"),
+            Some(Node::Text(Cow::Borrowed(_)))
+        ));
+    }
+
+    #[test]
+    fn lists_are_compact_and_ordered_by_index() {
+        let header = Header::from_names([
+            "listAddress.2.country",
+            "firstName",
+            "listAddress.0.country",
+            "listAddress.1.city",
+            "listAddress.10.country",
+        ]);
+        let row = record(&["LV", "Eglė", "LT", "", "EE"]);
+        assert_eq!(
+            parse(&row, &header),
+            m(vec![
+                (
+                    "listAddress",
+                    l(vec![
+                        m(vec![("country", t("LT"))]),
+                        m(vec![("country", t("LV"))]),
+                        m(vec![("country", t("EE"))]),
+                    ])
+                ),
+                ("firstName", t("Eglė")),
+            ])
+        );
+        let row = record(&["", "", "", "Kaunas", ""]);
+        assert_eq!(
+            parse(&row, &header),
+            m(vec![(
+                "listAddress",
+                l(vec![m(vec![("city", t("Kaunas"))])])
+            )])
+        );
+        let row = record(&["", "", "", "", ""]);
+        assert_eq!(parse(&row, &header), Node::Map(Vec::new()));
+    }
+
+    #[test]
+    fn bracket_indices_are_accepted() {
+        let header = Header::from_names([
+            "listAddress[0].country",
+            "listRelatedEntity[1].listContact[0].contactType",
+            "listAddress.0.city",
+        ]);
+        assert_eq!(header.unknown_columns().count(), 0);
+        assert_eq!(header.column_path(0), Some("listAddress[0].country"));
+        let row = record(&["LT", "EMAIL", "Vilnius"]);
+        assert_eq!(
+            parse(&row, &header),
+            m(vec![
+                (
+                    "listAddress",
+                    l(vec![m(vec![("country", t("LT")), ("city", t("Vilnius"))])])
+                ),
+                (
+                    "listRelatedEntity",
+                    l(vec![m(vec![(
+                        "listContact",
+                        l(vec![m(vec![("contactType", t("EMAIL"))])])
+                    )])])
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn header_names_match_case_insensitively_and_aliases_become_canonical() {
+        let header = Header::from_names([
+            " FirstName ",
+            "LISTADDRESS.0.COUNTRY",
+            "GIIN",
+            "listSourceOfWealth.0.SourceOfWealthCode",
+            "FieldOfActivity.Employment.IsEmployee",
+        ]);
+        assert_eq!(header.unknown_columns().count(), 0);
+        assert_eq!(
+            header.column_names().collect::<Vec<_>>(),
+            [
+                "FirstName",
+                "LISTADDRESS.0.COUNTRY",
+                "GIIN",
+                "listSourceOfWealth.0.SourceOfWealthCode",
+                "FieldOfActivity.Employment.IsEmployee"
+            ]
+        );
+        let row = record(&["Jonas", "lt", "G1", "SALARY", "TRUE"]);
+        assert_eq!(
+            parse(&row, &header),
+            m(vec![
+                ("firstName", t("Jonas")),
+                ("listAddress", l(vec![m(vec![("country", t("lt"))])])),
+                ("giin", t("G1")),
+                (
+                    "listSourceOfWealth",
+                    l(vec![m(vec![("code", t("SALARY"))])])
+                ),
+                (
+                    "fieldOfActivity",
+                    m(vec![("employment", m(vec![("isEmployee", t("TRUE"))]))])
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn unknown_columns_keep_their_raw_names_at_the_right_place() {
+        let header = Header::from_names([
+            "middleName",
+            "listAddress.0.foo",
+            "listAddress",
+            "listAddress.x.country",
+            "listAddress.0",
+            "firstName.0",
+            "fieldOfActivity",
+            "fieldOfActivity.employment.bar",
+            "listAddress.0.country.extra",
+            "initializeScreeningProcesses.0",
+            "a[b].c",
+            "",
+        ]);
+        assert_eq!(header.unknown_columns().count(), 12);
+        assert_eq!(header.column_path(1), Some("listAddress[0].foo"));
+        assert_eq!(
+            header.column_path(7),
+            Some("fieldOfActivity.employment.bar")
+        );
+        assert_eq!(header.column_path(8), Some("listAddress[0].country.extra"));
+        let row = record(&["M", "f", "L", "X", "I", "F", "O", "B", "E", "S", "Z", "N"]);
+        assert_eq!(
+            parse(&row, &header),
+            m(vec![
+                ("middleName", t("M")),
+                (
+                    "listAddress",
+                    l(vec![m(vec![("foo", t("f")), ("country.extra", t("E"))])])
+                ),
+                ("listAddress", t("L")),
+                ("listAddress.x.country", t("X")),
+                ("listAddress.0", t("I")),
+                ("firstName.0", t("F")),
+                ("fieldOfActivity", t("O")),
+                (
+                    "fieldOfActivity",
+                    m(vec![("employment", m(vec![("bar", t("B"))]))])
+                ),
+                ("initializeScreeningProcesses.0", t("S")),
+                ("a[b].c", t("Z")),
+                ("", t("N")),
+            ])
+        );
+        // Without values, unknown columns add nothing.
+        let row = record(&[""; 12]);
+        assert_eq!(parse(&row, &header), Node::Map(Vec::new()));
+    }
+
+    #[test]
+    fn duplicate_columns_give_repeated_keys() {
+        let header = Header::from_names([
+            "firstName",
+            "listAddress.0.country",
+            "FirstName",
+            "listAddress[0].COUNTRY",
+            "lei",
+            "LEI",
+        ]);
+        let row = record(&["A", "LT", "B", "LV", "", "L1"]);
+        assert_eq!(
+            parse(&row, &header),
+            m(vec![
+                ("firstName", t("A")),
+                (
+                    "listAddress",
+                    l(vec![m(vec![("country", t("LT")), ("country", t("LV"))])])
+                ),
+                ("firstName", t("B")),
+                ("lei", t("L1")),
+            ])
+        );
+    }
+
+    #[test]
+    fn wrong_cell_counts_are_faults() {
+        let header = Header::from_names(["firstName", "lastName", "birthDate"]);
+        for (cells, n) in [(&["a", "b"][..], 2), (&["a", "b", "c", "d"][..], 4)] {
+            let row = record(cells);
+            let fault = parse_record(&row, &header, &ReadOptions::default()).unwrap_err();
+            assert_eq!(
+                fault.message,
+                format!("row has {n} cells but the header has 3")
+            );
+            assert_eq!((fault.line_offset, fault.column), (0, 1));
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_column_and_the_byte() {
+        let header = Header::from_names(["note", "firstName"]);
+        let row = ByteRecord::from(vec![&b"two\nlines"[..], &b"Jos\xe9"[..]]);
+        let fault = parse_record(&row, &header, &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            fault.message,
+            "invalid UTF-8 in column 'firstName' (byte 0xE9); if the file is not UTF-8, pass \
+             --encoding windows-1252"
+        );
+        assert_eq!((fault.line_offset, fault.column), (1, 2));
+    }
+
+    #[test]
+    fn reads_rows_with_locations() {
+        let items = run(
+            "a.csv",
+            b"firstName,lastName\nJonas,Jonaitis\n\n\"Multi\nline\",\"x, \"\"y\"\"\"\nlast,row",
+        );
+        let rows = cut_rows(&items);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+            [(1, 2), (2, 4), (3, 6)]
+        );
+        assert_eq!(
+            parse(rows[1].2, rows[1].3),
+            m(vec![
+                ("firstName", t("Multi\nline")),
+                ("lastName", t("x, \"y\""))
+            ])
+        );
+        assert_eq!(
+            parse(rows[2].2, rows[2].3),
+            m(vec![("firstName", t("last")), ("lastName", t("row"))])
+        );
+    }
+
+    #[test]
+    fn crlf_files_keep_exact_lines_and_clean_cells() {
+        let items = run(
+            "a.csv",
+            b"firstName,lastName\r\nA,B\r\n\r\n,,\r\n\"x\r\ny\",\"q\"\r\nC,D\r\n",
+        );
+        let rows = cut_rows(&items);
+        assert_eq!(
+            rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+            [(1, 2), (2, 5), (3, 7)]
+        );
+        assert_eq!(
+            rows[0].3.column_names().collect::<Vec<_>>(),
+            ["firstName", "lastName"]
+        );
+        assert_eq!(
+            parse(rows[0].2, rows[0].3),
+            m(vec![("firstName", t("A")), ("lastName", t("B"))])
+        );
+        assert_eq!(
+            parse(rows[1].2, rows[1].3),
+            m(vec![("firstName", t("x\r\ny")), ("lastName", t("q"))])
+        );
+    }
+
+    #[test]
+    fn bare_cr_line_ends_are_understood() {
+        let items = run("a.csv", b"firstName,lastName\rA,B\rC,D\r");
+        let rows = cut_rows(&items);
+        assert_eq!(
+            rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(),
+            [(1, 2), (2, 3)]
+        );
+        assert_eq!(
+            parse(rows[1].2, rows[1].3),
+            m(vec![("firstName", t("C")), ("lastName", t("D"))])
+        );
+    }
+
+    #[test]
+    fn semicolon_delimiter_when_the_header_has_no_comma() {
+        let items = run(
+            "a.csv",
+            b"\n\nfirstName;lastName;initializeScreeningProcesses\nJo, Jr;B;\"PEP;SANCTIONS\"\n",
+        );
+        let rows = cut_rows(&items);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1, 4);
+        assert_eq!(
+            parse(rows[0].2, rows[0].3),
+            m(vec![
+                ("firstName", t("Jo, Jr")),
+                ("lastName", t("B")),
+                (
+                    "initializeScreeningProcesses",
+                    l(vec![t("PEP"), t("SANCTIONS")])
+                ),
+            ])
+        );
+        // A comma anywhere in the header line keeps `,`.
+        let items = run("a.csv", b"firstName,\"last;Name\"\nA;B,C\n");
+        let rows = cut_rows(&items);
+        assert_eq!(
+            rows[0].3.column_names().collect::<Vec<_>>(),
+            ["firstName", "last;Name"]
+        );
+        assert_eq!(rows[0].2.len(), 2);
+    }
+
+    #[test]
+    fn tsv_uses_tabs() {
+        let items = run("dir/leads.TSV", b"firstName\tlastName\nA, B\tC;D\n");
+        let rows = cut_rows(&items);
+        assert_eq!(
+            parse(rows[0].2, rows[0].3),
+            m(vec![("firstName", t("A, B")), ("lastName", t("C;D"))])
+        );
+    }
+
+    #[test]
+    fn utf8_bom_is_skipped() {
+        let items = run("a.csv", b"\xEF\xBB\xBFfirstName,lastName\nA,B\n");
+        let rows = cut_rows(&items);
+        assert_eq!(rows[0].3.unknown_columns().count(), 0);
+        assert_eq!(
+            parse(rows[0].2, rows[0].3),
+            m(vec![("firstName", t("A")), ("lastName", t("B"))])
+        );
+    }
+
+    fn utf16(text: &str, little: bool) -> Vec<u8> {
+        let mut out = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            out.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn utf16_bom_selects_decoding() {
+        for little in [true, false] {
+            let bytes = utf16("firstName,lastName\nŽygimantas,山田\n", little);
+            let items = run("a.csv", &bytes);
+            let rows = cut_rows(&items);
+            assert_eq!(rows.len(), 1);
+            assert_eq!(
+                parse(rows[0].2, rows[0].3),
+                m(vec![
+                    ("firstName", t("Žygimantas")),
+                    ("lastName", t("山田"))
+                ])
+            );
+        }
+    }
+
+    #[test]
+    fn windows_1252_with_encoding_option() {
+        let bytes = b"firstName,lastName\nJos\xe9,M\xfcller \x80\n";
+        let opts = ReadOptions {
+            encoding: Some(encoding_rs::WINDOWS_1252),
+            ..ReadOptions::default()
+        };
+        let items = run_opts("a.csv", bytes, &opts, 10);
+        let rows = cut_rows(&items);
+        assert_eq!(
+            parse(rows[0].2, rows[0].3),
+            m(vec![("firstName", t("José")), ("lastName", t("Müller €"))])
+        );
+        // Without the option the row is rejected with a hint.
+        let items = run("a.csv", bytes);
+        let rows = cut_rows(&items);
+        let fault = parse_record(rows[0].2, rows[0].3, &ReadOptions::default()).unwrap_err();
+        assert!(
+            fault.message.contains("column 'firstName' (byte 0xE9)"),
+            "{}",
+            fault.message
+        );
+        assert!(fault.message.contains("--encoding windows-1252"));
+    }
+
+    #[test]
+    fn malformed_encoded_input_is_a_file_error() {
+        let opts = ReadOptions {
+            encoding: Some(encoding_rs::UTF_16LE),
+            ..ReadOptions::default()
+        };
+        // A lone high surrogate is not valid UTF-16.
+        let mut bytes = Vec::new();
+        for u in "firstName\nA".encode_utf16().chain([0xD800, 0x0041]) {
+            bytes.extend(u.to_le_bytes());
+        }
+        let items = run_opts("a.csv", &bytes, &opts, 10);
+        assert!(
+            items.iter().any(|it| matches!(it, Item::FileError { loc, diag }
+                if loc.record == 0 && diag.code == code::PARSE_ERROR && diag.message.contains("read error"))),
+            "{items:?}"
+        );
+    }
+
+    #[test]
+    fn header_only_and_empty_files_give_nothing() {
+        assert!(run("a.csv", b"").is_empty());
+        assert!(run("a.csv", b"\n\r\n").is_empty());
+        assert!(run("a.csv", b"firstName,lastName").is_empty());
+        assert!(run("a.csv", b"firstName,lastName\r\n\r\n,\r\n").is_empty());
+        assert!(run("a.tsv", b"\xEF\xBB\xBF").is_empty());
+    }
+
+    #[test]
+    fn unterminated_quote_takes_the_rest_of_the_file() {
+        let items = run("a.csv", b"firstName,lastName\n\"A,B\nC,D\n");
+        let rows = cut_rows(&items);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1, 2);
+        assert!(parse_record(rows[0].2, rows[0].3, &ReadOptions::default()).is_err());
+    }
+
+    #[test]
+    fn oversize_rows_are_unreadable_and_reading_goes_on() {
+        let opts = ReadOptions {
+            max_record_bytes: 10,
+            ..ReadOptions::default()
+        };
+        let items = run_opts(
+            "a.csv",
+            b"firstName,lastName\nshort,row\naaaaaaaaaa,bbbbbbbbbb\nx,y\n",
+            &opts,
+            10,
+        );
+        assert_eq!(items.len(), 3);
+        match &items[1] {
+            Item::Record(RawRecord {
+                loc,
+                body: RawBody::Unreadable(diag),
+            }) => {
+                assert_eq!((loc.record, loc.line), (2, 3));
+                assert_eq!(diag.code, code::PARSE_ERROR);
+                assert_eq!(
+                    diag.message,
+                    "record of 20 bytes exceeds --max-record-bytes (10)"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&items[2], Item::Record(r) if r.loc.record == 3 && r.loc.line == 4));
+    }
+
+    #[test]
+    fn batches_of_big_rows_are_flushed_by_size() {
+        let mut data = b"firstName,lastName\n".to_vec();
+        let cell = "x".repeat(100 << 10);
+        for _ in 0..100 {
+            data.extend(format!("{cell},{cell}\n").bytes());
+        }
+        let mut sizes = Vec::new();
+        let mut emit = |b: Batch| {
+            let bytes: usize = b
+                .items
+                .iter()
+                .map(|it| match it {
+                    Item::Record(RawRecord {
+                        body: RawBody::Csv { row, .. },
+                        ..
+                    }) => row.as_slice().len(),
+                    _ => 0,
+                })
+                .sum();
+            sizes.push((b.items.len(), bytes));
+            true
+        };
+        let mut sink = BatchSink::new(10_000, 1 << 20, &mut emit);
+        let input = Box::new(Cursor::new(data));
+        read(
+            0,
+            Path::new("a.csv"),
+            input,
+            &ReadOptions::default(),
+            &mut sink,
+        );
+        sink.flush();
+        drop(sink);
+        assert_eq!(sizes.iter().map(|s| s.0).sum::<usize>(), 100);
+        assert!(sizes.len() >= 4, "{sizes:?}");
+        assert!(
+            sizes.iter().all(|s| s.1 <= BATCH_BYTES + (200 << 10)),
+            "{sizes:?}"
+        );
+    }
+
+    #[test]
+    fn a_stopped_sink_stops_the_reader() {
+        let mut data = b"firstName\n".to_vec();
+        for i in 0..100 {
+            data.extend(format!("n{i}\n").bytes());
+        }
+        let mut seen = 0;
+        let mut emit = |b: Batch| {
+            seen += b.items.len();
+            false
+        };
+        let mut sink = BatchSink::new(5, 1 << 20, &mut emit);
+        read(
+            0,
+            Path::new("a.csv"),
+            Box::new(Cursor::new(data)),
+            &ReadOptions::default(),
+            &mut sink,
+        );
+        assert!(sink.stopped);
+        drop(sink);
+        assert_eq!(seen, 5);
+    }
+
+    #[test]
+    fn wide_headers_and_long_lines_stay_linear() {
+        let n = 100_000;
+        let mut data = Vec::new();
+        for i in 0..n {
+            if i > 0 {
+                data.push(b',');
+            }
+            if i % 2 == 0 {
+                data.extend(format!("listAddress.{i}.country").bytes());
+            } else {
+                data.extend(format!("unknown{i}").bytes());
+            }
+        }
+        data.push(b'\n');
+        data.extend(std::iter::repeat_n(&b"LT,"[..], n - 1).flatten());
+        data.extend(b"x\n");
+        let start = std::time::Instant::now();
+        let items = run("wide.csv", &data);
+        let rows = cut_rows(&items);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].3.len(), n);
+        assert_eq!(rows[0].3.unknown_columns().count(), n / 2);
+        let node = parse(rows[0].2, rows[0].3);
+        let Node::Map(fields) = &node else { panic!() };
+        assert_eq!(fields.len(), 1 + n / 2);
+        assert!(matches!(&fields[0].1, Node::List(items) if items.len() == n / 2));
+        // One 20 MB line.
+        let mut long = b"firstName,lastName\n".to_vec();
+        long.extend(std::iter::repeat_n(b'a', 20 << 20));
+        long.extend(b",b\n");
+        let items = run("long.csv", &long);
+        assert!(matches!(
+            &items[..],
+            [Item::Record(RawRecord {
+                body: RawBody::Unreadable(_),
+                ..
+            })]
+        ));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn gen_corpus_fixture_reads_completely() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv/gen_corpus_seed12.csv");
+        let bytes = std::fs::read(&path).unwrap();
+        let items = run("gen_corpus_seed12.csv", &bytes);
+        let rows = cut_rows(&items);
+        assert_eq!(rows.len(), 60);
+        assert_eq!(
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            (1..=60).collect::<Vec<_>>()
+        );
+        // Record 49 holds a quoted two-line cell: record 50 starts a line later.
+        assert_eq!((rows[48].1, rows[49].1, rows[59].1), (50, 52, 62));
+        let header = rows[0].3;
+        let mut unknown: Vec<_> = header.unknown_columns().collect();
+        unknown.sort();
+        assert_eq!(unknown, ["leadSource", "riskScore"]);
+        for (record, _, row, header) in &rows {
+            let node = parse(row, header);
+            let Node::Map(fields) = &node else { panic!() };
+            let odd = fields
+                .iter()
+                .any(|(k, _)| k == "riskScore" || k == "leadSource");
+            assert_eq!(odd, [29, 34, 44, 59].contains(record), "record {record}");
+            let comm = node.get("communicationNumber").and_then(Node::as_text);
+            assert_eq!(comm, Some(format!("ComNr_12_{record:08}").as_str()));
+        }
+        let note = parse(rows[48].2, rows[48].3);
+        assert_eq!(
+            note.get("activityDescription"),
+            Some(&t("multi-line \"quoted\" note\nsecond line, with comma"))
+        );
     }
 }
