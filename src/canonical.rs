@@ -19,6 +19,35 @@ static NEEDS_ESCAPE: [bool; 256] = {
     t
 };
 
+/// Index of the first byte at or after `from` that is `"`, `\` or a control character
+/// (`bytes.len()` when there is none): eight bytes at a time.
+#[inline]
+pub fn find_special(bytes: &[u8], from: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (LO * b'"' as u64);
+        let backslash = x ^ (LO * b'\\' as u64);
+        // The lowest flagged byte of each test is exact (borrows only run upwards).
+        let m = (quote.wrapping_sub(LO) & !quote)
+            | (backslash.wrapping_sub(LO) & !backslash)
+            | (x.wrapping_sub(LO * 0x20) & !x);
+        let m = m & HI;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !NEEDS_ESCAPE[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// Appends `s` as a JSON string.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.reserve(s.len() + 2);
@@ -27,11 +56,11 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if !NEEDS_ESCAPE[b as usize] {
-            i += 1;
-            continue;
+        i = find_special(bytes, i);
+        if i >= bytes.len() {
+            break;
         }
+        let b = bytes[i];
         out.extend_from_slice(&bytes[start..i]);
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
@@ -178,6 +207,26 @@ mod tests {
 
     use super::*;
     use std::borrow::Cow;
+
+    #[test]
+    fn find_special_finds_the_first_special_byte_at_any_position() {
+        for len in 0..40 {
+            for pos in 0..len {
+                for special in [b'"', b'\\', 0x00, 0x1F, b'\n'] {
+                    let mut v = vec![b'a'; len];
+                    v[pos] = special;
+                    if pos + 1 < len {
+                        v[pos + 1] = b'"';
+                    }
+                    assert_eq!(super::find_special(&v, 0), pos, "{len} {pos} {special}");
+                }
+            }
+            let clean: Vec<u8> = (0..len).map(|i| b' ' + (i as u8 % 90)).filter(|b| *b != b'"' && *b != b'\\').collect();
+            assert_eq!(super::find_special(&clean, 0), clean.len());
+        }
+        // Bytes >= 0x80 (UTF-8) are not special.
+        assert_eq!(super::find_special("ŽŽŽŽŽŽŽŽ\"".as_bytes(), 0), 16);
+    }
 
     #[test]
     fn strings_escape_like_serde_json() {

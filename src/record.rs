@@ -36,7 +36,12 @@ impl<'a> Node<'a> {
     pub fn is_absent(&self) -> bool {
         match self {
             Node::Null => true,
-            Node::Str(s) | Node::Text(s) => s.trim().is_empty(),
+            // Most values start with a non-space byte: no trim needed to know.
+            Node::Str(s) | Node::Text(s) => match s.as_bytes().first() {
+                None => true,
+                Some(b) if !b.is_ascii_whitespace() && *b < 0x80 => false,
+                _ => s.trim().is_empty(),
+            },
             Node::List(items) => items.is_empty(),
             _ => false,
         }

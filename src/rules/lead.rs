@@ -113,6 +113,13 @@ pub(super) struct Overrides {
     conversion: bool,
     import_conversion: bool,
     closing_required: bool,
+    /// Catalog positions, copied so that the per-field check reads no global.
+    action: usize,
+    birth: usize,
+    approval: usize,
+    risk_level: usize,
+    status: usize,
+    closing: usize,
 }
 
 /// Presence of a field for one record, with the code and message to use when violated.
@@ -133,9 +140,17 @@ impl PresenceRule {
 }
 
 impl Overrides {
+    /// Values written when a field is absent: the canonical payload always states `action`.
+    pub fn default_value(&self, i: usize) -> Option<&'static str> {
+        (i == self.action).then_some("CREATE")
+    }
+
     pub fn presence(&self, i: usize, field: &Field, entity: Option<EntityType>) -> PresenceRule {
-        let ix = &*IDX;
         let base = field.presence(entity);
+        let ix = self;
+        if i != ix.birth && i != ix.approval && i != ix.risk_level && i != ix.status && i != ix.closing {
+            return PresenceRule::of(base);
+        }
         if i == ix.birth && self.conversion && base == Presence::Mandatory {
             // A converted customer may omit birthDate (spec §1).
             return PresenceRule::of(Presence::Optional);
@@ -217,16 +232,18 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
             }
         }
     }
+    let ix = &*IDX;
     Overrides {
         conversion,
         import_conversion: conversion && f.source_is("IMPORT"),
         closing_required: f.status.is_some_and(|s| s.eq_ignore_ascii_case("CLOSED")),
+        action: ix.action,
+        birth: ix.birth,
+        approval: ix.approval,
+        risk_level: ix.risk_level,
+        status: ix.status,
+        closing: ix.closing,
     }
-}
-
-/// Values written when a field is absent: the canonical payload always states `action`.
-pub(super) fn default_value(shape: &Shape, i: usize) -> Option<&'static str> {
-    (std::ptr::eq(shape, &catalog::LEAD) && i == IDX.action).then_some("CREATE")
 }
 
 /// A related entity's own entity type (it decides firstName/lastName vs title).

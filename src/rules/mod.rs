@@ -293,7 +293,7 @@ impl<'s> Checker<'s> {
                         .unwrap_or_else(|| format!("{} is mandatory", catalog::pascal(field.name)));
                     self.report(Diagnostic::error(code, path.key(field.name).render(), msg));
                 }
-                if let Some(default) = lead::default_value(shape, i) {
+                if let Some(default) = overrides.and_then(|o| o.default_value(i)) {
                     canonical::write_field_key(out, field.name);
                     canonical::write_str(out, default);
                 }

@@ -121,7 +121,8 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         self.enter(depth)?;
         self.pos += 1;
-        let mut fields = Vec::new();
+        // Leads have a dozen or more fields: skip the first few regrowths.
+        let mut fields = Vec::with_capacity(16);
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -247,18 +248,11 @@ impl<'a> Parser<'a> {
         self.pos += 1; // opening quote
         let start = self.pos;
         let b = self.bytes;
-        let mut i = start;
         // Fast path: no escapes, borrow.
-        while i < b.len() {
-            let c = b[i];
-            if c == b'"' {
-                self.pos = i + 1;
-                return Ok(Cow::Borrowed(&self.text[start..i]));
-            }
-            if c == b'\\' || c < 0x20 {
-                break;
-            }
-            i += 1;
+        let mut i = crate::canonical::find_special(b, start);
+        if b.get(i) == Some(&b'"') {
+            self.pos = i + 1;
+            return Ok(Cow::Borrowed(&self.text[start..i]));
         }
         let mut out = String::with_capacity(i - start + 16);
         out.push_str(&self.text[start..i]);
@@ -326,9 +320,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     // Copy the run up to the next special byte in one go.
                     let run_start = i;
-                    while i < b.len() && b[i] != b'"' && b[i] != b'\\' && b[i] >= 0x20 {
-                        i += 1;
-                    }
+                    i = crate::canonical::find_special(b, i);
                     out.push_str(&self.text[run_start..i]);
                 }
             }
