@@ -221,7 +221,10 @@ mod tests {
                     assert_eq!(super::find_special(&v, 0), pos, "{len} {pos} {special}");
                 }
             }
-            let clean: Vec<u8> = (0..len).map(|i| b' ' + (i as u8 % 90)).filter(|b| *b != b'"' && *b != b'\\').collect();
+            let clean: Vec<u8> = (0..len)
+                .map(|i| b' ' + (i as u8 % 90))
+                .filter(|b| *b != b'"' && *b != b'\\')
+                .collect();
             assert_eq!(super::find_special(&clean, 0), clean.len());
         }
         // Bytes >= 0x80 (UTF-8) are not special.

@@ -263,6 +263,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             max_record_bytes: o.max_record_bytes.unwrap_or(16 << 20),
             max_depth: o.max_depth.unwrap_or(64),
             encoding,
+            ..ReadOptions::default()
         },
         rules: RuleSettings {
             as_of,

@@ -189,7 +189,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     }
 
     let (tx, rx) = mpsc::sync_channel::<Batch>(2 * settings.jobs.max(1));
-    let files = found.files.clone();
+    let files = std::sync::Arc::clone(&found.files);
     let read_opts = settings.read.clone();
     let reader = std::thread::Builder::new()
         .name("leadbatch-reader".into())
@@ -212,6 +212,10 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     let ctx = Ctx {
         read: &settings.read,
         rules: &settings.rules,
+        rules_not_csv: RuleSettings {
+            decimal_comma: false,
+            ..settings.rules.clone()
+        },
         strict: settings.strict,
     };
     // The receiver is only ever used by one closure at a time; the mutex makes that provable.
@@ -360,6 +364,8 @@ fn progress_bar(settings: &Settings, files: usize) -> Option<indicatif::Progress
 struct Ctx<'a> {
     read: &'a ReadOptions,
     rules: &'a RuleSettings,
+    /// The rules for JSON and XML records: `--decimal-comma` is about CSV exports only.
+    rules_not_csv: RuleSettings,
     strict: bool,
 }
 
@@ -369,8 +375,12 @@ impl Ctx<'_> {
             return Outcome::FileError;
         };
         let mut payload = Vec::new();
+        let rules = match raw.body {
+            RawBody::Csv { .. } => self.rules,
+            _ => &self.rules_not_csv,
+        };
         let result = parse(raw, batch, self.read).map(|node| {
-            let mut checked = rules::check_record(&node, self.rules, &mut payload);
+            let mut checked = rules::check_record(&node, rules, &mut payload);
             if self.strict {
                 strictify(&mut checked);
             }

@@ -368,8 +368,8 @@ fn payload_files_layout_names_are_sanitised_and_unique() {
         names,
         [
             "Lead_O_3.json",
-            "____etc_passwd-2.json",
-            "____etc_passwd.json"
+            "___etc_passwd-2.json",
+            "___etc_passwd.json"
         ]
         .map(String::from)
     );
@@ -495,7 +495,7 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let s = stdout_of(&["completions", shell]);
         assert!(
-            s.contains("process") && s.contains("--payload-layout"),
+            s.contains("process") && s.contains("payload-layout"),
             "{shell}"
         );
     }

@@ -7,8 +7,10 @@
 //! - `reliability`: hostile input, faults during the run, personal data.
 //! - `operator`: schema, codes, classifiers, configuration, shell fit, report, audit trail.
 
+mod formats;
 mod operator;
 mod pipeline;
+mod properties;
 mod reliability;
 mod samples;
 mod util;

@@ -148,7 +148,12 @@ impl Overrides {
     pub fn presence(&self, i: usize, field: &Field, entity: Option<EntityType>) -> PresenceRule {
         let base = field.presence(entity);
         let ix = self;
-        if i != ix.birth && i != ix.approval && i != ix.risk_level && i != ix.status && i != ix.closing {
+        if i != ix.birth
+            && i != ix.approval
+            && i != ix.risk_level
+            && i != ix.status
+            && i != ix.closing
+        {
             return PresenceRule::of(base);
         }
         if i == ix.birth && self.conversion && base == Presence::Mandatory {

@@ -37,7 +37,7 @@ impl SharedHashReader {
     /// Reads what is left and returns the digest of the whole stream (of what could be
     /// read, when the stream fails).
     pub fn finish(&self) -> String {
-        let mut buf = vec![0u8; 64 * 1024];
+        let mut buf = [0u8; 8192];
         let mut this = self.clone();
         while let Ok(n) = this.read(&mut buf) {
             if n == 0 {

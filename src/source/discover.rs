@@ -10,8 +10,8 @@ use super::{Format, InputFile};
 /// What the walk found.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// Files to read, sorted by `source`.
-    pub files: Vec<InputFile>,
+    /// Files to read, sorted by `source` (shared with the reader thread).
+    pub files: std::sync::Arc<Vec<InputFile>>,
     /// Files seen but not of a supported extension (source paths, sorted).
     pub skipped: Vec<String>,
     /// Directory entries that could not be walked: (path, message).
@@ -28,10 +28,11 @@ pub fn discover(
 ) -> Result<Discovery, String> {
     let exclude = exclude.and_then(|p| p.canonicalize().ok());
     let mut found = Discovery::default();
+    let mut files = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             let format = format.ok_or("reading standard input (`-`) needs --format")?;
-            found.files.push(InputFile {
+            files.push(InputFile {
                 path: input.clone(),
                 source: "-".into(),
                 format,
@@ -72,7 +73,7 @@ pub fn discover(
                     continue;
                 }
                 match Format::detect(entry.path()) {
-                    Some((format, compression)) => found.files.push(InputFile {
+                    Some((format, compression)) => files.push(InputFile {
                         path: entry.path().to_path_buf(),
                         source,
                         format,
@@ -92,7 +93,7 @@ pub fn discover(
                 (None, d) => d,
             };
             match chosen {
-                Some((format, compression)) => found.files.push(InputFile {
+                Some((format, compression)) => files.push(InputFile {
                     path: input.clone(),
                     source,
                     format,
@@ -102,9 +103,8 @@ pub fn discover(
             }
         }
     }
-    found
-        .files
-        .sort_by(|a, b| a.source.cmp(&b.source).then(a.path.cmp(&b.path)));
+    files.sort_by(|a, b| a.source.cmp(&b.source).then(a.path.cmp(&b.path)));
+    found.files = std::sync::Arc::new(files);
     found.skipped.sort();
     Ok(found)
 }

@@ -19,7 +19,7 @@ use crate::record::Location;
 
 pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut BatchSink) {
     let mut s = Scanner {
-        r: BufReader::with_capacity(1 << 20, input),
+        r: BufReader::with_capacity(opts.buffer_size, input),
         line: 1,
         col: 1,
         file,

@@ -104,6 +104,9 @@ pub struct ReadOptions {
     /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
     /// declaration; `None` means UTF-8 (a UTF-16 byte-order mark is still detected).
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Read buffer of one file: 1 MiB, smaller for small files (a buffer is initialised
+    /// before its first read, so a 1 MiB buffer per one-lead file costs more than the lead).
+    pub buffer_size: usize,
 }
 
 impl Default for ReadOptions {
@@ -112,6 +115,7 @@ impl Default for ReadOptions {
             max_record_bytes: 16 << 20,
             max_depth: 64,
             encoding: None,
+            buffer_size: 1 << 20,
         }
     }
 }
@@ -250,12 +254,14 @@ pub fn read_file(
     opts: &ReadOptions,
     sink: &mut BatchSink,
 ) -> Option<String> {
+    let mut size_hint = None;
     let raw: Box<dyn Read> = if file.is_stdin() {
         Box::new(std::io::stdin())
     } else {
         // A FIFO, socket or device must never block the run: only regular files are opened.
         let opened = std::fs::metadata(&file.path).and_then(|meta| {
             if meta.is_file() {
+                size_hint = Some(meta.len());
                 std::fs::File::open(&file.path)
             } else {
                 Err(std::io::Error::other("not a regular file"))
@@ -293,6 +299,17 @@ pub fn read_file(
                 return Some(hashed.finish());
             }
         },
+    };
+    let sized;
+    let opts = match (size_hint, file.compression) {
+        (Some(n), None) if (n as usize) < opts.buffer_size => {
+            sized = ReadOptions {
+                buffer_size: (n as usize + 1).max(8 << 10),
+                ..opts.clone()
+            };
+            &sized
+        }
+        _ => opts,
     };
     match file.format {
         Format::Ndjson => ndjson::read(file_idx, reader, opts, sink),

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, code};
 use crate::record::Location;
 
 pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut BatchSink) {
-    let mut r = BufReader::with_capacity(1 << 20, input);
+    let mut r = BufReader::with_capacity(opts.buffer_size, input);
     let mut line_no: u64 = 0;
     let mut record: u64 = 0;
     loop {

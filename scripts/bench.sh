@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# End-to-end throughput of leadbatch against the peer baselines, as one table.
+#
+#   scripts/bench.sh [--rss-scale] [COUNT] [WORKDIR]
+#
+# COUNT    records per corpus (default 1000000)
+# WORKDIR  corpora, outputs and peer builds (default ${TMPDIR:-/tmp}/leadbatch-bench);
+#          corpora already there are reused, so a second run only measures.
+# --rss-scale  also run 5,000,000-record NDJSON/CSV/XML corpora (--jobs 2) for peak RSS;
+#          slow (corpora of several GB), off by default.
+#
+# Cases (all `leadbatch process ... -q --as-of 2026-11-23`):
+#   NDJSON --jobs 2 and --jobs 1 (median of 3 runs each), CSV --jobs 2, XML --jobs 2
+#   (single runs), 200,000 one-lead .json files --jobs 2, one one-lead file (median of 5,
+#   wall ms, process start included); then ../shared/bench/peers.sh on the NDJSON corpus
+#   (bound1, bound2, jsonschema-rs, ajv; single runs).
+# Wall time of leadbatch runs is taken from bash's EPOCHREALTIME (µs), peak RSS from
+# /usr/bin/time -f %M; the peers report /usr/bin/time's %e (10 ms resolution).
+# MB/s is input bytes / wall time (MB = 10^6 bytes).
+set -euo pipefail
+
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+
+rss_scale=0
+pos=()
+for a in "$@"; do
+  case $a in
+    --rss-scale) rss_scale=1 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "bench.sh: unknown flag $a" >&2; usage >&2; exit 2 ;;
+    *) pos+=("$a") ;;
+  esac
+done
+count=${pos[0]:-1000000}
+work=${pos[1]:-${TMPDIR:-/tmp}/leadbatch-bench}
+[[ $count =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: COUNT must be a positive integer, got '$count'" >&2; exit 2; }
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+shared=$(cd "$(dirname "$0")/../../shared/bench" && pwd)
+gen="$shared/gen_corpus.py"
+as_of=2026-11-23
+small_count=${BENCH_SMALL_FILES:-200000}  # env override for quick trials only
+
+if [ ! -x /usr/bin/time ]; then
+  echo "bench.sh: /usr/bin/time (GNU time) is needed for peak RSS: apt-get install -y time" >&2
+  exit 2
+fi
+command -v python3 >/dev/null || { echo "bench.sh: python3 is needed" >&2; exit 2; }
+
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+rows="$work/rows.tsv"
+: > "$rows"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# ------------------------------------------------------------------------------- build
+log "cargo build --release"
+(cd "$repo" && cargo build --release)
+bin="${CARGO_TARGET_DIR:-$repo/target}/release/leadbatch"
+[ -x "$bin" ] || { echo "bench.sh: no binary at $bin" >&2; exit 2; }
+
+# ------------------------------------------------------------------------------ corpora
+corpus() {  # N FORMAT -> path (generated once)
+  local n=$1 fmt=$2 path="$work/corpus-$1.$2"
+  if [ ! -s "$path" ]; then
+    log "generating $path"
+    python3 "$gen" --count "$n" --seed 1 --invalid-rate 0.1 --format "$fmt" --out "$path.tmp" >&2
+    mv "$path.tmp.expected.tsv" "$path.expected.tsv"
+    mv "$path.tmp" "$path"
+  fi
+  printf '%s\n' "$path"
+}
+
+size_of() { stat -c %s "$1"; }
+
+ndjson=$(corpus "$count" ndjson)
+csvc=$(corpus "$count" csv)
+xmlc=$(corpus "$count" xml)
+
+# 200,000 files of one lead each, split from a 200k NDJSON corpus (1,000 files a folder).
+files_dir="$work/files-$small_count"
+if [ ! -f "$files_dir.complete" ]; then
+  small_src=$(corpus "$small_count" ndjson)
+  log "splitting $small_src into $files_dir/"
+  rm -rf "$files_dir"
+  python3 - "$small_src" "$files_dir" <<'EOF'
+import os, sys
+src, out = sys.argv[1], sys.argv[2]
+total = 0
+with open(src, "rb") as f:
+    for i, line in enumerate(f):
+        line = line.rstrip(b"\r\n")
+        if not line:
+            continue
+        d = os.path.join(out, "d%03d" % (i // 1000))
+        if i % 1000 == 0:
+            os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "%06d.json" % i), "wb") as g:
+            g.write(line + b"\n")
+        total += len(line) + 1
+with open(out + ".bytes", "w") as f:
+    f.write("%d\n" % total)
+EOF
+  touch "$files_dir.complete"
+fi
+files_bytes=$(cat "$files_dir.bytes")
+
+one_dir="$work/one"
+mkdir -p "$one_dir"
+head -n 1 "$ndjson" > "$one_dir/lead.json"
+
+# ---------------------------------------------------------------------------- leadbatch
+# lb_case KEY LABEL RUNS INPUT_BYTES JOBS INPUT
+# Appends: key label records wall_s rss_mib bytes note   (wall = median, RSS = max of runs)
+lb_case() {
+  local key=$1 label=$2 runs=$3 bytes=$4 jobs=$5 input=$6
+  local out="$work/out-$key" tf="$work/$key.time" err="$work/$key.err"
+  local walls=() rss=0 status=0 note="" i t0 t1 kib rc
+  log "$label: $runs run(s)"
+  for ((i = 0; i < runs; i++)); do
+    rm -rf "$out"
+    rc=0
+    if [ "$key" = lb_one ]; then
+      # Timed without the /usr/bin/time wrapper (its own start-up is ~1 ms of a ~10 ms run);
+      # the peak RSS comes from one more run below.
+      t0=$EPOCHREALTIME
+      "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
+      t1=$EPOCHREALTIME
+      if [ "$rc" -le 1 ]; then
+        rm -rf "$out"
+        /usr/bin/time -f '%e %M' -o "$tf" \
+          "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
+      fi
+    else
+      t0=$EPOCHREALTIME
+      /usr/bin/time -f '%e %M' -o "$tf" \
+        "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
+      t1=$EPOCHREALTIME
+    fi
+    if [ "$rc" -gt 1 ]; then
+      status=$rc
+      note="FAILED (exit $rc): $(grep -v '^Command exited' "$err" | tail -n 2 | tr '\t\n' '  ')"
+      break
+    fi
+    walls+=("$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1")")
+    kib=$(tail -n 1 "$tf" | awk '{print $2}')
+    if (( kib > rss )); then rss=$kib; fi
+  done
+  if [ "$status" -ne 0 ]; then
+    printf '%s\t%s\t-\t-\t-\t%s\t%s\n' "$key" "$label" "$bytes" "$note" >> "$rows"
+    return 0
+  fi
+  local wall records
+  wall=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (${#walls[@]} + 1) / 2 ))p")
+  records=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"])' "$out/summary.json" 2>/dev/null || echo "?")
+  if (( runs > 1 )); then
+    local unit=s scale=1
+    if [ "$key" = lb_one ]; then unit=ms scale=1000; fi
+    note="median of $runs, $unit: $(printf '%s ' "${walls[@]}" | python3 -c 'import sys; k = float(sys.argv[1]); print(" ".join(f"{float(w) * k:.3f}" if k == 1 else f"{float(w) * k:.1f}" for w in sys.stdin.read().split()))' "$scale")"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$records" "$wall" \
+    "$(python3 -c 'import sys; print(f"{int(sys.argv[1]) / 1024:.1f}")' "$rss")" "$bytes" "$note" >> "$rows"
+  rm -rf "$out"
+}
+
+lb_case lb_ndjson_j2 "leadbatch NDJSON --jobs 2" 3 "$(size_of "$ndjson")" 2 "$ndjson"
+lb_case lb_ndjson_j1 "leadbatch NDJSON --jobs 1" 3 "$(size_of "$ndjson")" 1 "$ndjson"
+lb_case lb_csv_j2 "leadbatch CSV --jobs 2" 1 "$(size_of "$csvc")" 2 "$csvc"
+lb_case lb_xml_j2 "leadbatch XML --jobs 2" 1 "$(size_of "$xmlc")" 2 "$xmlc"
+lb_case lb_files_j2 "leadbatch $small_count files --jobs 2" 1 "$files_bytes" 2 "$files_dir"
+lb_case lb_one "leadbatch one record" 5 "$(size_of "$one_dir/lead.json")" 2 "$one_dir/lead.json"
+
+if (( rss_scale )); then
+  for fmt in ndjson csv xml; do
+    c=$(corpus 5000000 "$fmt")
+    lb_case "lb_${fmt}_5m" "leadbatch ${fmt^^} 5M --jobs 2" 1 "$(size_of "$c")" 2 "$c"
+  done
+fi
+
+# -------------------------------------------------------------------------------- peers
+log "peers.sh (bound1 bound2 jsonschema-rs ajv)"
+peers_tsv="$work/peers.tsv"
+"$shared/peers.sh" "$ndjson" "$work/peers" > "$peers_tsv" || log "peers.sh exited with $? (rows it printed are kept)"
+nd_bytes=$(size_of "$ndjson")
+for t in bound1 bound2 jsonschema-rs ajv; do
+  line=$(awk -F'\t' -v t="$t" '$1 == t' "$peers_tsv" | tail -n 1)
+  if [ -n "$line" ]; then
+    IFS=$'\t' read -r _ precs pwall _ prss <<<"$line"
+    printf 'peer_%s\t%s (peer, NDJSON)\t%s\t%s\t%s\t%s\t\n' "$t" "$t" "$precs" "$pwall" "$prss" "$nd_bytes" >> "$rows"
+  else
+    printf 'peer_%s\t%s (peer, NDJSON)\t-\t-\t-\t%s\tFAILED (see peers.sh output above)\n' "$t" "$t" "$nd_bytes" >> "$rows"
+  fi
+done
+
+# -------------------------------------------------------------------------------- table
+table="$work/results.md"
+python3 - "$rows" "$count" "$small_count" <<'EOF' | tee "$table"
+import sys
+
+rows, count, small = {}, int(sys.argv[2]), int(sys.argv[3])
+order = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    key, label, records, wall, rss, nbytes, note = line.rstrip("\n").split("\t")
+    def num(s):
+        try:
+            return float(s)
+        except ValueError:
+            return None
+    r = dict(label=label, records=num(records), wall=num(wall), rss=num(rss), bytes=int(nbytes), note=note)
+    r["rps"] = r["records"] / r["wall"] if r["records"] is not None and r["wall"] else None
+    rows[key] = r
+    order.append(key)
+
+def rps(key):
+    return rows.get(key, {}).get("rps")
+
+def check(measured, target, op, fmt):
+    if measured is None:
+        return f"n/a (target {op}{fmt(target)})"
+    ok = measured >= target if op == ">=" else measured < target if op == "<" else measured <= target
+    sym = {">=": "≥", "<": "<", "<=": "≤"}[op]
+    return f"{fmt(measured)} (target {sym}{fmt(target)}: {'ok' if ok else 'MISS'})"
+
+x = lambda v: f"{v:.2f}×"
+def ratio(a, b):
+    ra, rb = rps(a), rps(b)
+    return ra / rb if ra and rb else None
+
+checks = {k: [] for k in order}
+def add(key, text):
+    if key in checks:
+        checks[key].append(text)
+
+add("lb_ndjson_j2", "vs bound2 " + check(ratio("lb_ndjson_j2", "peer_bound2"), 1.2, ">=", x))
+add("lb_ndjson_j2", "vs jsonschema-rs " + check(ratio("lb_ndjson_j2", "peer_jsonschema-rs"), 1.5, ">=", x))
+add("lb_ndjson_j2", "vs ajv " + check(ratio("lb_ndjson_j2", "peer_ajv"), 12, ">=", x))
+add("lb_ndjson_j1", "jobs 1→2 speedup " + check(ratio("lb_ndjson_j2", "lb_ndjson_j1"), 1.8, ">=", x))
+add("lb_csv_j2", "vs bound2 " + check(ratio("lb_csv_j2", "peer_bound2"), 1.0, ">=", x))
+add("lb_xml_j2", "vs bound2 " + check(ratio("lb_xml_j2", "peer_bound2"), 1.0, ">=", x))
+add("lb_files_j2", "rec/s " + check(rps("lb_files_j2"), 50000, ">=", lambda v: f"{v/1000:.1f}k"))
+one = rows.get("lb_one", {}).get("wall")
+add("lb_one", "wall " + check(one * 1000 if one is not None else None, 20, "<", lambda v: f"{v:.1f} ms"))
+for k in order:
+    if k.startswith("lb_") and k != "lb_one":
+        add(k, "RSS " + check(rows[k]["rss"], 128, "<=", lambda v: f"{v:.0f} MiB"))
+for k in order:
+    r = rows[k]
+    if k.startswith("lb_") and r["records"] is not None:
+        want = {"lb_one": 1, "lb_files_j2": small}.get(k, 5000000 if k.endswith("_5m") else count)
+        if int(r["records"]) != want:
+            checks[k].append(f"WARNING: {int(r['records'])} records read, {want} expected")
+    if r["note"]:
+        checks[k].append(r["note"])
+
+def f(v, spec):
+    return "-" if v is None else format(v, spec)
+
+head = ["tool / case", "records", "wall_s", "records/s", "MB/s", "peak RSS MiB", "vs targets / notes"]
+body = []
+for k in order:
+    r = rows[k]
+    mbs = r["bytes"] / 1e6 / r["wall"] if r["wall"] else None
+    wall = f(r["wall"], ".4f" if k == "lb_one" else ".2f")
+    body.append([r["label"], f(r["records"], ".0f"), wall, f(r["rps"], ",.0f"), f(mbs, ".1f"),
+                 f(r["rss"], ".1f"), "; ".join(checks[k])])
+w = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
+line = lambda cells: "| " + " | ".join(c.ljust(w[i]) if i in (0, 6) else c.rjust(w[i]) for i, c in enumerate(cells)) + " |"
+print(line(head))
+print("|" + "|".join(("-" * (w[i] + 1) + ":") if i not in (0, 6) else "-" * (w[i] + 2) for i in range(len(head))) + "|")
+for row in body:
+    print(line(row))
+EOF
+log "table also written to $table"
