@@ -21,6 +21,8 @@ pub struct DecodingReader<R: Read> {
     eof: bool,
     consumed: u64,
     encoding: &'static Encoding,
+    /// A decoding error, returned once the text decoded before it has been read.
+    pending: Option<io::Error>,
 }
 
 impl<R: Read> DecodingReader<R> {
@@ -38,6 +40,7 @@ impl<R: Read> DecodingReader<R> {
             eof: false,
             consumed: 0,
             encoding: enc,
+            pending: None,
         }
     }
 }
@@ -50,6 +53,9 @@ impl<R: Read> Read for DecodingReader<R> {
                 buf[..n].copy_from_slice(&self.out[self.out_start..self.out_start + n]);
                 self.out_start += n;
                 return Ok(n);
+            }
+            if let Some(e) = self.pending.take() {
+                return Err(e);
             }
             if self.eof && self.raw_start == self.raw_end {
                 return Ok(0);
@@ -75,10 +81,13 @@ impl<R: Read> Read for DecodingReader<R> {
                 DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
                 DecoderResult::Malformed(bad, _) => {
                     let at = self.consumed.saturating_sub(bad as u64);
-                    return Err(io::Error::new(
+                    // Hand over what was decoded before the bad byte first: the records
+                    // before it are processed normally.
+                    self.pending = Some(io::Error::new(
                         io::ErrorKind::InvalidData,
                         format!("byte offset {at} is not valid {}", self.encoding.name()),
                     ));
+                    continue;
                 }
             }
             if self.eof && self.raw_start == self.raw_end && written == 0 {
@@ -118,9 +127,10 @@ mod tests {
     #[test]
     fn malformed_input_is_an_error_not_a_replacement() {
         let mut s = String::new();
-        let err = DecodingReader::new(&b"ok\xff\xfe"[..], encoding_rs::UTF_8)
-            .read_to_string(&mut s)
-            .unwrap_err();
+        let mut r = DecodingReader::new(&b"ok\xff\xfe"[..], encoding_rs::UTF_8);
+        let err = r.read_to_string(&mut s).unwrap_err();
         assert!(err.to_string().contains("byte offset 2"), "{err}");
+        // The text before the bad byte was handed over first.
+        assert_eq!(s, "ok");
     }
 }
