@@ -502,3 +502,29 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     let man = stdout_of(&["man"]);
     assert!(man.contains(".TH leadbatch") && man.contains("process"));
 }
+
+#[test]
+fn no_color_is_respected_and_errors_go_to_stderr() {
+    let colored = bin()
+        .env("CLICOLOR_FORCE", "1")
+        .args(["process", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert!(
+        colored.stderr.contains(&0x1b),
+        "forced colour shows escapes"
+    );
+    assert!(colored.stdout.is_empty());
+    let plain = bin()
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .args(["process", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(2));
+    assert!(
+        !plain.stderr.contains(&0x1b),
+        "NO_COLOR leaves no escape codes"
+    );
+    assert!(plain.stdout.is_empty());
+}

@@ -621,3 +621,89 @@ fn output_files_are_owner_only_unless_file_mode_says_otherwise() {
         & 0o777;
     assert_eq!(mode, 0o640);
 }
+
+/// A full disk: mounts a 64 KiB tmpfs as `--out` (root only; skipped where mounting is not
+/// allowed), fills it with a run and checks that nothing was replaced.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_ends_the_run_with_status_2_and_replaces_nothing() {
+    let wd = Workdir::new();
+    let mnt = wd.path().join("small-disk");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mnt)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(&mnt);
+    let out = mnt.join("out");
+    wd.create("small.ndjson", "{}\n");
+    wd.command("process")
+        .arg(wd.input())
+        .out(&out)
+        .run()
+        .assert_exit_code(1);
+    let before: Vec<_> = ["summary.json", "rejected.ndjson", "errors.csv"]
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .collect();
+    wd.gen_corpus("big.ndjson", 3000, 5);
+    let run = wd.command("process").arg(wd.input()).out(&out).run();
+    run.assert_exit_code(2);
+    assert!(run.stderr.contains("No space left"), "{}", run.stderr);
+    let after: Vec<_> = ["summary.json", "rejected.ndjson", "errors.csv"]
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .collect();
+    assert_eq!(before, after, "a failed run replaced outputs");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".leadbatch-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Inputs that once crashed a fuzz target (`fuzz/`), kept as regression cases: each runs
+/// through the pipeline and must keep the invariant.
+#[test]
+fn fuzz_regression_inputs_keep_the_invariant() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz"));
+    let mut cases = 0;
+    for target in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        if !target.path().is_dir() {
+            continue;
+        }
+        let ext = match target.file_name().to_string_lossy() {
+            n if n.starts_with("xml") => "xml",
+            n if n.starts_with("csv") => "csv",
+            n if n.starts_with("ndjson") => "ndjson",
+            _ => "json",
+        };
+        for case in std::fs::read_dir(target.path()).unwrap().flatten() {
+            let wd = Workdir::new();
+            wd.create(&format!("case.{ext}"), std::fs::read(case.path()).unwrap());
+            let run = wd.process();
+            assert!(
+                matches!(run.code, Some(0 | 1)),
+                "{}: {}",
+                case.path().display(),
+                run.stderr
+            );
+            assert_invariant(&run);
+            cases += 1;
+        }
+    }
+    eprintln!("{cases} fuzz regression inputs");
+}
