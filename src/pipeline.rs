@@ -477,8 +477,17 @@ fn parse<'b>(
                 at(line - 1, c, &e.message)
             })
         }
-        RawBody::Xml { start, end } => source::xml::parse_record(batch.bytes(*start, *end), opts)
-            .map_err(|f| at(f.line_offset, f.column, &f.message)),
+        RawBody::Xml { start, end, col } => {
+            source::xml::parse_record(batch.bytes(*start, *end), opts).map_err(|f| {
+                // On the record's first line, columns count from the file's line start.
+                let c = if f.line_offset == 0 {
+                    f.column + col - 1
+                } else {
+                    f.column
+                };
+                at(f.line_offset, c, &f.message)
+            })
+        }
         RawBody::Csv { row, header } => source::csv::parse_record(row, header, opts)
             .map_err(|f| at(f.line_offset, f.column, &f.message)),
         RawBody::Unreadable(d) => Err(d.clone()),

@@ -1223,3 +1223,24 @@ fn decimal_comma_applies_to_csv_only() {
         run.assert_exit_code(1);
     }
 }
+
+#[test]
+fn xml_parse_errors_give_the_files_line_and_column() {
+    let wd = Workdir::new();
+    wd.create(
+        "indented.xml",
+        "<Leads>\n  <AMLYZE_CUSTOMER><CommunicationNumber>a&bogus;</CommunicationNumber></AMLYZE_CUSTOMER>\n</Leads>\n",
+    );
+    let run = wd.process();
+    run.assert_exit_code(1);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1);
+    // `&` of `&bogus;` is on line 2, column 42 of the file (the element is indented by 2).
+    assert!(
+        errors[0]
+            .message
+            .starts_with("line 2, column 42: undefined entity &bogus;"),
+        "{}",
+        errors[0].message
+    );
+}

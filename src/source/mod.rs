@@ -126,8 +126,8 @@ pub enum RawBody {
     /// JSON text (NDJSON line or array element): a range of `Batch::data`; `col` is the
     /// 1-based column of its first byte in the file (array elements need not start a line).
     Json { start: usize, end: usize, col: u64 },
-    /// An `AMLYZE_CUSTOMER` element: a range of `Batch::data`.
-    Xml { start: usize, end: usize },
+    /// An `AMLYZE_CUSTOMER` element: a range of `Batch::data`; `col` as for JSON.
+    Xml { start: usize, end: usize, col: u64 },
     /// A CSV row with the file's header.
     Csv {
         row: ::csv::ByteRecord,
@@ -209,7 +209,7 @@ impl<'s> BatchSink<'s> {
         self.batch.data.extend_from_slice(bytes);
         let end = self.batch.data.len();
         let body = if xml {
-            RawBody::Xml { start, end }
+            RawBody::Xml { start, end, col: 1 }
         } else {
             RawBody::Json { start, end, col: 1 }
         };

@@ -244,6 +244,8 @@ struct Frame {
 /// The record being cut.
 struct Rec {
     loc: Location,
+    /// 1-based column of the record's `<` on its first line.
+    col: u64,
     /// Where its bytes start in the batch buffer.
     data_start: usize,
     /// Window position of its first byte not yet copied to the batch.
@@ -630,12 +632,21 @@ impl Scanner {
         if is_record {
             self.records += 1;
             let line = self.line_at(self.pos);
+            // The column is only worth a bounded look back: on a single-line file of many
+            // records it would cost a window scan per record.
+            let lo = self.pos.saturating_sub(4096);
+            let col = if lo == 0 || memrchr(b'\n', &self.buf[lo..self.pos]).is_some() {
+                self.col_at(self.pos)
+            } else {
+                1
+            };
             self.rec = Some(Rec {
                 loc: Location {
                     file: self.file,
                     record: self.records,
                     line,
                 },
+                col,
                 data_start: sink.data().len(),
                 from: self.pos,
                 len: 0,
@@ -830,6 +841,7 @@ impl Scanner {
             RawBody::Xml {
                 start: rec.data_start,
                 end: sink.data().len(),
+                col: rec.col,
             }
         };
         sink.push(Item::Record(RawRecord { loc: rec.loc, body }));
@@ -1573,7 +1585,9 @@ mod tests {
             for item in b.items {
                 out.push(match item {
                     Item::Record(RawRecord { loc, body }) => match body {
-                        RawBody::Xml { start, end } => Got::Rec(loc, b.data[start..end].to_vec()),
+                        RawBody::Xml { start, end, .. } => {
+                            Got::Rec(loc, b.data[start..end].to_vec())
+                        }
                         RawBody::Unreadable(d) => Got::Unreadable(loc, d.message),
                         other => panic!("unexpected body {other:?}"),
                     },
