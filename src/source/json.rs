@@ -27,22 +27,7 @@ pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut Batc
         limit: opts.max_record_bytes,
     };
     if let Err(fault) = s.run(sink) {
-        let loc = Location {
-            file,
-            record: 0,
-            line: fault.line,
-        };
-        sink.file_error(
-            loc,
-            Diagnostic::error(
-                code::PARSE_ERROR,
-                "",
-                format!(
-                    "line {}, column {}: {}",
-                    fault.line, fault.col, fault.message
-                ),
-            ),
-        );
+        sink.file_fault(file, fault.line, fault.col, &fault.message);
     }
 }
 
@@ -203,7 +188,7 @@ impl<R: Read> Scanner<R> {
             line: self.line,
         };
         let start = sink.data().len();
-        match self.value(sink.data(), start)? {
+        match self.value(sink.data(), start, 0, false)? {
             Scanned::Value => {
                 let end = sink.data().len();
                 sink.push(Item::Record(RawRecord {
@@ -230,13 +215,21 @@ impl<R: Read> Scanner<R> {
     }
 
     /// Copies one JSON value's bytes into `out` (from `start`), following strings and
-    /// nesting only. Grammar inside the value is the parser's business.
-    fn value(&mut self, out: &mut Vec<u8>, start: usize) -> Result<Scanned, Fault> {
+    /// nesting only. Grammar inside the value is the parser's business. `depth` and `in_str`
+    /// give the state when the value's first bytes were already consumed (an object whose
+    /// opening was read while looking for the batch wrapper).
+    fn value(
+        &mut self,
+        out: &mut Vec<u8>,
+        start: usize,
+        depth: u64,
+        in_str: bool,
+    ) -> Result<Scanned, Fault> {
         let (line0, col0) = (self.line, self.col);
-        let mut depth: u64 = 0;
-        let mut in_str = false;
+        let mut depth = depth;
+        let mut in_str = in_str;
         let mut esc = false;
-        let mut seen: u64 = 0;
+        let mut seen = (out.len() - start) as u64;
         let mut too_long = false;
         loop {
             let buf = match self.r.fill_buf() {
@@ -395,7 +388,7 @@ impl<R: Read> Scanner<R> {
         sink.data().extend_from_slice(&head);
         // Continue scanning as if inside the object (depth 1), honouring a string in progress.
         let in_key = head.len() > 1 && head.iter().filter(|&&b| b == b'"').count() % 2 == 1;
-        let scanned = self.rest_of_object(sink.data(), start, in_key)?;
+        let scanned = self.value(sink.data(), start, 1, in_key)?;
         match scanned {
             Scanned::Value => {
                 let end = sink.data().len();
@@ -421,88 +414,6 @@ impl<R: Read> Scanner<R> {
             }
         }
         Ok(())
-    }
-
-    /// The remainder of an object whose opening bytes are already in `out`.
-    fn rest_of_object(
-        &mut self,
-        out: &mut Vec<u8>,
-        start: usize,
-        in_str: bool,
-    ) -> Result<Scanned, Fault> {
-        // Re-use `value` by scanning with a synthetic state: simplest is to feed a depth-1 scan.
-        let (line0, col0) = (self.line, self.col);
-        let mut depth: u64 = 1;
-        let mut in_str = in_str;
-        let mut esc = false;
-        let mut seen = (out.len() - start) as u64;
-        let mut too_long = false;
-        loop {
-            let buf = match self.r.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(self.io(e)),
-            };
-            if buf.is_empty() {
-                return Err(Fault {
-                    line: self.line,
-                    col: self.col,
-                    message: format!(
-                        "unexpected end of file: the object before line {line0}, column {col0} is not closed"
-                    ),
-                });
-            }
-            let mut i = 0;
-            let mut done = false;
-            while i < buf.len() {
-                let b = buf[i];
-                i += 1;
-                if in_str {
-                    if esc {
-                        esc = false;
-                    } else if b == b'\\' {
-                        esc = true;
-                    } else if b == b'"' {
-                        in_str = false;
-                    }
-                } else {
-                    match b {
-                        b'"' => in_str = true,
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                done = true;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            let chunk = &buf[..i];
-            seen += chunk.len() as u64;
-            if !too_long {
-                if (out.len() - start) + chunk.len() > self.limit {
-                    too_long = true;
-                    out.truncate(start);
-                } else {
-                    out.extend_from_slice(chunk);
-                }
-            }
-            let (line, col) = advance_over(chunk, self.line, self.col);
-            self.line = line;
-            self.col = col;
-            self.r.consume(i);
-            if done {
-                break;
-            }
-        }
-        Ok(if too_long {
-            Scanned::TooLong(seen)
-        } else {
-            Scanned::Value
-        })
     }
 }
 

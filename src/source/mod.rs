@@ -220,6 +220,21 @@ impl<'s> BatchSink<'s> {
         self.push(Item::FileError { loc, diag });
     }
 
+    /// A structural fault that ends the file: `parse-error` "line L, column C: message".
+    pub fn file_fault(&mut self, file: u32, line: u64, col: u64, message: &str) {
+        let loc = Location {
+            file,
+            record: 0,
+            line,
+        };
+        let diag = Diagnostic::error(
+            crate::diagnostic::code::PARSE_ERROR,
+            "",
+            format!("line {line}, column {col}: {message}"),
+        );
+        self.file_error(loc, diag);
+    }
+
     /// Called after each file: small files share batches, so nothing to do unless the
     /// batch is full (kept as a hook for per-file batching policies).
     pub fn flush_file(&mut self) {

@@ -88,21 +88,8 @@ fn read_with_buffer(
             return;
         }
         Err(OpenError::Encoding(label)) => {
-            let loc = Location {
-                file,
-                record: 0,
-                line: 1,
-            };
-            sink.file_error(
-                loc,
-                Diagnostic::error(
-                    code::PARSE_ERROR,
-                    "",
-                    format!(
-                        "line 1, column 1: unknown encoding \"{label}\" in the XML declaration"
-                    ),
-                ),
-            );
+            let msg = format!("unknown encoding \"{label}\" in the XML declaration");
+            sink.file_fault(file, 1, 1, &msg);
             return;
         }
     };
@@ -114,21 +101,7 @@ fn read_with_buffer(
     }
     match outcome {
         Ok(()) => {}
-        Err(Stop::Fault(f)) => {
-            let loc = Location {
-                file,
-                record: 0,
-                line: f.line,
-            };
-            sink.file_error(
-                loc,
-                Diagnostic::error(
-                    code::PARSE_ERROR,
-                    "",
-                    format!("line {}, column {}: {}", f.line, f.col, f.message),
-                ),
-            );
-        }
+        Err(Stop::Fault(f)) => sink.file_fault(file, f.line, f.col, &f.message),
         Err(Stop::Io(line, e)) => {
             let (loc, diag) = io_fault(file, line, &e);
             sink.file_error(loc, diag);
