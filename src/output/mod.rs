@@ -99,7 +99,7 @@ impl PendingFile {
         let result = (|| {
             let mut w = self.writer.into_inner().map_err(|e| e.into_error())?;
             w.flush()?;
-            w.inner.sync_all()?;
+            w.inner.sync_data()?;
             Ok(w.hasher)
         })();
         match result {

@@ -52,7 +52,7 @@ impl AcceptedDir {
         f.write_all(&crate::canonical::pretty(payload))?;
         f.write_all(b"\n")?;
         let f = f.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()
+        f.sync_data()
     }
 }
 
