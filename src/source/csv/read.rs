@@ -1,0 +1,276 @@
+//! The reader thread's half: the byte-order mark and `--encoding`, the header line's
+//! delimiter and line ends, then each row cut as its own `ByteRecord` with the exact line it
+//! starts on, and batches flushed by size.
+
+use std::cell::Cell;
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use ::csv::{ByteRecord, ReaderBuilder, Terminator};
+
+use super::header::Header;
+use crate::diagnostic::{Diagnostic, code};
+use crate::record::Location;
+use crate::source::transcode::DecodingReader;
+use crate::source::{BatchSink, Item, RawBody, RawRecord, ReadOptions, UTF8_BOM, io_fault};
+
+/// Bytes read per call while sniffing the start of the file.
+const CHUNK: usize = 64 << 10;
+/// How much of the header line is looked at to choose the delimiter and line ends.
+const SNIFF_LIMIT: usize = 1 << 20;
+/// Buffer of the CSV parser.
+const BUFFER: usize = 256 << 10;
+/// A new row's buffer starts with the previous row's size, up to this.
+const MAX_PREALLOC: usize = 64 << 10;
+/// Rows do not go through the batch's byte buffer, so `BatchSink` cannot see their size:
+/// the reader flushes a batch itself once the rows pushed since its last flush hold this.
+pub(super) const BATCH_BYTES: usize = 4 << 20;
+
+/// Notes when the wrapped reader reaches its end, so that a row ended by the end of the
+/// file (rather than by `\n`) is told apart.
+struct Tap<R> {
+    inner: R,
+    eof: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof.set(true);
+        }
+        Ok(n)
+    }
+}
+
+/// Appends up to `n` bytes read from `r` to `buf`; the number read (0 at the end).
+fn read_more(r: &mut dyn Read, buf: &mut Vec<u8>, n: usize) -> io::Result<usize> {
+    let old = buf.len();
+    buf.resize(old + n, 0);
+    loop {
+        match r.read(&mut buf[old..]) {
+            Ok(k) => {
+                buf.truncate(old + k);
+                return Ok(k);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// Handles the byte-order mark and `--encoding`: the UTF-8 stream to parse, and the bytes
+/// of it already read.
+fn open(mut input: Box<dyn Read>, opts: &ReadOptions) -> io::Result<(Box<dyn Read>, Vec<u8>)> {
+    let mut first = Vec::with_capacity(CHUNK);
+    while first.len() < UTF8_BOM.len() {
+        if read_more(&mut input, &mut first, CHUNK)? == 0 {
+            break;
+        }
+    }
+    // A byte-order mark wins over --encoding.
+    if first.starts_with(UTF8_BOM) {
+        first.drain(..UTF8_BOM.len());
+        return Ok((input, first));
+    }
+    let (encoding, bom) = if first.starts_with(b"\xFF\xFE") {
+        (Some(encoding_rs::UTF_16LE), 2)
+    } else if first.starts_with(b"\xFE\xFF") {
+        (Some(encoding_rs::UTF_16BE), 2)
+    } else {
+        (opts.encoding.filter(|e| *e != encoding_rs::UTF_8), 0)
+    };
+    match encoding {
+        Some(enc) => {
+            first.drain(..bom);
+            let raw = Cursor::new(first).chain(input);
+            Ok((Box::new(DecodingReader::new(raw, enc)), Vec::new()))
+        }
+        None => Ok((input, first)),
+    }
+}
+
+/// What the header line tells: the delimiter of a `.csv` and the line ends.
+struct Style {
+    /// `,` unless the header line holds no comma, then `;`.
+    delimiter: u8,
+    /// Lines end in a bare `\r` (old Mac style).
+    cr_only: bool,
+}
+
+/// Reads the first line (past leading blank lines) into `peek`, up to `SNIFF_LIMIT`.
+fn sniff(stream: &mut dyn Read, peek: &mut Vec<u8>) -> io::Result<Style> {
+    let mut pos = 0;
+    let mut started = false;
+    let mut comma = false;
+    let mut eof = false;
+    let style = |comma: bool, cr_only: bool| Style {
+        delimiter: if comma { b',' } else { b';' },
+        cr_only,
+    };
+    loop {
+        while pos < peek.len() {
+            let b = peek[pos];
+            if !started {
+                if b == b'\r' || b == b'\n' {
+                    pos += 1;
+                    continue;
+                }
+                started = true;
+            }
+            match b {
+                b',' => comma = true,
+                b'\n' => return Ok(style(comma, false)),
+                b'\r' => match peek.get(pos + 1) {
+                    Some(&next) => return Ok(style(comma, next != b'\n')),
+                    None if eof => return Ok(style(comma, false)),
+                    None => break,
+                },
+                _ => {}
+            }
+            pos += 1;
+        }
+        if eof || peek.len() >= SNIFF_LIMIT {
+            return Ok(style(comma, false));
+        }
+        if read_more(stream, peek, CHUNK)? == 0 {
+            eof = true;
+        }
+    }
+}
+
+fn is_blank(row: &ByteRecord) -> bool {
+    matches!(row.as_slice(), b"" | b"\r")
+}
+
+fn csv_fault(file: u32, line: u64, e: &::csv::Error, sink: &mut BatchSink) {
+    let (loc, diag) = match e.kind() {
+        ::csv::ErrorKind::Io(io) => io_fault(file, line, io),
+        _ => io_fault(file, line, &io::Error::other(e.to_string())),
+    };
+    sink.file_error(loc, diag);
+}
+
+/// Cuts a CSV/TSV file into rows (on the reader thread).
+pub fn read(
+    file: u32,
+    path: &Path,
+    input: Box<dyn Read>,
+    opts: &ReadOptions,
+    sink: &mut BatchSink,
+) {
+    let fail = |sink: &mut BatchSink, line: u64, e: &io::Error| {
+        let (loc, diag) = io_fault(file, line, e);
+        sink.file_error(loc, diag);
+    };
+    let (mut stream, mut peek) = match open(input, opts) {
+        Ok(x) => x,
+        Err(e) => return fail(sink, 1, &e),
+    };
+    let style = match sniff(&mut stream, &mut peek) {
+        Ok(s) => s,
+        Err(e) => return fail(sink, 1, &e),
+    };
+    let tsv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    let delimiter = if tsv { b'\t' } else { style.delimiter };
+    let eof = Rc::new(Cell::new(false));
+    let tap = Tap {
+        inner: Cursor::new(peek).chain(stream),
+        eof: eof.clone(),
+    };
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(if style.cr_only {
+            Terminator::CRLF
+        } else {
+            Terminator::Any(b'\n')
+        })
+        .buffer_capacity(BUFFER)
+        .from_reader(tap);
+
+    // Bare-CR files: the parser counts `\n` only, so lines are counted here.
+    let mut cr_line: u64 = 1;
+    let mut header_rec = ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut header_rec) {
+            Ok(true) if is_blank(&header_rec) => continue,
+            Ok(true) => break,
+            Ok(false) => return,
+            Err(e) => return csv_fault(file, rdr.position().line(), &e, sink),
+        }
+    }
+    cr_line += 1 + memchr::memchr_iter(b'\r', header_rec.as_slice()).count() as u64;
+    let header = Arc::new(Header::from_record(&header_rec));
+    drop(header_rec);
+
+    let mut record: u64 = 0;
+    let mut cap_bytes = 1024;
+    let mut cap_fields = header.len().max(1);
+    let mut held: usize = 0;
+    loop {
+        if sink.stopped {
+            return;
+        }
+        let mut row = ByteRecord::with_capacity(cap_bytes, cap_fields);
+        match rdr.read_byte_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => return csv_fault(file, rdr.position().line(), &e, sink),
+        }
+        let content = row.as_slice();
+        let line = if style.cr_only {
+            let l = cr_line;
+            cr_line += 1 + memchr::memchr_iter(b'\r', content).count() as u64;
+            l
+        } else {
+            // The parser's line is past the row and its `\n` (absent when the file ended
+            // the row); quoted cells keep their line breaks.
+            let breaks = memchr::memchr_iter(b'\n', content).count() as u64;
+            let terminator = u64::from(!eof.get());
+            rdr.position()
+                .line()
+                .saturating_sub(breaks + terminator)
+                .max(1)
+        };
+        if is_blank(&row) {
+            continue;
+        }
+        let len = content.len();
+        cap_bytes = (len + len / 8).clamp(64, MAX_PREALLOC);
+        cap_fields = row.len().clamp(1, header.len().max(64));
+        record += 1;
+        let loc = Location { file, record, line };
+        let body = if len > opts.max_record_bytes {
+            held += 64;
+            RawBody::Unreadable(Diagnostic::error(
+                code::PARSE_ERROR,
+                "",
+                format!(
+                    "record of {len} bytes exceeds --max-record-bytes ({})",
+                    opts.max_record_bytes
+                ),
+            ))
+        } else {
+            held += len + 8 * row.len() + 64;
+            RawBody::Csv {
+                row,
+                header: header.clone(),
+            }
+        };
+        sink.push(Item::Record(RawRecord { loc, body }));
+        if held >= BATCH_BYTES {
+            sink.flush();
+            held = 0;
+        }
+    }
+}

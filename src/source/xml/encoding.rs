@@ -1,0 +1,98 @@
+//! Opening an XML file as a UTF-8 stream: a byte-order mark is skipped, and a UTF-16 mark,
+//! an XML declaration naming another encoding, or `--encoding` (for files without a
+//! declaration) puts a `transcode::DecodingReader` in front of the scanner.
+
+use std::io::{self, Cursor, Read};
+
+use encoding_rs::Encoding;
+use memchr::{memchr, memmem};
+
+use super::bytes::is_ws;
+use crate::source::transcode::{DecodingReader, encoding_for_label};
+use crate::source::{ReadOptions, UTF8_BOM};
+
+/// How much of the file head is examined for a byte-order mark and an XML declaration.
+const SNIFF_BYTES: u64 = 1024;
+
+pub(super) enum OpenError {
+    Io(io::Error),
+    Encoding(String),
+}
+
+/// The file as a UTF-8 stream: byte-order mark skipped, legacy encodings decoded.
+pub(super) fn open_stream(
+    mut input: Box<dyn Read>,
+    opts: &ReadOptions,
+) -> Result<Box<dyn Read>, OpenError> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES as usize);
+    input
+        .by_ref()
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(OpenError::Io)?;
+    let (skip, enc) = sniff(&head, opts)?;
+    let mut head = Cursor::new(head);
+    head.set_position(skip);
+    let rest: Box<dyn Read> = Box::new(head.chain(input));
+    Ok(match enc {
+        Some(enc) => Box::new(DecodingReader::new(rest, enc)),
+        None => rest,
+    })
+}
+
+/// Bytes to skip and the encoding to decode from (`None`: the stream is taken as UTF-8).
+fn sniff(head: &[u8], opts: &ReadOptions) -> Result<(u64, Option<&'static Encoding>), OpenError> {
+    // A byte-order mark decides over any declaration (they can only disagree by mistake, and
+    // the mark is what the bytes are). DecodingReader removes a UTF-16 mark itself.
+    if head.starts_with(UTF8_BOM) {
+        return Ok((UTF8_BOM.len() as u64, None));
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[b'<', 0, b'?', 0]) {
+        return Ok((0, Some(encoding_rs::UTF_16LE)));
+    }
+    if head.starts_with(&[0xFE, 0xFF]) || head.starts_with(&[0, b'<', 0, b'?']) {
+        return Ok((0, Some(encoding_rs::UTF_16BE)));
+    }
+    let enc = match declared_encoding(head) {
+        Some(label) => match encoding_for_label(&label) {
+            // "replacement" is what WHATWG maps dangerous labels (ISO-2022-KR, ...) to.
+            None => return Err(OpenError::Encoding(label)),
+            Some(e) if e == encoding_rs::REPLACEMENT => return Err(OpenError::Encoding(label)),
+            // A declaration we could read as ASCII cannot really be UTF-16: the bytes decide.
+            Some(e)
+                if e == encoding_rs::UTF_8
+                    || e == encoding_rs::UTF_16LE
+                    || e == encoding_rs::UTF_16BE =>
+            {
+                None
+            }
+            Some(e) => Some(e),
+        },
+        None => opts.encoding.filter(|e| *e != encoding_rs::UTF_8),
+    };
+    Ok((0, enc))
+}
+
+/// The `encoding="..."` of an XML declaration at the very start of `head`.
+fn declared_encoding(head: &[u8]) -> Option<String> {
+    let rest = head.strip_prefix(b"<?xml")?;
+    if !rest.first().is_some_and(|&b| is_ws(b)) {
+        return None;
+    }
+    let decl = &rest[..memmem::find(rest, b"?>")?];
+    let mut i = memmem::find(decl, b"encoding")? + b"encoding".len();
+    let skip_ws = |mut i: usize| {
+        while decl.get(i).is_some_and(|&b| is_ws(b)) {
+            i += 1;
+        }
+        i
+    };
+    i = skip_ws(i);
+    if decl.get(i) != Some(&b'=') {
+        return None;
+    }
+    i = skip_ws(i + 1);
+    let quote = *decl.get(i).filter(|&&b| b == b'"' || b == b'\'')?;
+    let len = memchr(quote, &decl[i + 1..])?;
+    Some(String::from_utf8_lossy(&decl[i + 1..i + 1 + len]).into_owned())
+}

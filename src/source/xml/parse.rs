@@ -1,0 +1,137 @@
+//! The workers' half: `parse_record` parses one cut element with quick-xml into a `Node`
+//! tree whose keys are the catalog's canonical names, so that the rules see the same tree
+//! as for JSON; a fault is located by line and column within the record.
+
+use std::borrow::Cow;
+
+use memchr::memrchr;
+use quick_xml::escape::resolve_xml_entity;
+use quick_xml::events::Event;
+
+use super::RecordFault;
+use super::bytes::{count_chars, count_newlines};
+use super::names::XML_NAMES;
+use super::tree::{Tree, escape_fault};
+use crate::record::Node;
+use crate::source::ReadOptions;
+
+pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        record_fault(
+            bytes,
+            at,
+            format!(
+                "invalid UTF-8 at byte offset {at} of the record (0x{:02X}); if the file is not UTF-8, \
+                 declare its encoding or pass --encoding windows-1252",
+                bytes[at]
+            ),
+        )
+    })?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    // White space before text is skipped by quick-xml, so the layout between elements makes
+    // no events at all; where skipped white space is inside text (after a comment or a
+    // CDATA section) it is recovered from the event positions (`at`). Trailing white space
+    // is left to `Text::finish`, which trims the element's whole text: quick-xml's own end
+    // trimming would glue text to an adjacent CDATA section.
+    reader.config_mut().trim_text_start = true;
+    let mut tree = Tree {
+        names: &XML_NAMES,
+        stack: Vec::with_capacity(8),
+        done: Vec::with_capacity(64),
+        root: None,
+        max_depth: opts.max_depth,
+    };
+    loop {
+        // The end of the previous event: where skipped white space starts.
+        let at = reader.buffer_position() as usize;
+        // Matched in place: binding the event first costs a copy of it per event.
+        let step = match reader.read_event() {
+            Err(e) => {
+                let pos = reader.error_position() as usize;
+                return Err(record_fault(bytes, pos, e.to_string()));
+            }
+            Ok(event) => match event {
+                Event::Start(e) => tree.open(name_in(text, e.local_name().as_ref())),
+                Event::Empty(e) => tree
+                    .open(name_in(text, e.local_name().as_ref()))
+                    .map(|()| tree.close()),
+                Event::End(_) => {
+                    // quick-xml has checked that the end tag matches.
+                    tree.close();
+                    Ok(())
+                }
+                Event::Text(t) => match slice_of(text, &t) {
+                    // With the white space skipped before it (`at` is at or before `off`).
+                    Some((off, _)) if off >= at => match text.get(at..off + t.len()) {
+                        Some(raw) => tree.text(raw),
+                        None => Err((0, "text not on a character boundary".to_string())),
+                    },
+                    // Not borrowed from `text` (never with `from_str`): the slower way.
+                    _ => t
+                        .unescape_with(resolve_xml_entity)
+                        .map_err(|e| escape_fault(&t, e))
+                        .map(|p| tree.push(p)),
+                },
+                Event::CData(_) if tree.stack.is_empty() => {
+                    Err((0, "CDATA section outside the record element".to_string()))
+                }
+                Event::CData(c) => match slice_of(text, &c) {
+                    Some((off, content)) => {
+                        // White space quick-xml skipped before `<![CDATA[` is text too.
+                        let opener = off.saturating_sub(b"<![CDATA[".len());
+                        if let Some(ws) = text.get(at..opener).filter(|ws| !ws.is_empty()) {
+                            tree.gap(ws);
+                        }
+                        tree.push(Cow::Borrowed(content));
+                        Ok(())
+                    }
+                    None => c
+                        .decode()
+                        .map_err(|e| (0, e.to_string()))
+                        .map(|p| tree.push(p)),
+                },
+                Event::Comment(_) | Event::PI(_) => Ok(()),
+                Event::Decl(_) => Err((0, "an XML declaration inside a record".to_string())),
+                Event::DocType(_) => Err((0, "a DOCTYPE inside a record".to_string())),
+                Event::Eof => break,
+            },
+        };
+        step.map_err(|(off, msg)| record_fault(bytes, at + off, msg))?;
+    }
+    tree.finish()
+        .map_err(|msg| record_fault(bytes, bytes.len(), msg))
+}
+
+/// Where `raw` (a slice quick-xml borrowed from `text`) starts in `text`.
+fn offset_in(text: &str, raw: &[u8]) -> Option<usize> {
+    let off = (raw.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    // In bounds means inside `text`'s own memory: no other live buffer can be there.
+    (off <= text.len() && raw.len() <= text.len() - off).then_some(off)
+}
+
+/// An element name as a `&'a str` of the record when quick-xml borrowed it from there (no
+/// copy, no second UTF-8 check), else as an owned string.
+fn name_in<'a>(text: &'a str, raw: &[u8]) -> Cow<'a, str> {
+    match slice_of(text, raw) {
+        Some((_, s)) => Cow::Borrowed(s),
+        None => String::from_utf8_lossy(raw).into_owned().into(),
+    }
+}
+
+/// `raw` as a `&'a str` of `text` and its offset, when quick-xml borrowed it from there.
+fn slice_of<'a>(text: &'a str, raw: &[u8]) -> Option<(usize, &'a str)> {
+    let off = offset_in(text, raw)?;
+    Some((off, text.get(off..off + raw.len())?))
+}
+
+/// A fault at byte `pos` of the record.
+fn record_fault(bytes: &[u8], pos: usize, message: String) -> RecordFault {
+    let before = &bytes[..pos.min(bytes.len())];
+    let line_start = memrchr(b'\n', before).map_or(0, |i| i + 1);
+    RecordFault {
+        line_offset: count_newlines(before),
+        column: 1 + count_chars(&before[line_start..]),
+        message,
+    }
+}

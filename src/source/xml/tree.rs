@@ -1,0 +1,327 @@
+//! The record's tree under construction: open elements on a heap stack (so depth cannot
+//! overflow the thread's), what each is by the catalog, their text pieces, and how a closed
+//! element becomes a `Node` (repeated list fields merged, stray text kept for the rules).
+
+use std::borrow::Cow;
+
+use memchr::memmem;
+use quick_xml::escape::{EscapeError, resolve_xml_entity};
+
+use super::bytes::is_ws;
+use super::names::{NameTable, lookup};
+use crate::catalog::{self, Shape, Type};
+use crate::record::Node;
+
+/// A parse step's fault: offset from the start of the current event, message.
+pub(super) type StepFault = (usize, String);
+
+/// What an open element is, by the catalog.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Fields of a shape: the record itself, an Object field, or a list item. `item`: an
+    /// empty one is an empty map (an item still counts) rather than absent text.
+    Map { shape: &'static Shape, item: bool },
+    /// A list field: each child element is one item of the shape.
+    List(&'static Shape),
+    /// `initializeScreeningProcesses`: each child's text is one item.
+    EnumList,
+    /// A scalar field or an unknown element: text, or a generic map of raw child names
+    /// (which the rules then report as bad-type / unknown-field).
+    Text,
+}
+
+/// An open element. It has no flag fields (byte-sized flags stored just before the frame
+/// is pushed made that copy stall on store forwarding): whether it has child elements is
+/// `Tree::done.len() > start`, and list kinds are the ones that merge repeats.
+pub(super) struct Open<'a> {
+    kind: Kind,
+    key: Cow<'a, str>,
+    /// Where its completed children start in `Tree::done`.
+    start: usize,
+    text: Text<'a>,
+}
+
+impl<'a> Open<'a> {
+    fn new(kind: Kind, key: Cow<'a, str>, start: usize) -> Self {
+        Open {
+            kind,
+            key,
+            start,
+            text: Text::Empty,
+        }
+    }
+}
+
+/// An element's text pieces (text events and CDATA sections), borrowed while there is one.
+enum Text<'a> {
+    Empty,
+    One(Cow<'a, str>),
+    Many(String),
+}
+
+impl<'a> Text<'a> {
+    fn push(&mut self, piece: Cow<'a, str>) {
+        *self = match std::mem::replace(self, Text::Empty) {
+            Text::Empty => Text::One(piece),
+            Text::One(first) => {
+                let mut s = first.into_owned();
+                s.push_str(&piece);
+                Text::Many(s)
+            }
+            Text::Many(mut s) => {
+                s.push_str(&piece);
+                Text::Many(s)
+            }
+        };
+    }
+
+    fn is_blank(&self) -> bool {
+        match self {
+            Text::Empty => true,
+            Text::One(s) => s.bytes().all(is_ws),
+            Text::Many(s) => s.bytes().all(is_ws),
+        }
+    }
+
+    /// The text with white space around it trimmed (spec §2), still borrowed if it was.
+    fn finish(self) -> Cow<'a, str> {
+        match self {
+            Text::Empty => Cow::Borrowed(""),
+            Text::One(Cow::Borrowed(s)) => Cow::Borrowed(trim_xml(s)),
+            Text::One(Cow::Owned(s)) | Text::Many(s) => {
+                if trim_xml(&s).len() == s.len() {
+                    Cow::Owned(s)
+                } else {
+                    Cow::Owned(trim_xml(&s).to_owned())
+                }
+            }
+        }
+    }
+}
+
+fn trim_xml(s: &str) -> &str {
+    // XML white space is ASCII, so byte positions next to it are character boundaries.
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut j = b.len();
+    while i < j && is_ws(b[i]) {
+        i += 1;
+    }
+    while j > i && is_ws(b[j - 1]) {
+        j -= 1;
+    }
+    &s[i..j]
+}
+
+/// Builds the record's tree; its stack lives on the heap, so depth cannot overflow ours.
+pub(super) struct Tree<'a> {
+    pub(super) names: &'static [NameTable],
+    pub(super) stack: Vec<Open<'a>>,
+    /// Completed children of the open elements, in document order. An element's children
+    /// are moved out in one exact-size allocation when it closes.
+    pub(super) done: Vec<(Cow<'a, str>, Node<'a>)>,
+    pub(super) root: Option<Node<'a>>,
+    pub(super) max_depth: usize,
+}
+
+impl<'a> Tree<'a> {
+    pub(super) fn open(&mut self, local: Cow<'a, str>) -> Result<(), StepFault> {
+        if self.stack.len() >= self.max_depth {
+            return Err((
+                0,
+                format!(
+                    "nesting deeper than {} levels (--max-depth)",
+                    self.max_depth
+                ),
+            ));
+        }
+        if local.is_empty() {
+            return Err((0, "an element without a name".to_string()));
+        }
+        let start = self.done.len();
+        let Some(parent) = self.stack.last_mut() else {
+            if self.root.is_some() {
+                return Err((0, "a second element after the record element".to_string()));
+            }
+            let root = Kind::Map {
+                shape: &catalog::LEAD,
+                item: true,
+            };
+            self.stack.push(Open::new(root, Cow::Borrowed(""), start));
+            return Ok(());
+        };
+        // White space before the first child is layout, not text.
+        if parent.start == start && parent.text.is_blank() {
+            parent.text = Text::Empty;
+        }
+        let (kind, key) = match parent.kind {
+            Kind::Map { shape, .. } => match lookup(self.names, shape, &local) {
+                Some(f) => {
+                    let key = Cow::Borrowed(f.name);
+                    match &f.ty {
+                        Type::List(item) => (Kind::List(item), key),
+                        Type::EnumList(_) => (Kind::EnumList, key),
+                        Type::Object(sub) => (
+                            Kind::Map {
+                                shape: sub,
+                                item: false,
+                            },
+                            key,
+                        ),
+                        _ => (Kind::Text, key),
+                    }
+                }
+                None => (Kind::Text, local),
+            },
+            // Items: whatever their element name (`<Address>`, `<Process>`).
+            Kind::List(item) => (
+                Kind::Map {
+                    shape: item,
+                    item: true,
+                },
+                Cow::Borrowed(""),
+            ),
+            Kind::EnumList => (Kind::Text, Cow::Borrowed("")),
+            Kind::Text => (Kind::Text, local),
+        };
+        self.stack.push(Open::new(kind, key, start));
+        Ok(())
+    }
+
+    pub(super) fn close(&mut self) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        let Open {
+            kind,
+            key,
+            start,
+            text,
+        } = open;
+        let children = self.done.len() > start;
+        // A list field: a second occurrence appends to the first (spec §6).
+        let merges = matches!(kind, Kind::List(_) | Kind::EnumList);
+        let text = text.finish();
+        let node = match kind {
+            Kind::List(_) | Kind::EnumList => {
+                if children {
+                    let mut items: Vec<Node<'a>> =
+                        self.done.drain(start..).map(|(_, n)| n).collect();
+                    // Stray text among the items is kept as an item, so the rules see it.
+                    if !text.is_empty() {
+                        items.push(Node::Text(text));
+                    }
+                    Node::List(items)
+                } else if text.is_empty() {
+                    Node::List(Vec::new())
+                } else {
+                    Node::Text(text)
+                }
+            }
+            Kind::Map { item: true, .. } if !children && text.is_empty() => Node::Map(Vec::new()),
+            Kind::Map { .. } | Kind::Text => {
+                if children {
+                    let mut fields: Vec<_> = self.done.drain(start..).collect();
+                    // Stray text beside child elements becomes a field the rules report.
+                    if !text.is_empty() {
+                        fields.push((Cow::Borrowed("#text"), Node::Text(text)));
+                    }
+                    Node::Map(fields)
+                } else {
+                    Node::Text(text)
+                }
+            }
+        };
+        let Some(parent) = self.stack.last() else {
+            self.root = Some(node);
+            return;
+        };
+        if merges && let Node::List(new_items) = node {
+            let earlier = self.done[parent.start..]
+                .iter_mut()
+                .find(|(k, v)| *k == key && matches!(v, Node::List(_)));
+            match earlier {
+                Some((_, Node::List(existing))) => existing.extend(new_items),
+                _ => self.done.push((key, Node::List(new_items))),
+            }
+        } else {
+            // Any other repeat is kept: the rules report duplicate-field. (List items get
+            // the empty key, dropped when their list closes.)
+            self.done.push((key, node));
+        }
+    }
+
+    /// A text event's raw text (entities not yet expanded).
+    pub(super) fn text(&mut self, raw: &'a str) -> Result<(), StepFault> {
+        if self.stack.is_empty() {
+            return match raw.bytes().position(|b| !is_ws(b)) {
+                None => Ok(()),
+                Some(i) => Err((i, "text outside the record element".to_string())),
+            };
+        }
+        // Most text holds no reference: skip the unescaper's set-up for it.
+        let piece = if raw.len() <= 64 && !raw.as_bytes().contains(&b'&') {
+            Cow::Borrowed(raw)
+        } else {
+            quick_xml::escape::unescape_with(raw, resolve_xml_entity)
+                .map_err(|e| escape_fault(raw.as_bytes(), quick_xml::Error::Escape(e)))?
+        };
+        self.push(piece);
+        Ok(())
+    }
+
+    /// A piece of the current element's text (unescaped text, or a CDATA section).
+    pub(super) fn push(&mut self, piece: Cow<'a, str>) {
+        let Some(open) = self.stack.last_mut() else {
+            return;
+        };
+        // Layout white space among child elements is not text.
+        if self.done.len() > open.start && piece.bytes().all(is_ws) {
+            return;
+        }
+        open.text.push(piece);
+    }
+
+    /// White space between two pieces of text: kept only inside text.
+    pub(super) fn gap(&mut self, ws: &'a str) {
+        if let Some(open) = self.stack.last_mut()
+            && !matches!(open.text, Text::Empty)
+        {
+            open.text.push(Cow::Borrowed(ws));
+        }
+    }
+
+    pub(super) fn finish(self) -> Result<Node<'a>, String> {
+        if !self.stack.is_empty() {
+            return Err(format!(
+                "unexpected end of the record: {} element(s) not closed",
+                self.stack.len()
+            ));
+        }
+        self.root
+            .ok_or_else(|| "the record holds no element".to_string())
+    }
+}
+
+/// An unescaping fault, at the offending reference within the text event.
+pub(super) fn escape_fault(t: &[u8], e: quick_xml::Error) -> StepFault {
+    match e {
+        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, name)) => (
+            range.start.saturating_sub(1),
+            format!(
+                "undefined entity &{name};: only the five XML entities and character references are \
+                 expanded (entities declared in a DOCTYPE never are)"
+            ),
+        ),
+        quick_xml::Error::Escape(EscapeError::UnterminatedEntity(range)) => (
+            range.start,
+            "'&' does not start an entity reference ending in ';' (write a literal & as &amp;)"
+                .to_string(),
+        ),
+        quick_xml::Error::Escape(EscapeError::InvalidCharRef(err)) => (
+            memmem::find(t, b"&#").unwrap_or(0),
+            format!("invalid character reference: {err}"),
+        ),
+        other => (0, other.to_string()),
+    }
+}
