@@ -374,7 +374,11 @@ impl Ctx<'_> {
         let Item::Record(raw) = item else {
             return Outcome::FileError;
         };
-        let mut payload = Vec::new();
+        // The canonical payload is about as long as the record: one allocation, no regrowth.
+        let mut payload = Vec::with_capacity(match &raw.body {
+            RawBody::Json { start, end, .. } | RawBody::Xml { start, end, .. } => end - start + 64,
+            _ => 512,
+        });
         let rules = match raw.body {
             RawBody::Csv { .. } => self.rules,
             _ => &self.rules_not_csv,

@@ -170,6 +170,8 @@ struct ShapeIndex {
     exact: HashMap<&'static str, usize>,
     /// CSV headers and XML elements: names, aliases and PascalCase, ASCII-lower-cased.
     folded: HashMap<String, usize>,
+    /// Field names lower-cased, in field order (for suggestions).
+    lower_names: Vec<String>,
 }
 
 static INDEX: LazyLock<Vec<ShapeIndex>> = LazyLock::new(|| {
@@ -188,7 +190,16 @@ static INDEX: LazyLock<Vec<ShapeIndex>> = LazyLock::new(|| {
                     folded.insert(a.to_ascii_lowercase(), idx);
                 }
             }
-            ShapeIndex { exact, folded }
+            let lower_names = shape
+                .fields
+                .iter()
+                .map(|f| f.name.to_ascii_lowercase())
+                .collect();
+            ShapeIndex {
+                exact,
+                folded,
+                lower_names,
+            }
         })
         .collect()
 });
@@ -222,8 +233,8 @@ impl Shape {
     pub fn suggest(&self, name: &str) -> Option<&'static str> {
         let lower = name.to_ascii_lowercase();
         let mut best: Option<(f64, &'static str)> = None;
-        for f in self.fields {
-            let score = strsim::jaro_winkler(&lower, &f.name.to_ascii_lowercase());
+        for (f, field_lower) in self.fields.iter().zip(&INDEX[self.id].lower_names) {
+            let score = strsim::jaro_winkler(&lower, field_lower);
             if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, f.name));
             }
