@@ -125,7 +125,7 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}}t
             f.records,
             f.accepted,
             f.rejected,
-            esc(f.sha256.as_deref().unwrap_or("")),
+            f.sha256.map(|d| d.to_string()).unwrap_or_default(),
             esc(f.error.as_deref().unwrap_or(""))
         )?;
     }

@@ -17,7 +17,7 @@ pub struct FileSummary {
     pub error: Option<String>,
     /// SHA-256 of the file's bytes as stored.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    pub sha256: Option<crate::source::digest::Sha256Digest>,
 }
 
 /// Records, accepted and rejected of one group.

@@ -7,6 +7,32 @@ use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
 
+/// A SHA-256 digest, held as bytes (a run may hash hundreds of thousands of files) and
+/// written as lower-case hex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sha256Digest(pub [u8; 32]);
+
+impl Sha256Digest {
+    pub fn of(hasher: Sha256) -> Sha256Digest {
+        Sha256Digest(hasher.finalize().into())
+    }
+}
+
+impl std::fmt::Display for Sha256Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for Sha256Digest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// Lower-case hex of a finished hash.
 pub fn hex(hasher: Sha256) -> String {
     hasher
@@ -36,7 +62,7 @@ impl SharedHashReader {
 
     /// Reads what is left and returns the digest of the whole stream (of what could be
     /// read, when the stream fails).
-    pub fn finish(&self) -> String {
+    pub fn finish(&self) -> Sha256Digest {
         let mut buf = [0u8; 8192];
         let mut this = self.clone();
         while let Ok(n) = this.read(&mut buf) {
@@ -45,7 +71,7 @@ impl SharedHashReader {
             }
         }
         let hasher = std::mem::take(&mut self.0.borrow_mut().hasher);
-        hex(hasher)
+        Sha256Digest::of(hasher)
     }
 }
 
@@ -92,7 +118,7 @@ mod tests {
         let mut first = [0u8; 3];
         r.clone().read_exact(&mut first).unwrap();
         assert_eq!(
-            r.finish(),
+            r.finish().to_string(),
             "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
         );
     }

@@ -268,7 +268,7 @@ pub fn read_file(
     file: &InputFile,
     opts: &ReadOptions,
     sink: &mut BatchSink,
-) -> Option<String> {
+) -> Option<digest::Sha256Digest> {
     let mut size_hint = None;
     let raw: Box<dyn Read> = if file.is_stdin() {
         Box::new(std::io::stdin())
