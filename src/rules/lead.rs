@@ -140,6 +140,16 @@ impl PresenceRule {
 }
 
 impl Overrides {
+    /// Whether the lead rules may change field `i`'s presence or default.
+    pub fn touches(&self, i: usize) -> bool {
+        i == self.action
+            || i == self.birth
+            || i == self.approval
+            || i == self.risk_level
+            || i == self.status
+            || i == self.closing
+    }
+
     /// Values written when a field is absent: the canonical payload always states `action`.
     pub fn default_value(&self, i: usize) -> Option<&'static str> {
         (i == self.action).then_some("CREATE")

@@ -277,6 +277,14 @@ impl<'s> Checker<'s> {
         out.push(b'{');
         for (i, field) in shape.fields.iter().enumerate() {
             let value = slots[i].filter(|v| !v.is_absent());
+            // Most fields of a record are absent and optional: nothing to decide for them.
+            if value.is_none()
+                && field.ind != Presence::Mandatory
+                && field.org != Presence::Mandatory
+                && overrides.is_none_or(|o| !o.touches(i))
+            {
+                continue;
+            }
             let rule = match overrides {
                 Some(o) => o.presence(i, field, entity),
                 None => lead::PresenceRule::of(field.presence(entity)),
