@@ -1,0 +1,132 @@
+//! Duplicate identifiers across files and within a file: a reused communicationNumber, the
+//! customerExtId of a CREATE; the later record is rejected and the message names the first.
+
+use serde_json::json;
+
+use super::{individual, organization, set};
+use crate::util::{Workdir, findings_of, mentions_number};
+
+// ------------------------------------------------------------------------------ duplicates
+
+#[test]
+fn duplicates_across_files_reject_the_later_record() {
+    let wd = Workdir::new();
+    let mk = |cn: &str, ext: &str, action: Option<&str>| {
+        let mut v = individual("x");
+        set(&mut v, "communicationNumber", json!(cn));
+        set(&mut v, "customerExtId", json!(ext));
+        if let Some(a) = action {
+            set(&mut v, "action", json!(a));
+        }
+        v
+    };
+    // Created first, but sorts after "a-first.ndjson".
+    wd.create_ndjson(
+        "sub/z-later.ndjson",
+        &[
+            mk("CN-A", "EXT-9", None),           // communicationNumber reused
+            mk("CN-C", "EXT-1", Some("CREATE")), // customerExtId of a CREATE reused
+            mk("CN-D", "EXT-2", Some("UPDATE")), // an UPDATE may reuse it
+            mk("CN-E", "EXT-3", None),           // first CREATE after an UPDATE
+            mk("CN-E", "EXT-4", None),           // same file, later line
+        ],
+    );
+    wd.create_ndjson(
+        "a-first.ndjson",
+        &[
+            mk("CN-0", "EXT-0", None),
+            mk("CN-A", "EXT-1", None),
+            mk("CN-B", "EXT-2", Some("CREATE")),
+            mk("CN-U", "EXT-3", Some("UPDATE")),
+        ],
+    );
+    let run = wd.process();
+    run.assert_exit_code(1);
+    let accepted: Vec<String> = run
+        .accepted()
+        .iter()
+        .map(|a| a["communicationNumber"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(accepted, ["CN-0", "CN-A", "CN-B", "CN-U", "CN-D", "CN-E"]);
+    let rejected = run.rejected();
+    type Finding = (String, String, String);
+    let got: Vec<(String, u64, Vec<Finding>)> = rejected
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap().to_string(),
+                r["record"].as_u64().unwrap(),
+                findings_of(r),
+            )
+        })
+        .collect();
+    let f = |c: &str, p: &str| (c.to_string(), p.to_string(), "error".to_string());
+    assert_eq!(
+        got,
+        [
+            (
+                "sub/z-later.ndjson".to_string(),
+                1,
+                vec![f("duplicate-communication-number", "communicationNumber")]
+            ),
+            (
+                "sub/z-later.ndjson".to_string(),
+                2,
+                vec![f("duplicate-customer-ext-id", "customerExtId")]
+            ),
+            (
+                "sub/z-later.ndjson".to_string(),
+                5,
+                vec![f("duplicate-communication-number", "communicationNumber")]
+            ),
+        ]
+    );
+    // The message names the first holder: file and record.
+    let m1 = rejected[0]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        m1.contains("a-first.ndjson") && mentions_number(m1, 2),
+        "{m1}"
+    );
+    let m2 = rejected[1]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        m2.contains("a-first.ndjson") && mentions_number(m2, 2),
+        "{m2}"
+    );
+    let m3 = rejected[2]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        m3.contains("sub/z-later.ndjson") && mentions_number(m3, 4),
+        "{m3}"
+    );
+    // The rejected record is echoed as read even though it was fine on its own.
+    assert_eq!(rejected[0]["input"], mk("CN-A", "EXT-9", None));
+}
+
+#[test]
+fn a_rejected_record_still_uses_its_communication_number() {
+    // Spec §5: "a communicationNumber already used by an earlier record of the same run",
+    // whatever that record's verdict.
+    let wd = Workdir::new();
+    let mut first = individual("1");
+    set(&mut first, "communicationNumber", json!("DUP-X"));
+    set(&mut first, "citizenshipCountry", json!("XX"));
+    let mut second = organization("2");
+    set(&mut second, "communicationNumber", json!("DUP-X"));
+    wd.create_ndjson("leads.jsonl", &[first, second]);
+    let run = wd.process();
+    run.assert_exit_code(1);
+    assert!(run.accepted().is_empty());
+    let rejected = run.rejected();
+    assert_eq!(rejected.len(), 2);
+    assert_eq!(
+        findings_of(&rejected[1]),
+        [(
+            "duplicate-communication-number".into(),
+            "communicationNumber".into(),
+            "error".into()
+        )]
+    );
+    let m = rejected[1]["errors"][0]["message"].as_str().unwrap();
+    assert!(m.contains("leads.jsonl") && mentions_number(m, 1), "{m}");
+    // `.jsonl` is NDJSON (spec §6).
+    assert_eq!(run.summary()["byFile"][0]["format"], "ndjson");
+}
