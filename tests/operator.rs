@@ -244,68 +244,47 @@ fn configuration_file_sets_options_and_flags_override_it() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.toml"));
 }
 
+/// `leadbatch process - --format ndjson -q --as-of ... <extra>` with `text` on stdin.
+fn with_stdin(wd: &Workdir, extra: &[&str], text: &str) -> std::process::Output {
+    let mut child = bin()
+        .current_dir(wd.path())
+        .args([
+            "process",
+            "-",
+            "--format",
+            "ndjson",
+            "-q",
+            "--as-of",
+            "2026-11-23",
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn stdin_json_summary_and_strict() {
     let wd = Workdir::new();
     let mut warned = lead(2);
     warned["riskLevel"] = json!("LOW");
     let text = format!("{}\n{}\n", lead(1), warned);
-    let mut child = bin()
-        .current_dir(wd.path())
-        .args([
-            "process",
-            "-",
-            "--format",
-            "ndjson",
-            "--json",
-            "-q",
-            "--as-of",
-            "2026-11-23",
-            "-o",
-            "o",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdin(&wd, &["--json", "-o", "o"], &text);
     assert_eq!(out.status.code(), Some(0));
     let s: Value = serde_json::from_slice(&out.stdout).expect("--json prints summary.json");
     assert_eq!(s["records"], 2);
     assert_eq!(s["warnings"], 1);
     assert_eq!(s["byFile"][0]["source"], "-");
     // --strict turns the warning into a rejection.
-    let mut child = bin()
-        .current_dir(wd.path())
-        .args([
-            "process",
-            "-",
-            "--format",
-            "ndjson",
-            "--strict",
-            "-q",
-            "--as-of",
-            "2026-11-23",
-            "-o",
-            "s",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdin(&wd, &["--strict", "-o", "s"], &text);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap().trim(),
