@@ -10,8 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::canonical;
 use crate::diagnostic::Severity;
 use crate::diagnostic::{Diagnostic, code};
@@ -145,11 +143,6 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     )
     .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.jobs.max(1))
-        .build()
-        .map_err(|e| RunError::Fatal(format!("cannot start worker threads: {e}")))?;
-
     let mut state = State {
         files: &found.files,
         writers,
@@ -188,27 +181,6 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             .push(format!("{path}: {msg}"));
     }
 
-    let (tx, rx) = mpsc::sync_channel::<Batch>(2 * settings.jobs.max(1));
-    let files = std::sync::Arc::clone(&found.files);
-    let read_opts = settings.read.clone();
-    let reader = std::thread::Builder::new()
-        .name("leadbatch-reader".into())
-        .spawn(move || {
-            let mut emit = |b: Batch| !STOP.load(Ordering::Relaxed) && tx.send(b).is_ok();
-            let mut sink = source::BatchSink::new(2048, 4 << 20, &mut emit);
-            let mut digests = Vec::with_capacity(files.len());
-            for (i, f) in files.iter().enumerate() {
-                if sink.stopped {
-                    break;
-                }
-                digests.push(source::read_file(i as u32, f, &read_opts, &mut sink));
-                sink.flush_file();
-            }
-            sink.flush();
-            digests
-        })
-        .map_err(|e| RunError::Fatal(format!("cannot start reader thread: {e}")))?;
-
     let ctx = Ctx {
         read: &settings.read,
         rules: &settings.rules,
@@ -218,46 +190,49 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         },
         strict: settings.strict,
     };
-    // The receiver is only ever used by one closure at a time; the mutex makes that provable.
-    let rx = std::sync::Mutex::new(rx);
-    let recv = || rx.lock().ok().and_then(|r| r.recv().ok());
-    pool.install(|| {
-        let mut pending: Option<(Batch, Vec<Outcome>)> = None;
-        let mut next = recv();
-        while next.is_some() || pending.is_some() {
-            let cur = next.take();
-            let prev = pending.take();
-            let (done, received) = rayon::join(
-                || {
-                    cur.map(|b| {
-                        let mut outs = Vec::with_capacity(b.items.len());
-                        b.items
-                            .par_iter()
-                            .map(|it| ctx.process(it, &b))
-                            .collect_into_vec(&mut outs);
-                        (b, outs)
-                    })
-                },
-                || {
-                    if let Some((b, outs)) = prev {
-                        state.consume(&b, outs, &ctx);
-                    }
-                    if state.failure.is_some() {
-                        None
-                    } else {
-                        recv()
-                    }
-                },
-            );
-            pending = done;
-            next = received;
-            if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
-                break;
-            }
-        }
-    });
-    drop(rx);
-    let digests = reader.join().unwrap_or_default();
+    let digests = if settings.jobs <= 1 {
+        // One thread does everything: read a batch, check it, write it.
+        let spares = source::Spares::default();
+        read_all(&found.files, &settings.read, &spares, &mut |b: Batch| {
+            let outs = b.items.iter().map(|it| ctx.process(it, &b)).collect();
+            state.consume(&b, outs, &ctx);
+            spares.borrow_mut().push(b.recycle());
+            state.failure.is_none() && !STOP.load(Ordering::Relaxed)
+        })
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(settings.jobs)
+            .thread_name(|i| format!("leadbatch-worker-{i}"))
+            .build()
+            .map_err(|e| RunError::Fatal(format!("cannot start worker threads: {e}")))?;
+        // Batches in flight (queued, being checked or waiting for their turn): bounds memory.
+        let window = 4 * settings.jobs;
+        let (done_tx, done_rx) = mpsc::channel::<Checked_>();
+        let mut order = Reorder::new(window);
+        let spares = source::Spares::default();
+        pool.in_place_scope(|scope| {
+            let ctx = &ctx;
+            let state = &mut state;
+            let order = &mut order;
+            let spares = &spares;
+            let digests = read_all(&found.files, &settings.read, spares, &mut |b: Batch| {
+                let done_tx = done_tx.clone();
+                scope.spawn(move |_| {
+                    // A panic is a bug, but it must end the run with an error, not a hang.
+                    let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        b.items.iter().map(|it| ctx.process(it, &b)).collect()
+                    }))
+                    .ok();
+                    let _ = done_tx.send((b, outs));
+                });
+                order.sent += 1;
+                order.collect(&done_rx, state, ctx, spares);
+                state.failure.is_none() && !STOP.load(Ordering::Relaxed)
+            });
+            order.finish(&done_rx, state, ctx, spares);
+            digests
+        })
+    };
     if let Some(p) = &state.progress {
         p.finish_and_clear();
     }
@@ -270,7 +245,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         return Err(RunError::Fatal(format!("cannot write outputs: {e}")));
     }
     for (fs, d) in state.summary.by_file.iter_mut().zip(digests) {
-        fs.sha256 = d;
+        fs.blake3 = d;
     }
     let (files, accepted_dir) = state.writers.into_parts();
     let fatal =
@@ -290,13 +265,13 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     let mut summary = state.summary;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     for f in &finished {
-        summary.outputs.insert(f.name.clone(), f.sha256.clone());
+        summary.outputs.insert(f.name.clone(), f.blake3.clone());
     }
     let report = write_report(&settings.out, &summary, &state.report, settings.file_mode)
         .and_then(|f| f.finish());
     match report {
         Ok(r) => {
-            summary.outputs.insert(r.name.clone(), r.sha256.clone());
+            summary.outputs.insert(r.name.clone(), r.blake3.clone());
             finished.push(r);
         }
         Err(e) => {
@@ -320,6 +295,114 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     }
     output::commit(&settings.out, finished, accepted_dir).map_err(|e| fatal("outputs", e))?;
     Ok(summary)
+}
+
+/// A batch back from a worker: its outcomes, or None when checking it panicked.
+type Checked_ = (Batch, Option<Vec<Outcome>>);
+
+/// Reads every file in order into batches handed to `emit` (which returns false to stop).
+/// Returns the digest of each file read.
+fn read_all(
+    files: &[InputFile],
+    opts: &ReadOptions,
+    spares: &source::Spares,
+    emit: &mut dyn FnMut(Batch) -> bool,
+) -> Vec<Option<source::digest::Digest>> {
+    let mut sink = source::BatchSink::new(BATCH_ITEMS, BATCH_BYTES, emit).with_spares(spares);
+    let mut digests = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
+        if sink.stopped {
+            break;
+        }
+        digests.push(source::read_file(i as u32, f, opts, &mut sink));
+        sink.flush_file();
+    }
+    sink.flush();
+    digests
+}
+
+/// Records per batch: enough to keep a worker busy for about a millisecond.
+const BATCH_ITEMS: usize = 1024;
+/// Raw bytes per batch: with the window of batches in flight, what bounds reader memory.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Puts batches checked out of order back in input order for the single-threaded end.
+struct Reorder {
+    /// Most batches in flight at once.
+    window: u64,
+    /// Batches handed to the pool.
+    sent: u64,
+    /// Sequence number of the next batch to consume.
+    next: u64,
+    waiting: std::collections::BTreeMap<u64, Checked_>,
+}
+
+impl Reorder {
+    fn new(window: usize) -> Reorder {
+        Reorder {
+            window: window.max(1) as u64,
+            sent: 0,
+            next: 0,
+            waiting: Default::default(),
+        }
+    }
+
+    /// Consumes what is ready, and waits while the window is full.
+    fn collect(
+        &mut self,
+        rx: &mpsc::Receiver<Checked_>,
+        state: &mut State,
+        ctx: &Ctx,
+        spares: &source::Spares,
+    ) {
+        while let Ok(done) = rx.try_recv() {
+            self.take(done, state, ctx, spares);
+        }
+        while self.sent - self.next >= self.window {
+            match rx.recv() {
+                Ok(done) => self.take(done, state, ctx, spares),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Waits for every batch still in flight.
+    fn finish(
+        &mut self,
+        rx: &mpsc::Receiver<Checked_>,
+        state: &mut State,
+        ctx: &Ctx,
+        spares: &source::Spares,
+    ) {
+        while self.next < self.sent {
+            match rx.recv() {
+                Ok(done) => self.take(done, state, ctx, spares),
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn take(&mut self, done: Checked_, state: &mut State, ctx: &Ctx, spares: &source::Spares) {
+        self.waiting.insert(done.0.seq, done);
+        while let Some((b, outs)) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            if state.failure.is_some() {
+                continue;
+            }
+            match outs {
+                Some(outs) => {
+                    state.consume(&b, outs, ctx);
+                    spares.borrow_mut().push(b.recycle());
+                }
+                None => {
+                    state.failure = Some(std::io::Error::other(format!(
+                        "internal error: checking batch {} panicked",
+                        b.seq
+                    )))
+                }
+            }
+        }
+    }
 }
 
 fn write_report(

@@ -376,15 +376,9 @@ fn summary_has_entity_types_and_digests_of_inputs_and_outputs() {
         s["byEntityType"]["ORGANIZATION"],
         json!({"records": 2, "accepted": 1, "rejected": 1})
     );
-    let digest = |bytes: &[u8]| {
-        use sha2::Digest;
-        sha2::Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let digest = |bytes: &[u8]| blake3::hash(bytes).to_hex().to_string();
     assert_eq!(
-        s["byFile"][0]["sha256"],
+        s["byFile"][0]["blake3"],
         digest(&std::fs::read(wd.input().join("a.ndjson")).unwrap())
     );
     for name in [

@@ -45,7 +45,7 @@ pub struct PendingFile {
 /// A file written completely, fsynced, still under its temporary name.
 pub struct FinishedFile {
     pub name: String,
-    pub sha256: String,
+    pub blake3: String,
     tmp_path: PathBuf,
     final_path: PathBuf,
 }
@@ -105,7 +105,7 @@ impl PendingFile {
         match result {
             Ok(hasher) => Ok(FinishedFile {
                 name: self.name,
-                sha256: crate::source::digest::hex(hasher),
+                blake3: crate::source::digest::hex(&hasher),
                 tmp_path: self.tmp_path,
                 final_path: self.final_path,
             }),

@@ -114,7 +114,7 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}}t
 
     writeln!(
         w,
-        "<h2>Per file</h2><table><tr><th>file</th><th>format</th><th>records</th><th>accepted</th><th>rejected</th><th>SHA-256</th><th>error</th></tr>"
+        "<h2>Per file</h2><table><tr><th>file</th><th>format</th><th>records</th><th>accepted</th><th>rejected</th><th>BLAKE3</th><th>error</th></tr>"
     )?;
     for f in &s.by_file {
         writeln!(
@@ -125,7 +125,7 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}}t
             f.records,
             f.accepted,
             f.rejected,
-            f.sha256.map(|d| d.to_string()).unwrap_or_default(),
+            f.blake3.map(|d| d.to_string()).unwrap_or_default(),
             esc(f.error.as_deref().unwrap_or(""))
         )?;
     }

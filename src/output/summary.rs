@@ -15,9 +15,9 @@ pub struct FileSummary {
     pub rejected: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// SHA-256 of the file's bytes as stored.
+    /// BLAKE3 of the file's bytes as stored.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<crate::source::digest::Sha256Digest>,
+    pub blake3: Option<crate::source::digest::Digest>,
 }
 
 /// Records, accepted and rejected of one group.
@@ -48,7 +48,7 @@ pub struct Summary {
     /// Directories or entries the walk could not read (path and reason).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable_paths: Vec<String>,
-    /// SHA-256 of every output file written before this summary.
+    /// BLAKE3 of every output file written before this summary.
     pub outputs: BTreeMap<String, String>,
     pub elapsed_ms: u64,
 }

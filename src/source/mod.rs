@@ -166,7 +166,19 @@ impl Batch {
     pub fn bytes(&self, start: usize, end: usize) -> &[u8] {
         &self.data[start..end]
     }
+
+    /// Empties the batch but keeps its buffers, for the reader to fill again.
+    pub fn recycle(mut self) -> Batch {
+        self.data.clear();
+        self.items.clear();
+        self.seq = 0;
+        self
+    }
 }
+
+/// Emptied batches handed back to the reader: a batch buffer is about a megabyte, which
+/// the allocator would otherwise map and unmap (and the kernel zero) for every batch.
+pub type Spares = std::cell::RefCell<Vec<Batch>>;
 
 /// Collects items into batches and hands full batches on.
 pub struct BatchSink<'s> {
@@ -175,6 +187,7 @@ pub struct BatchSink<'s> {
     max_items: usize,
     max_bytes: usize,
     emit: &'s mut dyn FnMut(Batch) -> bool,
+    spares: Option<&'s Spares>,
     /// Set when the consumer has gone away (the run is stopping).
     pub stopped: bool,
 }
@@ -187,8 +200,15 @@ impl<'s> BatchSink<'s> {
             max_items,
             max_bytes,
             emit,
+            spares: None,
             stopped: false,
         }
+    }
+
+    /// Takes new batches from `spares` when there are any.
+    pub fn with_spares(mut self, spares: &'s Spares) -> Self {
+        self.spares = Some(spares);
+        self
     }
 
     /// The batch's byte buffer, for a reader to append a record's bytes to.
@@ -247,7 +267,11 @@ impl<'s> BatchSink<'s> {
         if self.batch.items.is_empty() {
             return;
         }
-        let mut batch = std::mem::take(&mut self.batch);
+        let fresh = self
+            .spares
+            .and_then(|s| s.borrow_mut().pop())
+            .unwrap_or_default();
+        let mut batch = std::mem::replace(&mut self.batch, fresh);
         batch.seq = self.next_seq;
         self.next_seq += 1;
         if !(self.emit)(batch) {
@@ -260,7 +284,7 @@ impl<'s> BatchSink<'s> {
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one file into the sink with the reader of its format. I/O faults become
-/// file-level findings; this never fails the run. Returns the SHA-256 (hex) of the file's
+/// file-level findings; this never fails the run. Returns the BLAKE3 digest of the file's
 /// bytes as stored (compressed files: the compressed bytes), or None when it could not be
 /// opened.
 pub fn read_file(
@@ -268,7 +292,7 @@ pub fn read_file(
     file: &InputFile,
     opts: &ReadOptions,
     sink: &mut BatchSink,
-) -> Option<digest::Sha256Digest> {
+) -> Option<digest::Digest> {
     let mut size_hint = None;
     let raw: Box<dyn Read> = if file.is_stdin() {
         Box::new(std::io::stdin())
