@@ -84,6 +84,34 @@ impl Write for Writeback {
     }
 }
 
+/// A file written completely, fsynced, still under its temporary name.
+pub struct FinishedFile {
+    pub name: String,
+    pub blake3: String,
+    tmp_path: PathBuf,
+    final_path: PathBuf,
+}
+
+/// Creates a file with the run's permission bits (0600 unless `--file-mode` says otherwise).
+pub fn create_file(path: &Path, mode: u32) -> io::Result<File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(mode);
+        let f = opts.open(path)?;
+        // The umask may have narrowed the mode; the flag is what the user asked for.
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        opts.open(path)
+    }
+}
+
 impl PendingFile {
     pub fn create(dir: &Path, name: &str, mode: u32) -> io::Result<PendingFile> {
         let final_path = dir.join(name);
