@@ -115,10 +115,10 @@ impl std::fmt::Display for RunError {
 enum Outcome {
     Record {
         checked: Checked,
-        /// Canonical payload when accepted.
-        payload: Vec<u8>,
-        /// The record as read (JSON) when rejected; None when unreadable.
-        input: Option<Vec<u8>>,
+        /// Canonical payload when accepted: a range of the batch's `out` buffer.
+        payload: std::ops::Range<usize>,
+        /// The record as read (JSON) when rejected, a range of `out`; None when unreadable.
+        input: Option<std::ops::Range<usize>>,
     },
     FileError,
 }
@@ -194,7 +194,8 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         // One thread does everything: read a batch, check it, write it.
         let spares = source::Spares::default();
         read_all(&found.files, &settings.read, &spares, &mut |b: Batch| {
-            let outs = b.items.iter().map(|it| ctx.process(it, &b)).collect();
+            let mut b = b;
+            let outs = ctx.process_batch(&mut b);
             state.consume(&b, outs, &ctx);
             spares.borrow_mut().push(b.recycle());
             state.failure.is_none() && !STOP.load(Ordering::Relaxed)
@@ -207,30 +208,37 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             .map_err(|e| RunError::Fatal(format!("cannot start worker threads: {e}")))?;
         // Batches in flight (queued, being checked or waiting for their turn): bounds memory.
         let window = 4 * settings.jobs;
-        let (done_tx, done_rx) = mpsc::channel::<Checked_>();
-        let mut order = Reorder::new(window);
-        let spares = source::Spares::default();
-        pool.in_place_scope(|scope| {
-            let ctx = &ctx;
-            let state = &mut state;
-            let order = &mut order;
-            let spares = &spares;
-            let digests = read_all(&found.files, &settings.read, spares, &mut |b: Batch| {
-                let done_tx = done_tx.clone();
-                scope.spawn(move |_| {
-                    // A panic is a bug, but it must end the run with an error, not a hang.
-                    let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        b.items.iter().map(|it| ctx.process(it, &b)).collect()
-                    }))
-                    .ok();
-                    let _ = done_tx.send((b, outs));
+        let state = &mut state;
+        let ctx = &ctx;
+        let files = &found.files;
+        // The coordinator (reading, ordering, writing) runs on one of the pool's threads
+        // and checks batches itself whenever it would otherwise wait: `--jobs N` means N
+        // busy threads, never more.
+        pool.install(|| {
+            let (done_tx, done_rx) = mpsc::channel::<Checked_>();
+            let mut order = Reorder::new(window);
+            let spares = source::Spares::default();
+            rayon::in_place_scope(|scope| {
+                let order = &mut order;
+                let spares = &spares;
+                let digests = read_all(files, &settings.read, spares, &mut |b: Batch| {
+                    let done_tx = done_tx.clone();
+                    scope.spawn(move |_| {
+                        let mut b = b;
+                        // A panic is a bug, but it must end the run with an error, not a hang.
+                        let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            ctx.process_batch(&mut b)
+                        }))
+                        .ok();
+                        let _ = done_tx.send((b, outs));
+                    });
+                    order.sent += 1;
+                    order.collect(&done_rx, state, ctx, spares);
+                    state.failure.is_none() && !STOP.load(Ordering::Relaxed)
                 });
-                order.sent += 1;
-                order.collect(&done_rx, state, ctx, spares);
-                state.failure.is_none() && !STOP.load(Ordering::Relaxed)
-            });
-            order.finish(&done_rx, state, ctx, spares);
-            digests
+                order.finish(&done_rx, state, ctx, spares);
+                digests
+            })
         })
     };
     if let Some(p) = &state.progress {
@@ -359,9 +367,40 @@ impl Reorder {
             self.take(done, state, ctx, spares);
         }
         while self.sent - self.next >= self.window {
-            match rx.recv() {
-                Ok(done) => self.take(done, state, ctx, spares),
-                Err(_) => return,
+            if !self.wait(rx, state, ctx, spares) {
+                return;
+            }
+        }
+    }
+
+    /// Takes one finished batch, checking queued batches on this thread while none is
+    /// ready. Returns false when no batch can come any more.
+    fn wait(
+        &mut self,
+        rx: &mpsc::Receiver<Checked_>,
+        state: &mut State,
+        ctx: &Ctx,
+        spares: &source::Spares,
+    ) -> bool {
+        loop {
+            match rx.try_recv() {
+                Ok(done) => {
+                    self.take(done, state, ctx, spares);
+                    return true;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return false,
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+            // Idle (or outside a pool): every batch in flight is on another thread, and
+            // only this thread spawns more, so blocking cannot miss one.
+            if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                return match rx.recv() {
+                    Ok(done) => {
+                        self.take(done, state, ctx, spares);
+                        true
+                    }
+                    Err(_) => false,
+                };
             }
         }
     }
@@ -375,9 +414,8 @@ impl Reorder {
         spares: &source::Spares,
     ) {
         while self.next < self.sent {
-            match rx.recv() {
-                Ok(done) => self.take(done, state, ctx, spares),
-                Err(_) => return,
+            if !self.wait(rx, state, ctx, spares) {
+                return;
             }
         }
     }
@@ -453,32 +491,48 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn process(&self, item: &Item, batch: &Batch) -> Outcome {
+    /// Checks every item of a batch; payloads and rejected inputs go to the batch's `out`
+    /// buffer (one buffer per batch, reused: no allocation per record).
+    fn process_batch(&self, b: &mut Batch) -> Vec<Outcome> {
+        let mut out = std::mem::take(&mut b.out);
+        out.reserve(b.data.len() + b.data.len() / 8);
+        let outs = b
+            .items
+            .iter()
+            .map(|it| self.process(it, b, &mut out))
+            .collect();
+        b.out = out;
+        outs
+    }
+
+    fn process(&self, item: &Item, batch: &Batch, out: &mut Vec<u8>) -> Outcome {
         let Item::Record(raw) = item else {
             return Outcome::FileError;
         };
-        // The canonical payload is about as long as the record: one allocation, no regrowth.
-        let mut payload = Vec::with_capacity(match &raw.body {
-            RawBody::Json { start, end, .. } | RawBody::Xml { start, end, .. } => end - start + 64,
-            _ => 512,
-        });
         let rules = match raw.body {
             RawBody::Csv { .. } => self.rules,
             _ => &self.rules_not_csv,
         };
+        let start = out.len();
         let result = parse(raw, batch, self.read).map(|node| {
-            let mut checked = rules::check_record(&node, rules, &mut payload);
+            let mut checked = rules::check_record(&node, rules, out);
             if self.strict {
                 strictify(&mut checked);
             }
-            let input = (!checked.accepted()).then(|| render(&node, self.rules.redact));
-            (checked, input)
+            if !checked.accepted() {
+                out.truncate(start);
+                render(out, &node, self.rules.redact);
+            }
+            checked
         });
         match result {
-            Ok((checked, input)) => {
-                if !checked.accepted() {
-                    payload.clear();
-                }
+            Ok(checked) => {
+                let end = out.len();
+                let (payload, input) = if checked.accepted() {
+                    (start..end, None)
+                } else {
+                    (start..start, Some(start..end))
+                };
                 Outcome::Record {
                     checked,
                     payload,
@@ -486,11 +540,12 @@ impl Ctx<'_> {
                 }
             }
             Err(diag) => {
+                out.truncate(start);
                 let mut checked = Checked::default();
                 checked.report(diag, self.rules.max_findings);
                 Outcome::Record {
                     checked,
-                    payload: Vec::new(),
+                    payload: start..start,
                     input: None,
                 }
             }
@@ -511,14 +566,12 @@ fn strictify(checked: &mut Checked) {
 }
 
 /// The record as read, for `rejected.ndjson` (masked with `--redact`).
-fn render(node: &Node, redact: bool) -> Vec<u8> {
-    let mut v = Vec::new();
+fn render(v: &mut Vec<u8>, node: &Node, redact: bool) {
     match node {
-        Node::Map(_) if redact => crate::redact::write_masked(&mut v, node),
-        Node::Map(_) => canonical::write_node(&mut v, node),
+        Node::Map(_) if redact => crate::redact::write_masked(v, node),
+        Node::Map(_) => canonical::write_node(v, node),
         _ => v.extend_from_slice(b"null"),
     }
-    v
 }
 
 /// Parses a raw record into its tree; a failure is the record's `parse-error`.
@@ -682,7 +735,7 @@ impl State<'_> {
                     fs.accepted += 1;
                     et.accepted += 1;
                     self.writers.accepted(
-                        &payload,
+                        &batch.out[payload],
                         checked.keys.customer_ext_id.as_deref(),
                         &raw.loc,
                     )?;
@@ -709,14 +762,20 @@ impl State<'_> {
                 };
                 if !accepted {
                     // A record rejected only by a cross-record rule was not rendered on the pool.
+                    let rendered;
                     let input = match input {
-                        Some(i) => Some(i),
-                        None if was_accepted => parse(raw, batch, ctx.read)
-                            .ok()
-                            .map(|n| render(&n, ctx.rules.redact)),
+                        Some(i) => Some(&batch.out[i]),
+                        None if was_accepted => {
+                            rendered = parse(raw, batch, ctx.read).ok().map(|n| {
+                                let mut v = Vec::new();
+                                render(&mut v, &n, ctx.rules.redact);
+                                v
+                            });
+                            rendered.as_deref()
+                        }
                         None => None,
                     };
-                    self.writers.rejected(&report, input.as_deref())?;
+                    self.writers.rejected(&report, input)?;
                 }
                 self.writers.findings(&report)
             }

@@ -230,12 +230,33 @@ impl Shape {
     }
 
     /// The closest known field name, for "did you mean" hints.
+    ///
+    /// A feed with one misspelt field misspells it in every record: answers are remembered
+    /// per thread (a few thousand names at most), as the comparison costs microseconds.
     pub fn suggest(&self, name: &str) -> Option<&'static str> {
         // Field names are under 40 characters; a name twice as long cannot score 0.85, and
         // comparing it would cost time in its length for every record that carries it.
         if name.len() > 80 {
             return None;
         }
+        type Memo = Vec<HashMap<Box<str>, Option<&'static str>>>;
+        thread_local!(static MEMO: std::cell::RefCell<Memo> = Default::default());
+        if let Some(hit) = MEMO.with_borrow(|m| m.get(self.id).and_then(|m| m.get(name).copied())) {
+            return hit;
+        }
+        let found = self.closest(name);
+        MEMO.with_borrow_mut(|m| {
+            if m.len() <= self.id {
+                m.resize_with(self.id + 1, HashMap::new);
+            }
+            if m[self.id].len() < 1024 {
+                m[self.id].insert(Box::from(name), found);
+            }
+        });
+        found
+    }
+
+    fn closest(&self, name: &str) -> Option<&'static str> {
         let lower = name.to_ascii_lowercase();
         let mut best: Option<(f64, &'static str)> = None;
         for (f, field_lower) in self.fields.iter().zip(&INDEX[self.id].lower_names) {
@@ -300,6 +321,25 @@ mod tests {
         );
         assert_eq!(sow.lookup_folded("Value"), Some(sow.idx("amount")));
         assert_eq!(sow.lookup_folded("Amount"), Some(sow.idx("amount")));
+    }
+
+    /// `rules` guesses a field by comparing its name only: that is sound only if a field's
+    /// own name always finds that field (no alias of another field shadows it).
+    #[test]
+    fn every_field_name_finds_its_own_field() {
+        for shape in shapes() {
+            for (i, f) in shape.fields.iter().enumerate() {
+                assert_eq!(shape.lookup(f.name), Some(i), "{}.{}", shape.name, f.name);
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_are_the_same_when_remembered() {
+        let first = LEAD.suggest("fristName");
+        assert_eq!(first, Some("firstName"));
+        assert_eq!(LEAD.suggest("fristName"), first);
+        assert_eq!(ADDRESS.suggest("fristName"), None);
     }
 
     #[test]

@@ -201,6 +201,17 @@ pub type Slots<'n, 'a> = [Option<&'n Node<'a>>];
 /// Most fields a shape may have (slots live on the stack).
 pub const MAX_FIELDS: usize = 96;
 
+/// Shapes and positions whose field order is remembered per thread (`Checker::place`).
+const ORDER_SHAPES: usize = 32;
+const ORDER_LEN: usize = 64;
+
+thread_local! {
+    /// Per shape, the catalog index of the field seen at each position of the last object
+    /// of that shape (`u8::MAX`: none yet). Only a guess: it is always checked by name.
+    static ORDER: std::cell::RefCell<[[u8; ORDER_LEN]; ORDER_SHAPES]> =
+        const { std::cell::RefCell::new([[u8::MAX; ORDER_LEN]; ORDER_SHAPES]) };
+}
+
 pub(crate) struct Checker<'s> {
     pub s: &'s RuleSettings,
     pub result: Checked,
@@ -230,8 +241,51 @@ impl<'s> Checker<'s> {
         buf: &'b mut [Option<&'n Node<'a>>; MAX_FIELDS],
     ) -> &'b Slots<'n, 'a> {
         let slots = &mut buf[..shape.fields.len()];
-        for (key, value) in fields {
-            match shape.lookup(key) {
+        ORDER.with_borrow_mut(|order| {
+            let seen = &mut order[shape.id.min(ORDER_SHAPES - 1)];
+            for (pos, (key, value)) in fields.iter().enumerate() {
+                let at = self.place(shape, seen, pos, key);
+                self.place_value(shape, slots, at, key, value, path);
+            }
+        });
+        slots
+    }
+
+    /// The catalog index of the field named `key` at position `pos` of an object: first a
+    /// guess from the previous object of this shape (a feed writes its fields in the same
+    /// order every time, so one comparison usually settles it), else the name index.
+    #[inline]
+    fn place(
+        &self,
+        shape: &Shape,
+        seen: &mut [u8; ORDER_LEN],
+        pos: usize,
+        key: &str,
+    ) -> Option<usize> {
+        if let Some(&g) = seen.get(pos)
+            && let Some(f) = shape.fields.get(g as usize)
+            && f.name == key
+        {
+            return Some(g as usize);
+        }
+        let found = shape.lookup(key);
+        if let (Some(slot), Some(i)) = (seen.get_mut(pos), found) {
+            *slot = i as u8;
+        }
+        found
+    }
+
+    fn place_value<'n, 'a>(
+        &mut self,
+        shape: &Shape,
+        slots: &mut [Option<&'n Node<'a>>],
+        at: Option<usize>,
+        key: &str,
+        value: &'n Node<'a>,
+        path: &Path,
+    ) {
+        {
+            match at {
                 Some(i) => {
                     if slots[i].is_some() {
                         let name = shape.fields[i].name;
@@ -257,7 +311,6 @@ impl<'s> Checker<'s> {
                 }
             }
         }
-        slots
     }
 
     /// Checks the fields of an object in catalog order and writes them as a JSON object.

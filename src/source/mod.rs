@@ -160,6 +160,9 @@ pub struct Batch {
     pub seq: u64,
     pub data: Vec<u8>,
     pub items: Vec<Item>,
+    /// What the worker writes for the batch (payloads, rejected inputs); travels with
+    /// the batch so that its buffer is reused too.
+    pub out: Vec<u8>,
 }
 
 impl Batch {
@@ -171,6 +174,7 @@ impl Batch {
     pub fn recycle(mut self) -> Batch {
         self.data.clear();
         self.items.clear();
+        self.out.clear();
         self.seq = 0;
         self
     }
