@@ -168,10 +168,31 @@ pub struct Shape {
 struct ShapeIndex {
     /// JSON: exact names and aliases.
     exact: HashMap<&'static str, usize>,
+    /// The same names in a direct table indexed by a hash of a few of their bytes: a JSON
+    /// lookup is then a few loads and one comparison (this runs for every key of every
+    /// record). Each slot holds an index into `keys`, `NO_KEY`, or `SHARED` when two names
+    /// fall on it (those go to `exact`).
+    direct: Box<[u8; DIRECT_SLOTS]>,
+    keys: Vec<(&'static str, usize)>,
     /// CSV headers and XML elements: names, aliases and PascalCase, ASCII-lower-cased.
     folded: HashMap<String, usize>,
     /// Field names lower-cased, in field order (for suggestions).
     lower_names: Vec<String>,
+}
+
+const DIRECT_SLOTS: usize = 4096;
+const NO_KEY: u8 = u8::MAX;
+const SHARED: u8 = u8::MAX - 1;
+
+#[inline]
+fn direct_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let (first, mid, last) = (b[0] as usize, b[n / 2] as usize, b[n - 1] as usize);
+    (n.wrapping_mul(0x9E37)
+        ^ first.wrapping_mul(0x3F1)
+        ^ last.wrapping_mul(0x1F)
+        ^ mid.wrapping_mul(0x2B5))
+        % DIRECT_SLOTS
 }
 
 static INDEX: LazyLock<Vec<ShapeIndex>> = LazyLock::new(|| {
@@ -195,8 +216,23 @@ static INDEX: LazyLock<Vec<ShapeIndex>> = LazyLock::new(|| {
                 .iter()
                 .map(|f| f.name.to_ascii_lowercase())
                 .collect();
+            let mut keys: Vec<(&'static str, usize)> =
+                exact.iter().map(|(k, v)| (*k, *v)).collect();
+            keys.sort();
+            assert!(
+                keys.len() < SHARED as usize,
+                "too many names in shape {}",
+                shape.name
+            );
+            let mut direct = Box::new([NO_KEY; DIRECT_SLOTS]);
+            for (k, (name, _)) in keys.iter().enumerate() {
+                let slot = &mut direct[direct_slot(name.as_bytes())];
+                *slot = if *slot == NO_KEY { k as u8 } else { SHARED };
+            }
             ShapeIndex {
                 exact,
+                direct,
+                keys,
                 folded,
                 lower_names,
             }
@@ -208,7 +244,18 @@ impl Shape {
     /// Index of the field with this exact JSON name or alias.
     #[inline]
     pub fn lookup(&self, name: &str) -> Option<usize> {
-        INDEX[self.id].exact.get(name).copied()
+        let ix = &INDEX[self.id];
+        if name.is_empty() {
+            return None;
+        }
+        match ix.direct[direct_slot(name.as_bytes())] {
+            NO_KEY => None,
+            SHARED => ix.exact.get(name).copied(),
+            k => {
+                let (key, idx) = ix.keys[k as usize];
+                (key == name).then_some(idx)
+            }
+        }
     }
 
     /// Index of the field for a CSV header or XML element name (case-insensitive).
@@ -331,6 +378,28 @@ mod tests {
             for (i, f) in shape.fields.iter().enumerate() {
                 assert_eq!(shape.lookup(f.name), Some(i), "{}.{}", shape.name, f.name);
             }
+        }
+    }
+
+    /// The direct table answers exactly what the name map answers, for every name and
+    /// alias and for near misses of them.
+    #[test]
+    fn direct_lookup_agrees_with_the_name_map() {
+        for shape in shapes() {
+            let ix = &INDEX[shape.id];
+            for (name, idx) in &ix.exact {
+                assert_eq!(shape.lookup(name), Some(*idx), "{}.{name}", shape.name);
+                let mut near = vec![
+                    format!("{name}x"),
+                    name.to_uppercase(),
+                    name[1..].to_string(),
+                ];
+                near.push(format!("{}{}", &name[..name.len() - 1], "Z"));
+                for n in near {
+                    assert_eq!(shape.lookup(&n), ix.exact.get(n.as_str()).copied(), "{n}");
+                }
+            }
+            assert_eq!(shape.lookup(""), None);
         }
     }
 
