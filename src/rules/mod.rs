@@ -264,7 +264,7 @@ impl<'s> Checker<'s> {
     ) -> Option<usize> {
         if let Some(&g) = seen.get(pos)
             && let Some(f) = shape.fields.get(g as usize)
-            && f.name == key
+            && catalog::same_name(f.name, key)
         {
             return Some(g as usize);
         }

@@ -168,7 +168,7 @@ pub(super) fn scalar(
                         return false;
                     }
                     match v {
-                        DateValue::Plain(d) => canonical::write_str(out, &d.to_string()),
+                        DateValue::Plain(d) => d.write_json(out),
                         DateValue::Timestamp { canonical: t, .. } => canonical::write_str(out, &t),
                     }
                     true

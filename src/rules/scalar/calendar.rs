@@ -78,6 +78,35 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Appends `YYYY-MM-DD` as a JSON string: what `Display` writes, without the formatter
+    /// machinery (a lead has several dates and this runs for each).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        if !(0..=9999).contains(&self.year) {
+            out.push(b'"');
+            out.extend_from_slice(self.to_string().as_bytes());
+            out.push(b'"');
+            return;
+        }
+        let y = self.year as u32;
+        let d = |n: u32| b'0' + (n % 10) as u8;
+        out.extend_from_slice(&[
+            b'"',
+            d(y / 1000),
+            d(y / 100),
+            d(y / 10),
+            d(y),
+            b'-',
+            d(self.month as u32 / 10),
+            d(self.month as u32),
+            b'-',
+            d(self.day as u32 / 10),
+            d(self.day as u32),
+            b'"',
+        ]);
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -101,6 +130,24 @@ pub(super) fn days_in_month(year: i32, month: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_json_matches_display() {
+        for (year, month, day) in [
+            (0, 1, 1),
+            (7, 2, 9),
+            (1999, 12, 31),
+            (2026, 11, 23),
+            (9999, 9, 30),
+            (10000, 1, 1),
+            (-1, 3, 4),
+        ] {
+            let d = Date { year, month, day };
+            let mut out = Vec::new();
+            d.write_json(&mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{d}\""));
+        }
+    }
 
     fn d(year: i32, month: u8, day: u8) -> Date {
         Date { year, month, day }
