@@ -140,14 +140,20 @@ impl PresenceRule {
 }
 
 impl Overrides {
-    /// Whether the lead rules may change field `i`'s presence or default.
-    pub fn touches(&self, i: usize) -> bool {
-        i == self.action
-            || i == self.birth
-            || i == self.approval
-            || i == self.risk_level
-            || i == self.status
-            || i == self.closing
+    /// The fields whose presence or default the lead rules may change, as a bit mask over
+    /// field indices.
+    pub fn mask(&self) -> u128 {
+        [
+            self.action,
+            self.birth,
+            self.approval,
+            self.risk_level,
+            self.status,
+            self.closing,
+        ]
+        .iter()
+        .filter(|&&i| i < 128)
+        .fold(0, |m, &i| m | 1u128 << i)
     }
 
     /// Values written when a field is absent: the canonical payload always states `action`.

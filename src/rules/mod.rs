@@ -198,8 +198,29 @@ impl<'p> Path<'p> {
 /// The fields of one object, placed by catalog index.
 pub type Slots<'n, 'a> = [Option<&'n Node<'a>>];
 
-/// Most fields a shape may have (slots live on the stack).
+/// Most fields a shape may have (slots live on the stack; `object` keeps a bit per field
+/// in a `u128`).
 pub const MAX_FIELDS: usize = 96;
+const _: () = assert!(MAX_FIELDS <= 128);
+
+/// The fields of a shape that are mandatory for some entity type, as a bit mask (they must
+/// be visited even when absent).
+fn always_checked(shape: &Shape) -> u128 {
+    static MASKS: std::sync::LazyLock<Vec<u128>> = std::sync::LazyLock::new(|| {
+        catalog::shapes()
+            .iter()
+            .map(|shape| {
+                shape
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.ind == Presence::Mandatory || f.org == Presence::Mandatory)
+                    .fold(0u128, |m, (i, _)| m | 1 << i)
+            })
+            .collect()
+    });
+    MASKS.get(shape.id).copied().unwrap_or(u128::MAX)
+}
 
 /// Shapes and positions whose field order is remembered per thread (`Checker::place`).
 const ORDER_SHAPES: usize = 32;
@@ -328,16 +349,20 @@ impl<'s> Checker<'s> {
     ) -> bool {
         let start = out.len();
         out.push(b'{');
-        for (i, field) in shape.fields.iter().enumerate() {
-            let value = slots[i].filter(|v| !v.is_absent());
-            // Most fields of a record are absent and optional: nothing to decide for them.
-            if value.is_none()
-                && field.ind != Presence::Mandatory
-                && field.org != Presence::Mandatory
-                && overrides.is_none_or(|o| !o.touches(i))
-            {
-                continue;
+        // Most fields of a record are absent and optional: nothing to decide for them. Only
+        // the fields present, mandatory or touched by the lead rules are visited, in
+        // catalog order (a lead shape has ninety fields, a record a score).
+        let mut visit = always_checked(shape) | overrides.map_or(0, |o| o.mask());
+        for (i, s) in slots.iter().enumerate() {
+            if s.is_some() {
+                visit |= 1 << i;
             }
+        }
+        while visit != 0 {
+            let i = visit.trailing_zeros() as usize;
+            visit &= visit - 1;
+            let field = &shape.fields[i];
+            let value = slots[i].filter(|v| !v.is_absent());
             let rule = match overrides {
                 Some(o) => o.presence(i, field, entity),
                 None => lead::PresenceRule::of(field.presence(entity)),
