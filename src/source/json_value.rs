@@ -35,29 +35,48 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
         bytes: text.as_bytes(),
         pos: 0,
         max_depth,
+        error: None,
     };
-    p.skip_ws();
-    let node = p.value(0)?;
-    p.skip_ws();
-    if p.pos != p.bytes.len() {
-        return Err(p.err("unexpected data after the JSON value"));
-    }
-    Ok(node)
+    let parsed = (|| {
+        p.skip_ws();
+        let node = p.value(0)?;
+        p.skip_ws();
+        if p.pos != p.bytes.len() {
+            return Err(p.err("unexpected data after the JSON value"));
+        }
+        Ok(node)
+    })();
+    parsed.map_err(|Fail| {
+        p.error.take().unwrap_or(SyntaxError {
+            offset: p.pos,
+            message: "invalid JSON".to_string(),
+        })
+    })
 }
+
+/// A parse failed; the details are in `Parser::error`. Keeping the error out of the return
+/// type keeps `Result<Node, Fail>` the size of a `Node`: the values returned up the
+/// recursion are moved through the stack, and a wide error made each move cost more.
+struct Fail;
+
+type Parsed<T> = Result<T, Fail>;
 
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    error: Option<SyntaxError>,
 }
 
 impl<'a> Parser<'a> {
-    fn err(&self, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
+    #[cold]
+    fn err(&mut self, message: impl Into<String>) -> Fail {
+        self.error = Some(SyntaxError {
             offset: self.pos,
             message: message.into(),
-        }
+        });
+        Fail
     }
 
     #[inline]
@@ -79,7 +98,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Parsed<Node<'a>> {
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
@@ -95,7 +114,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &str, node: Node<'a>) -> Result<Node<'a>, SyntaxError> {
+    fn literal(&mut self, word: &str, node: Node<'a>) -> Parsed<Node<'a>> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(node)
@@ -107,7 +126,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn enter(&self, depth: usize) -> Result<(), SyntaxError> {
+    fn enter(&mut self, depth: usize) -> Parsed<()> {
         if depth > self.max_depth {
             Err(self.err(format!(
                 "nesting deeper than {} levels (--max-depth)",
@@ -118,7 +137,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Parsed<Node<'a>> {
         self.enter(depth)?;
         self.pos += 1;
         // Leads have a dozen or more fields: skip the first few regrowths.
@@ -167,7 +186,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Parsed<Node<'a>> {
         self.enter(depth)?;
         self.pos += 1;
         let mut items = Vec::new();
@@ -198,7 +217,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
+    fn number(&mut self) -> Parsed<Node<'a>> {
         let start = self.pos;
         let b = self.bytes;
         let mut i = self.pos;
@@ -244,7 +263,7 @@ impl<'a> Parser<'a> {
         Ok(Node::Number(&self.text[start..i]))
     }
 
-    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+    fn string(&mut self) -> Parsed<Cow<'a, str>> {
         self.pos += 1; // opening quote
         let start = self.pos;
         let b = self.bytes;
@@ -327,7 +346,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+    fn hex4(&mut self) -> Parsed<u32> {
         let digits = self.bytes.get(self.pos..self.pos + 4);
         let parsed = digits
             .and_then(|d| std::str::from_utf8(d).ok())
