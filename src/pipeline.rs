@@ -648,6 +648,11 @@ struct State<'f> {
 
 impl State<'_> {
     fn consume(&mut self, batch: &Batch, outcomes: Vec<Outcome>, ctx: &Ctx) {
+        self.duplicates
+            .warm(outcomes.iter().filter_map(|o| match o {
+                Outcome::Record { checked, .. } => Some(&checked.keys),
+                Outcome::FileError => None,
+            }));
         for (item, outcome) in batch.items.iter().zip(outcomes) {
             if let Err(e) = self.one(item, outcome, batch, ctx) {
                 self.failure = Some(e);

@@ -27,7 +27,7 @@ impl<'a> Node<'a> {
     /// The text of a string-like leaf, trimmed (spec §2: white space around text is not data).
     pub fn as_text(&self) -> Option<&str> {
         match self {
-            Node::Str(s) | Node::Text(s) => Some(s.trim()),
+            Node::Str(s) | Node::Text(s) => Some(trim(s)),
             _ => None,
         }
     }
@@ -68,6 +68,16 @@ impl<'a> Node<'a> {
     }
 }
 
+/// `str::trim`, with a shortcut for the usual value that starts and ends with a visible
+/// ASCII character (every value of every record goes through here).
+#[inline]
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if a > b' ' && a < 0x7f && b > b' ' && b < 0x7f => s,
+        _ => s.trim(),
+    }
+}
+
 /// Where a record (or a file-level fault) comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -77,4 +87,30 @@ pub struct Location {
     pub record: u64,
     /// 1-based line where the record (or fault) starts.
     pub line: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "ab",
+            "a b",
+            "é",
+            " é ",
+            "a\u{3000}",
+            "\u{a0}a",
+            "x\u{2003}",
+            "~",
+            "\u{7f}",
+        ] {
+            assert_eq!(super::trim(s), s.trim(), "{s:?}");
+        }
+    }
 }

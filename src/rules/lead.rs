@@ -100,6 +100,10 @@ impl<'n> Facts<'n> {
             customer_ext_id: self.ext_id.map(str::to_string),
             is_create: self.action == Action::Create,
             entity_type: self.entity,
+            hashes: Some([
+                super::cross::key_hash(self.communication_number.unwrap_or("")),
+                super::cross::key_hash(self.ext_id.unwrap_or("")),
+            ]),
         }
     }
 

@@ -53,6 +53,9 @@ pub struct Keys {
     /// `action` absent or CREATE.
     pub is_create: bool,
     pub entity_type: Option<EntityType>,
+    /// `cross::key_hash` of the two keys, computed on the worker so that the ordered
+    /// thread only probes; None: computed there.
+    pub hashes: Option<[u64; 2]>,
 }
 
 /// The verdict on one record.

@@ -243,8 +243,8 @@ pub(super) fn scalar(
         Type::Decimal { min_zero } => {
             let (text, comma) = match node {
                 Node::Number(n) => (*n, false),
-                Node::Str(s) => (s.trim(), false),
-                Node::Text(s) => (s.trim(), c.s.decimal_comma),
+                Node::Str(s) => (crate::record::trim(s), false),
+                Node::Text(s) => (crate::record::trim(s), c.s.decimal_comma),
                 other => {
                     c.bad_type(field, other, path, "a number");
                     return false;
@@ -346,7 +346,7 @@ pub(super) fn scalar(
         }
         Type::AnyScalar => match node {
             Node::Str(s) | Node::Text(s) => {
-                canonical::write_str(out, s.trim());
+                canonical::write_str(out, crate::record::trim(s));
                 true
             }
             Node::Bool(b) => {
@@ -375,7 +375,7 @@ fn text_of<'n>(node: &'n Node) -> Option<&'n str> {
 fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i64> {
     let text = match node {
         Node::Number(n) => *n,
-        Node::Str(s) | Node::Text(s) => s.trim(),
+        Node::Str(s) | Node::Text(s) => crate::record::trim(s),
         other => {
             c.report(Diagnostic::error(
                 code::BAD_TYPE,
