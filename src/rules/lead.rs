@@ -96,8 +96,8 @@ impl<'n> Facts<'n> {
 
     pub fn keys(&self) -> Keys {
         Keys {
-            communication_number: self.communication_number.map(str::to_string),
-            customer_ext_id: self.ext_id.map(str::to_string),
+            communication_number: self.communication_number.map(Into::into),
+            customer_ext_id: self.ext_id.map(Into::into),
             is_create: self.action == Action::Create,
             entity_type: self.entity,
             hashes: Some([

@@ -48,8 +48,11 @@ impl Default for RuleSettings {
 /// Values the cross-record rules need.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keys {
-    pub communication_number: Option<String>,
-    pub customer_ext_id: Option<String>,
+    /// Inline strings (up to 24 bytes without allocating): the keys are made on a worker
+    /// and dropped on the ordered thread, and a heap string freed on another thread than
+    /// the one that allocated it made the two contend for the allocator's lock.
+    pub communication_number: Option<compact_str::CompactString>,
+    pub customer_ext_id: Option<compact_str::CompactString>,
     /// `action` absent or CREATE.
     pub is_create: bool,
     pub entity_type: Option<EntityType>,
