@@ -146,7 +146,12 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     let mut state = State {
         files: &found.files,
         writers,
-        duplicates: Duplicates::new(),
+        duplicates: Duplicates::create(&settings.out).map_err(|e| {
+            RunError::Fatal(format!(
+                "cannot create the duplicate-check files in {}: {e}",
+                settings.out.display()
+            ))
+        })?,
         summary: Summary {
             version: env!("CARGO_PKG_VERSION").to_string(),
             spec: crate::SPEC_VERSION.to_string(),
@@ -715,7 +720,7 @@ impl State<'_> {
                 },
             ) => {
                 // Cross-record rules, in order.
-                let dups = self.duplicates.check(&checked.keys, &raw.loc, &source_of);
+                let dups = self.duplicates.check(&checked.keys, &raw.loc, &source_of)?;
                 let was_accepted = checked.accepted();
                 for d in dups {
                     checked.report(d, ctx.rules.max_findings);

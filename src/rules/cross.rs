@@ -7,11 +7,19 @@
 //! record's verdict: the vendor sees the number as used once either record is sent, and the
 //! report names the first holder so the officer can decide.
 //!
-//! Memory per key is what bounds a run of millions of records, so a `KeySet` is two flat
-//! arrays: an open-addressing table of `u64` slots (a 24-bit hash tag and an arena offset)
-//! and a byte arena of entries (first holder's file and record as varints, the key's
-//! length, its bytes). About 35 bytes per key, one cache miss per lookup; the arena is
-//! read only when the 24-bit tags agree, which for a new key is one time in sixteen million.
+//! Memory per key is what bounds a run of millions of records, so the keys themselves are
+//! not held in memory. A `KeySet` is an open-addressing table of `u32` slots (a hash tag
+//! and an entry number) over a temporary file of fixed 32-byte entries (first holder's file
+//! and record, the key's length, the key; keys over 19 bytes go to a second file). The file
+//! is read only when a tag matches: for a real duplicate, or for a new key one time in
+//! 2^(32 - table bits). Memory is 4 bytes per slot, about 7 per key (5 million records, two
+//! keys each: 64 MiB); the files live in the operating system's page cache, not in the
+//! process, and are unlinked as soon as they are opened (nothing is left behind, even by a
+//! killed run).
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use super::Keys;
 use crate::diagnostic::{Diagnostic, code};
@@ -24,95 +32,166 @@ pub struct FirstSeen {
     pub record: u64,
 }
 
-const TAG_BITS: u32 = 24;
-const OFFSET_BITS: u32 = 64 - TAG_BITS;
-const OFFSET_MASK: u64 = (1 << OFFSET_BITS) - 1;
-/// Slots of a new table (a power of two).
-const INITIAL_BITS: u32 = 16;
-
 /// The hash a `KeySet` files a key under.
 pub fn key_hash(key: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::default().hash_one(key.as_bytes())
 }
 
-struct KeySet {
-    /// 0: empty; else `tag << OFFSET_BITS | (arena offset + 1)`. The slot of a key is the
-    /// top `bits` bits of its hash, then the next slots (linear probing).
-    slots: Vec<u64>,
-    bits: u32,
-    len: usize,
-    arena: Vec<u8>,
+/// Bytes of one entry: file (4), record (8), length byte (1), then the key inline, or for a
+/// longer key the marker length `SPILLED` and its offset (8) and length (4) in the second file.
+const ENTRY: usize = 32;
+const INLINE: usize = ENTRY - 13;
+const SPILLED: u8 = u8::MAX;
+/// Slots of a new table (a power of two): 1M keys before the first growth, 4 MiB.
+const INITIAL_BITS: u32 = 20;
+
+/// A temporary file written at its end and read anywhere.
+struct Spill {
+    writer: BufWriter<File>,
+    /// Bytes written (buffered or not).
+    len: u64,
 }
 
-impl Default for KeySet {
-    fn default() -> Self {
-        KeySet {
-            slots: vec![0; 1 << INITIAL_BITS],
-            bits: INITIAL_BITS,
+impl Spill {
+    fn create(dir: &Path, name: &str) -> io::Result<Spill> {
+        let path = crate::output::tmp_dir_path(dir, name);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        // Unlinked at once on Unix: the open handle keeps it, nothing outlives the process.
+        // (Elsewhere the next run's sweep of stale temporary files removes it.)
+        #[cfg(unix)]
+        std::fs::remove_file(&path)?;
+        Ok(Spill {
+            writer: BufWriter::with_capacity(64 << 10, file),
             len: 0,
-            arena: Vec::new(),
+        })
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> io::Result<u64> {
+        let at = self.len;
+        self.writer.write_all(bytes)?;
+        self.len += bytes.len() as u64;
+        Ok(at)
+    }
+
+    fn read(&mut self, at: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.writer.flush()?;
+        let file = self.writer.get_ref();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            file.read_exact_at(buf, at)
+        }
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::FileExt;
+            let mut done = 0;
+            while done < buf.len() {
+                match file.seek_read(&mut buf[done..], at + done as u64)? {
+                    0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                    n => done += n,
+                }
+            }
+            Ok(())
         }
     }
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn get_varint(bytes: &[u8], pos: &mut usize) -> u64 {
-    let mut v = 0u64;
-    let mut shift = 0;
-    while let Some(&b) = bytes.get(*pos) {
-        *pos += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            break;
-        }
-        shift += 7;
-    }
-    v
+struct KeySet {
+    /// 0: empty; else `tag << bits | (entry + 1)`, `tag` the hash's low `32 - bits` bits.
+    /// The slot of a key is the top `bits` bits of its hash, then the next (linear probing).
+    slots: Vec<u32>,
+    bits: u32,
+    len: u64,
+    entries: Spill,
+    long_keys: Spill,
 }
 
 impl KeySet {
-    fn hash(&self, key: &[u8]) -> u64 {
-        use std::hash::BuildHasher;
-        foldhash::fast::FixedState::default().hash_one(key)
+    fn create(dir: &Path, name: &str) -> io::Result<KeySet> {
+        Ok(KeySet {
+            slots: vec![0; 1 << INITIAL_BITS],
+            bits: INITIAL_BITS,
+            len: 0,
+            entries: Spill::create(dir, &format!("{name}-entries"))?,
+            long_keys: Spill::create(dir, &format!("{name}-long"))?,
+        })
+    }
+
+    /// The low `32 - bits` bits of the hash: independent of the slot, which comes from the
+    /// top bits (a tag from the top bits would be the same for every key near a slot).
+    fn tag(&self, hash: u64) -> u32 {
+        (hash as u32) & (u32::MAX >> self.bits)
     }
 
     /// Loads the slot a key with this hash starts probing at: done for a whole batch
     /// before its keys are inserted one by one, the loads overlap instead of each insert
     /// waiting for its own cache miss.
     #[inline]
-    fn touch(&self, hash: u64) -> u64 {
+    fn touch(&self, hash: u64) -> u32 {
         self.slots[(hash >> (64 - self.bits)) as usize]
     }
 
-    /// The entry at an arena offset: where the key was first seen, and the key's bytes.
-    fn entry(&self, offset: usize) -> (FirstSeen, &[u8]) {
-        let mut pos = offset;
-        let file = get_varint(&self.arena, &mut pos) as u32;
-        let record = get_varint(&self.arena, &mut pos);
-        let len = get_varint(&self.arena, &mut pos) as usize;
-        let end = (pos + len).min(self.arena.len());
-        (FirstSeen { file, record }, &self.arena[pos..end])
+    /// Entry `n`: where its key was first seen, and the key.
+    fn entry(&mut self, n: u64) -> io::Result<(FirstSeen, Vec<u8>)> {
+        let mut e = [0u8; ENTRY];
+        self.entries.read(n * ENTRY as u64, &mut e)?;
+        let word = |r: std::ops::Range<usize>| {
+            let mut b = [0u8; 8];
+            b[..r.len()].copy_from_slice(&e[r]);
+            u64::from_le_bytes(b)
+        };
+        let first = FirstSeen {
+            file: word(0..4) as u32,
+            record: word(4..12),
+        };
+        let key = if e[12] == SPILLED {
+            let mut key = vec![0u8; word(21..25) as usize];
+            self.long_keys.read(word(13..21), &mut key)?;
+            key
+        } else {
+            e[13..13 + (e[12] as usize).min(INLINE)].to_vec()
+        };
+        Ok((first, key))
     }
 
-    /// Inserts `key`; returns where it was first seen when it was already there.
+    fn append(&mut self, key: &[u8], at: FirstSeen) -> io::Result<()> {
+        let mut e = [0u8; ENTRY];
+        e[0..4].copy_from_slice(&at.file.to_le_bytes());
+        e[4..12].copy_from_slice(&at.record.to_le_bytes());
+        if key.len() <= INLINE {
+            e[12] = key.len() as u8;
+            e[13..13 + key.len()].copy_from_slice(key);
+        } else {
+            let offset = self.long_keys.append(key)?;
+            e[12] = SPILLED;
+            e[13..21].copy_from_slice(&offset.to_le_bytes());
+            e[21..25].copy_from_slice(&(key.len() as u32).to_le_bytes());
+        }
+        self.entries.append(&e)?;
+        Ok(())
+    }
+
     #[cfg(test)]
-    fn insert(&mut self, key: &str, at: FirstSeen) -> Option<FirstSeen> {
+    fn insert(&mut self, key: &str, at: FirstSeen) -> io::Result<Option<FirstSeen>> {
         self.insert_hashed(key, key_hash(key), at)
     }
 
     /// Inserts `key`, whose `key_hash` is `hash`; returns where it was first seen when it
-    /// was already there.
-    fn insert_hashed(&mut self, key: &str, hash: u64, at: FirstSeen) -> Option<FirstSeen> {
+    /// was already there. Keys are compared exactly: equal tags only send us to the file.
+    fn insert_hashed(
+        &mut self,
+        key: &str,
+        hash: u64,
+        at: FirstSeen,
+    ) -> io::Result<Option<FirstSeen>> {
         let key = key.as_bytes();
-        let tag = hash >> OFFSET_BITS;
+        let tag = self.tag(hash);
+        let entry_mask = (1u32 << self.bits) - 1;
         let mask = self.slots.len() - 1;
         let mut i = (hash >> (64 - self.bits)) as usize;
         loop {
@@ -120,71 +199,87 @@ impl KeySet {
             if slot == 0 {
                 break;
             }
-            if slot >> OFFSET_BITS == tag {
-                let (first, bytes) = self.entry(((slot & OFFSET_MASK) - 1) as usize);
-                if bytes == key {
-                    return Some(first);
+            if slot >> self.bits == tag {
+                let (first, stored) = self.entry(u64::from((slot & entry_mask) - 1))?;
+                if stored == key {
+                    return Ok(Some(first));
                 }
             }
             i = (i + 1) & mask;
         }
-        let offset = self.arena.len() as u64;
-        put_varint(&mut self.arena, u64::from(at.file));
-        put_varint(&mut self.arena, at.record);
-        put_varint(&mut self.arena, key.len() as u64);
-        self.arena.extend_from_slice(key);
-        self.slots[i] = tag << OFFSET_BITS | (offset + 1);
+        self.append(key, at)?;
+        self.slots[i] = tag << self.bits | (self.len as u32 + 1);
         self.len += 1;
-        // At most 3/4 full: probes stay short.
-        if self.len * 4 > self.slots.len() * 3 {
-            self.grow();
+        // At most 3/4 full: probes stay short, and entry numbers fit beside the tag.
+        if self.len * 4 > self.slots.len() as u64 * 3 {
+            self.grow()?;
         }
-        None
+        Ok(None)
     }
 
-    /// Doubles the table. Up to 2^24 slots a key's new place is read off its tag; beyond,
-    /// its hash is computed again from the arena.
-    fn grow(&mut self) {
+    /// Doubles the table, placing every entry again from its key in the file (read in
+    /// order, in large pieces).
+    fn grow(&mut self) -> io::Result<()> {
         let bits = self.bits + 1;
-        let mut slots = vec![0u64; 1 << bits];
+        if bits > 31 {
+            return Err(io::Error::other(
+                "more than a billion distinct keys: too many for the duplicate check",
+            ));
+        }
+        self.bits = bits;
+        let mut slots = vec![0u32; 1 << bits];
         let mask = slots.len() - 1;
-        for &slot in &self.slots {
-            if slot == 0 {
-                continue;
+        let per_read = 32 << 10;
+        let mut chunk = vec![0u8; per_read * ENTRY];
+        let mut n = 0u64;
+        while n < self.len {
+            let count = (self.len - n).min(per_read as u64) as usize;
+            let buf = &mut chunk[..count * ENTRY];
+            self.entries.read(n * ENTRY as u64, buf)?;
+            for k in 0..count {
+                let e = &buf[k * ENTRY..(k + 1) * ENTRY];
+                let hash = if e[12] == SPILLED {
+                    let (_, key) = self.entry(n + k as u64)?;
+                    key_hash_bytes(&key)
+                } else {
+                    key_hash_bytes(&e[13..13 + (e[12] as usize).min(INLINE)])
+                };
+                let mut i = (hash >> (64 - bits)) as usize;
+                while slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = self.tag(hash) << bits | (n as u32 + k as u32 + 1);
             }
-            let tag = slot >> OFFSET_BITS;
-            let mut i = if bits <= TAG_BITS {
-                (tag >> (TAG_BITS - bits)) as usize
-            } else {
-                let (_, bytes) = self.entry(((slot & OFFSET_MASK) - 1) as usize);
-                (self.hash(bytes) >> (64 - bits)) as usize
-            };
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = slot;
+            n += count as u64;
         }
         self.slots = slots;
-        self.bits = bits;
+        Ok(())
     }
 }
 
+fn key_hash_bytes(key: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(key)
+}
+
 /// The run's duplicate detector.
-#[derive(Default)]
 pub struct Duplicates {
     communication_numbers: KeySet,
     create_ext_ids: KeySet,
 }
 
 impl Duplicates {
-    pub fn new() -> Self {
-        Self::default()
+    /// A detector whose key files live (unlinked) in `dir`, the run's output directory.
+    pub fn create(dir: &Path) -> io::Result<Self> {
+        Ok(Duplicates {
+            communication_numbers: KeySet::create(dir, "keys-communication-number")?,
+            create_ext_ids: KeySet::create(dir, "keys-customer-ext-id")?,
+        })
     }
 
-    /// Checks one record's keys against the earlier records; `source_of` names a file.
     /// Loads the table slots the keys of a batch will probe (see `KeySet::touch`).
     pub fn warm<'k>(&self, keys: impl Iterator<Item = &'k Keys>) {
-        let mut acc = 0u64;
+        let mut acc = 0u32;
         for k in keys {
             if let Some([cn, ext]) = k.hashes {
                 acc ^= self.communication_numbers.touch(cn) ^ self.create_ext_ids.touch(ext);
@@ -193,12 +288,15 @@ impl Duplicates {
         std::hint::black_box(acc);
     }
 
+    /// Checks one record's keys against the earlier records; `source_of` names a file.
+    /// Fails only when the key files cannot be written or read (the run cannot go on
+    /// without its duplicate check).
     pub fn check(
         &mut self,
         keys: &Keys,
         loc: &Location,
         source_of: &dyn Fn(u32) -> String,
-    ) -> Vec<Diagnostic> {
+    ) -> io::Result<Vec<Diagnostic>> {
         let here = FirstSeen {
             file: loc.file,
             record: loc.record,
@@ -211,7 +309,9 @@ impl Duplicates {
             ]
         });
         if let Some(cn) = &keys.communication_number
-            && let Some(first) = self.communication_numbers.insert_hashed(cn, cn_hash, here)
+            && let Some(first) = self
+                .communication_numbers
+                .insert_hashed(cn, cn_hash, here)?
         {
             found.push(Diagnostic::error(
                 code::DUPLICATE_COMMUNICATION_NUMBER,
@@ -225,7 +325,7 @@ impl Duplicates {
         }
         if keys.is_create
             && let Some(ext) = &keys.customer_ext_id
-            && let Some(first) = self.create_ext_ids.insert_hashed(ext, ext_hash, here)
+            && let Some(first) = self.create_ext_ids.insert_hashed(ext, ext_hash, here)?
         {
             found.push(Diagnostic::error(
                 code::DUPLICATE_CUSTOMER_EXT_ID,
@@ -237,7 +337,7 @@ impl Duplicates {
                 ),
             ));
         }
-        found
+        Ok(found)
     }
 }
 
@@ -255,21 +355,40 @@ mod tests {
         }
     }
 
+    fn set(bits: u32) -> (tempfile::TempDir, KeySet) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = KeySet::create(dir.path(), "t").unwrap();
+        set.bits = bits;
+        set.slots = vec![0; 1 << bits];
+        (dir, set)
+    }
+
+    fn at(file: u32, record: u64) -> FirstSeen {
+        FirstSeen { file, record }
+    }
+
     #[test]
     fn finds_duplicates_in_order_and_names_the_first() {
-        let mut d = Duplicates::new();
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = Duplicates::create(dir.path()).unwrap();
         let src = |f: u32| format!("f{f}.json");
         let loc = |file, record| Location {
             file,
             record,
             line: 1,
         };
-        assert!(d.check(&keys("A", "X", true), &loc(0, 1), &src).is_empty());
         assert!(
-            d.check(&keys("B", "X", false), &loc(0, 2), &src).is_empty(),
+            d.check(&keys("A", "X", true), &loc(0, 1), &src)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            d.check(&keys("B", "X", false), &loc(0, 2), &src)
+                .unwrap()
+                .is_empty(),
             "UPDATE may reuse"
         );
-        let found = d.check(&keys("A", "X", true), &loc(1, 7), &src);
+        let found = d.check(&keys("A", "X", true), &loc(1, 7), &src).unwrap();
         let codes: Vec<_> = found.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
@@ -283,84 +402,60 @@ mod tests {
             "{}",
             found[0].message
         );
-        for i in 0..200_000 {
-            assert!(
-                d.check(
-                    &keys(&format!("n{i}"), &format!("e{i}"), true),
-                    &loc(2, i),
-                    &src
-                )
-                .is_empty()
-            );
-        }
+        // The key files were unlinked when opened: nothing is left in the directory.
+        #[cfg(unix)]
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
-    fn keys_survive_growth_and_are_compared_exactly() {
-        let mut set = KeySet::default();
-        let n = 300_000u64;
-        for i in 0..n {
-            let at = FirstSeen {
-                file: (i % 7) as u32,
-                record: i * 1_000_003,
-            };
-            assert_eq!(set.insert(&format!("key-{i}"), at), None);
-        }
-        assert!(set.bits > INITIAL_BITS);
-        for i in (0..n).step_by(997) {
-            let first = FirstSeen {
-                file: (i % 7) as u32,
-                record: i * 1_000_003,
-            };
-            assert_eq!(
-                set.insert(&format!("key-{i}"), FirstSeen { file: 9, record: 9 }),
-                Some(first)
-            );
-        }
-        assert_eq!(set.insert("key-", FirstSeen { file: 0, record: 0 }), None);
-        assert_eq!(set.insert("", FirstSeen { file: 1, record: 1 }), None);
-        assert_eq!(
-            set.insert("", FirstSeen { file: 2, record: 2 }),
-            Some(FirstSeen { file: 1, record: 1 })
-        );
-    }
-
-    #[test]
-    fn growth_past_the_tag_bits_rehashes_from_the_arena() {
-        let mut set = KeySet::default();
-        // Force the slow path on a small table by pretending it is already large.
-        for i in 0..1000u32 {
-            set.insert(
-                &i.to_string(),
-                FirstSeen {
-                    file: 0,
-                    record: u64::from(i),
-                },
-            );
-        }
-        set.bits = TAG_BITS;
-        let mut slots = vec![0u64; 1 << TAG_BITS];
-        let old = std::mem::take(&mut set.slots);
-        let mask = slots.len() - 1;
-        for slot in old.into_iter().filter(|&s| s != 0) {
-            let (_, bytes) = set.entry(((slot & OFFSET_MASK) - 1) as usize);
-            let mut i = (set.hash(bytes) >> (64 - TAG_BITS)) as usize;
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
+    fn keys_survive_growth_and_long_keys_are_kept_whole() {
+        let (_dir, mut set) = set(4);
+        let n = 20_000u64;
+        let key = |i: u64| {
+            if i % 3 == 0 {
+                format!("a-much-longer-key-than-nineteen-bytes-{i}")
+            } else {
+                format!("k{i}")
             }
-            slots[i] = slot;
-        }
-        set.slots = slots;
-        set.grow();
-        assert_eq!(set.bits, TAG_BITS + 1);
-        for i in 0..1000u32 {
+        };
+        for i in 0..n {
             assert_eq!(
-                set.insert(&i.to_string(), FirstSeen { file: 5, record: 5 }),
-                Some(FirstSeen {
-                    file: 0,
-                    record: u64::from(i)
-                })
+                set.insert(&key(i), at((i % 7) as u32, i * 1_000_003))
+                    .unwrap(),
+                None
             );
         }
+        assert!(set.bits > 14, "grew to {} bits", set.bits);
+        for i in (0..n).step_by(7) {
+            assert_eq!(
+                set.insert(&key(i), at(9, 9)).unwrap(),
+                Some(at((i % 7) as u32, i * 1_000_003))
+            );
+        }
+        // A prefix of a long key is another key.
+        assert_eq!(
+            set.insert("a-much-longer-key-than-nineteen-bytes-", at(0, 0))
+                .unwrap(),
+            None
+        );
+        assert_eq!(set.insert("", at(1, 1)).unwrap(), None);
+        assert_eq!(set.insert("", at(2, 2)).unwrap(), Some(at(1, 1)));
+    }
+
+    /// Equal tags (here: equal hashes) send the lookup to the file, where the keys differ:
+    /// a collision never makes a duplicate.
+    #[test]
+    fn equal_hashes_are_told_apart_by_the_keys() {
+        let (_dir, mut set) = set(4);
+        assert_eq!(set.insert_hashed("first", 42, at(0, 1)).unwrap(), None);
+        assert_eq!(set.insert_hashed("second", 42, at(0, 2)).unwrap(), None);
+        assert_eq!(
+            set.insert_hashed("second", 42, at(0, 3)).unwrap(),
+            Some(at(0, 2))
+        );
+        assert_eq!(
+            set.insert_hashed("first", 42, at(0, 4)).unwrap(),
+            Some(at(0, 1))
+        );
     }
 }
