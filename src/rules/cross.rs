@@ -412,7 +412,7 @@ mod tests {
         let (_dir, mut set) = set(4);
         let n = 20_000u64;
         let key = |i: u64| {
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 format!("a-much-longer-key-than-nineteen-bytes-{i}")
             } else {
                 format!("k{i}")
