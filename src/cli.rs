@@ -84,7 +84,7 @@ pub struct Options {
     /// Output directory [default: output].
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: number of cores].
+    /// Threads, reading and writing included (1: everything on one thread) [default: number of cores].
     #[arg(short, long)]
     pub jobs: Option<usize>,
     /// The run's "today" for date checks, YYYY-MM-DD [default: the current UTC date].

@@ -1,9 +1,16 @@
 //! The run: walk, read, check in parallel, decide in order, write, commit.
 //!
-//! One reader thread cuts files into batches (bounded channel, so memory stays bounded);
-//! the rayon pool checks batch k while the calling thread applies the cross-record rules
-//! to batch k-1 and writes it (`rayon::join`), so outcomes are emitted strictly in input
-//! order and the output bytes do not depend on `--jobs`.
+//! One coordinator reads the files in order and cuts them into batches of about a
+//! megabyte; each batch is checked on the rayon pool as one task, and comes back to the
+//! coordinator, which puts batches back in input order (`Reorder`), applies the cross-record
+//! rules and writes. So outcomes are emitted strictly in input order and the output bytes do
+//! not depend on `--jobs`.
+//!
+//! Threads: `--jobs N` means N busy threads. With 1, everything runs on the calling thread,
+//! one batch after another. With N ≥ 2 the coordinator is one of the pool's N threads and,
+//! whenever it would wait for a batch, checks queued batches itself, so no core idles
+//! while there is work and no thread is added that the machine has no core for. At most
+//! `4 × N` batches are in flight, which with the recycled batch buffers bounds memory.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
