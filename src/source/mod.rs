@@ -347,7 +347,9 @@ pub fn read_file(
     let opts = match (size_hint, file.compression) {
         (Some(n), None) if (n as usize) < opts.buffer_size => {
             sized = ReadOptions {
-                buffer_size: (n as usize + 1).max(8 << 10),
+                // Room for the whole file and the read that sees its end; the buffer is
+                // zeroed before use, so a one-lead file must not get a big one.
+                buffer_size: (n as usize + 1).max(1 << 10),
                 ..opts.clone()
             };
             &sized
