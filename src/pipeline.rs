@@ -344,7 +344,7 @@ fn read_all(
 /// Records per batch: enough to keep a worker busy for about a millisecond.
 const BATCH_ITEMS: usize = 1024;
 /// Raw bytes per batch: with the window of batches in flight, what bounds reader memory.
-const BATCH_BYTES: usize = 1 << 20;
+const BATCH_BYTES: usize = 512 << 10;
 
 /// Puts batches checked out of order back in input order for the single-threaded end.
 struct Reorder {

@@ -26,7 +26,7 @@ const BUFFER: usize = 256 << 10;
 const MAX_PREALLOC: usize = 64 << 10;
 /// Rows do not go through the batch's byte buffer, so `BatchSink` cannot see their size:
 /// the reader flushes a batch itself once the rows pushed since its last flush hold this.
-pub(super) const BATCH_BYTES: usize = 4 << 20;
+pub(super) const BATCH_BYTES: usize = 512 << 10;
 
 /// Notes when the wrapped reader reaches its end, so that a row ended by the end of the
 /// file (rather than by `\n`) is told apart.
