@@ -10,7 +10,8 @@
 //! one batch after another. With N ≥ 2 the coordinator is one of the pool's N threads and,
 //! whenever it would wait for a batch, checks queued batches itself, so no core idles
 //! while there is work and no thread is added that the machine has no core for. At most
-//! `4 × N` batches are in flight, which with the recycled batch buffers bounds memory.
+//! `4 × N` batches are in flight (`8 × N` while the coordinator reads on because it has
+//! nothing to check), which with the recycled batch buffers bounds memory.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -206,6 +207,9 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         // One thread does everything: read a batch, check it, write it.
         let spares = source::Spares::default();
         read_all(&found.files, &settings.read, &spares, &mut |b: Batch| {
+            if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
+                return false;
+            }
             let mut b = b;
             let outs = ctx.process_batch(&mut b);
             state.consume(&b, outs, &ctx);
@@ -248,6 +252,9 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                     order.collect(&done_rx, state, ctx, spares);
                     state.failure.is_none() && !STOP.load(Ordering::Relaxed)
                 });
+                // Only the tasks hold senders now: if one ever ended without sending, the
+                // channel closes instead of `finish` waiting forever.
+                drop(done_tx);
                 order.finish(&done_rx, state, ctx, spares);
                 digests
             })
@@ -346,6 +353,16 @@ const BATCH_ITEMS: usize = 1024;
 /// Raw bytes per batch: with the window of batches in flight, what bounds reader memory.
 const BATCH_BYTES: usize = 512 << 10;
 
+/// What `Reorder::wait` did.
+enum Waited {
+    /// Took a finished batch.
+    Took,
+    /// Nothing to take or check right now.
+    Idle,
+    /// No batch can come any more.
+    Closed,
+}
+
 /// Puts batches checked out of order back in input order for the single-threaded end.
 struct Reorder {
     /// Most batches in flight at once.
@@ -367,7 +384,10 @@ impl Reorder {
         }
     }
 
-    /// Consumes what is ready, and waits while the window is full.
+    /// Consumes what is ready, and waits while the window is full. When nothing is queued
+    /// for this thread to check (every batch in flight is on another thread), it reads on
+    /// instead, up to twice the window: blocking then would leave the other threads without
+    /// the next batch when they finish theirs.
     fn collect(
         &mut self,
         rx: &mpsc::Receiver<Checked_>,
@@ -379,41 +399,49 @@ impl Reorder {
             self.take(done, state, ctx, spares);
         }
         while self.sent - self.next >= self.window {
-            if !self.wait(rx, state, ctx, spares) {
-                return;
+            let may_read_on = self.sent - self.next < 2 * self.window;
+            match self.wait(rx, state, ctx, spares, may_read_on) {
+                Waited::Took => {}
+                Waited::Idle | Waited::Closed => return,
             }
         }
     }
 
     /// Takes one finished batch, checking queued batches on this thread while none is
-    /// ready. Returns false when no batch can come any more.
+    /// ready. With `may_return_idle`, returns `Idle` instead of blocking when there is
+    /// nothing to check.
     fn wait(
         &mut self,
         rx: &mpsc::Receiver<Checked_>,
         state: &mut State,
         ctx: &Ctx,
         spares: &source::Spares,
-    ) -> bool {
+        may_return_idle: bool,
+    ) -> Waited {
         loop {
             match rx.try_recv() {
                 Ok(done) => {
                     self.take(done, state, ctx, spares);
-                    return true;
+                    return Waited::Took;
                 }
-                Err(mpsc::TryRecvError::Disconnected) => return false,
+                Err(mpsc::TryRecvError::Disconnected) => return Waited::Closed,
                 Err(mpsc::TryRecvError::Empty) => {}
             }
-            // Idle (or outside a pool): every batch in flight is on another thread, and
-            // only this thread spawns more, so blocking cannot miss one.
-            if rayon::yield_now() != Some(rayon::Yield::Executed) {
-                return match rx.recv() {
-                    Ok(done) => {
-                        self.take(done, state, ctx, spares);
-                        true
-                    }
-                    Err(_) => false,
-                };
+            if rayon::yield_now() == Some(rayon::Yield::Executed) {
+                continue;
             }
+            if may_return_idle {
+                return Waited::Idle;
+            }
+            // Every batch in flight is on another thread, and only this thread spawns
+            // more, so blocking cannot miss one.
+            return match rx.recv() {
+                Ok(done) => {
+                    self.take(done, state, ctx, spares);
+                    Waited::Took
+                }
+                Err(_) => Waited::Closed,
+            };
         }
     }
 
@@ -426,7 +454,7 @@ impl Reorder {
         spares: &source::Spares,
     ) {
         while self.next < self.sent {
-            if !self.wait(rx, state, ctx, spares) {
+            if let Waited::Closed = self.wait(rx, state, ctx, spares, false) {
                 return;
             }
         }

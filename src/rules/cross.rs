@@ -39,7 +39,7 @@ pub fn key_hash(key: &str) -> u64 {
 }
 
 /// Bytes of one entry: file (4), record (8), length byte (1), then the key inline, or for a
-/// longer key the marker length `SPILLED` and its offset (8) and length (4) in the second file.
+/// longer key the marker length `SPILLED` and its offset (8) and length (8) in the second file.
 const ENTRY: usize = 32;
 const INLINE: usize = ENTRY - 13;
 const SPILLED: u8 = u8::MAX;
@@ -88,6 +88,7 @@ impl Spill {
         }
         #[cfg(windows)]
         {
+            use std::io::{Seek, SeekFrom};
             use std::os::windows::fs::FileExt;
             let mut done = 0;
             while done < buf.len() {
@@ -96,6 +97,9 @@ impl Spill {
                     n => done += n,
                 }
             }
+            // `seek_read` moves the cursor the writer writes at: put it back at the end
+            // (the buffer was flushed above, so nothing is pending).
+            (&mut &*file).seek(SeekFrom::Start(self.len))?;
             Ok(())
         }
     }
@@ -124,8 +128,8 @@ impl KeySet {
 
     /// The low `32 - bits` bits of the hash: independent of the slot, which comes from the
     /// top bits (a tag from the top bits would be the same for every key near a slot).
-    fn tag(&self, hash: u64) -> u32 {
-        (hash as u32) & (u32::MAX >> self.bits)
+    fn tag(hash: u64, bits: u32) -> u32 {
+        (hash as u32) & (u32::MAX >> bits)
     }
 
     /// Loads the slot a key with this hash starts probing at: done for a whole batch
@@ -150,7 +154,7 @@ impl KeySet {
             record: word(4..12),
         };
         let key = if e[12] == SPILLED {
-            let mut key = vec![0u8; word(21..25) as usize];
+            let mut key = vec![0u8; word(21..29) as usize];
             self.long_keys.read(word(13..21), &mut key)?;
             key
         } else {
@@ -170,7 +174,7 @@ impl KeySet {
             let offset = self.long_keys.append(key)?;
             e[12] = SPILLED;
             e[13..21].copy_from_slice(&offset.to_le_bytes());
-            e[21..25].copy_from_slice(&(key.len() as u32).to_le_bytes());
+            e[21..29].copy_from_slice(&(key.len() as u64).to_le_bytes());
         }
         self.entries.append(&e)?;
         Ok(())
@@ -190,7 +194,7 @@ impl KeySet {
         at: FirstSeen,
     ) -> io::Result<Option<FirstSeen>> {
         let key = key.as_bytes();
-        let tag = self.tag(hash);
+        let tag = Self::tag(hash, self.bits);
         let entry_mask = (1u32 << self.bits) - 1;
         let mask = self.slots.len() - 1;
         let mut i = (hash >> (64 - self.bits)) as usize;
@@ -226,7 +230,6 @@ impl KeySet {
                 "more than a billion distinct keys: too many for the duplicate check",
             ));
         }
-        self.bits = bits;
         let mut slots = vec![0u32; 1 << bits];
         let mask = slots.len() - 1;
         let per_read = 32 << 10;
@@ -248,10 +251,12 @@ impl KeySet {
                 while slots[i] != 0 {
                     i = (i + 1) & mask;
                 }
-                slots[i] = self.tag(hash) << bits | (n as u32 + k as u32 + 1);
+                slots[i] = Self::tag(hash, bits) << bits | (n as u32 + k as u32 + 1);
             }
             n += count as u64;
         }
+        // Only now: a failed read above leaves the old table whole.
+        self.bits = bits;
         self.slots = slots;
         Ok(())
     }

@@ -268,7 +268,7 @@ impl<'s> BatchSink<'s> {
     }
 
     pub fn flush(&mut self) {
-        if self.batch.items.is_empty() {
+        if self.batch.items.is_empty() || self.stopped {
             return;
         }
         let fresh = self
@@ -362,7 +362,11 @@ pub fn read_file(
         Format::Xml => xml::read(file_idx, reader, opts, sink),
         Format::Csv => csv::read(file_idx, &file.path, reader, opts, sink),
     }
-    // The digest covers the whole file even when a reader stopped early.
+    // The digest covers the whole file even when a reader stopped early, but not when the
+    // run is stopping (nothing is committed, and standard input may never end).
+    if sink.stopped {
+        return None;
+    }
     Some(hashed.finish())
 }
 
