@@ -12,7 +12,22 @@ use leadbatch::cli::{Cli, CodesFormat, Command, RunArgs, config_toml};
 use leadbatch::diagnostic::CODES;
 use leadbatch::pipeline::{self, Mode};
 
+/// mimalloc instead of the system allocator: the workers allocate each record's tree and
+/// findings, and the ordered thread frees the findings; glibc's per-thread arenas made those
+/// frees wait on the workers' arena locks (a thousand waits per 200,000 records), and its
+/// allocation paths were a tenth of the run. With mimalloc a run is about 10% faster.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `mi_option_purge_delay` in the bundled mimalloc 2.x (`mimalloc.h`; the binding names no
+/// constant for it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Give freed memory back at once rather than after 10 ms: peak memory is a promise
+    // (128 MiB for any input size), and the delay held about 20 MB more at a time.
+    // SAFETY: sets a process-wide option before any thread is started.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -222,7 +222,10 @@ impl KeySet {
     }
 
     /// Doubles the table, placing every entry again from its key in the file (read in
-    /// order, in large pieces).
+    /// order, in large pieces). The old table is freed before the new one is allocated:
+    /// the entries are all in the file, and holding both tables at once was the run's peak
+    /// memory. If reading fails the table stays consistent (its size and `bits` agree) but
+    /// incomplete; the error ends the run.
     fn grow(&mut self) -> io::Result<()> {
         let bits = self.bits + 1;
         if bits > 31 {
@@ -230,7 +233,10 @@ impl KeySet {
                 "more than a billion distinct keys: too many for the duplicate check",
             ));
         }
-        let mut slots = vec![0u32; 1 << bits];
+        self.slots = Vec::new();
+        self.slots = vec![0u32; 1 << bits];
+        self.bits = bits;
+        let slots = &mut self.slots;
         let mask = slots.len() - 1;
         let per_read = 32 << 10;
         let mut chunk = vec![0u8; per_read * ENTRY];
@@ -242,7 +248,8 @@ impl KeySet {
             for k in 0..count {
                 let e = &buf[k * ENTRY..(k + 1) * ENTRY];
                 let hash = if e[12] == SPILLED {
-                    let (_, key) = self.entry(n + k as u64)?;
+                    let mut key = vec![0u8; u64_at(e, 21) as usize];
+                    self.long_keys.read(u64_at(e, 13), &mut key)?;
                     key_hash_bytes(&key)
                 } else {
                     key_hash_bytes(&e[13..13 + (e[12] as usize).min(INLINE)])
@@ -255,11 +262,15 @@ impl KeySet {
             }
             n += count as u64;
         }
-        // Only now: a failed read above leaves the old table whole.
-        self.bits = bits;
-        self.slots = slots;
         Ok(())
     }
+}
+
+/// The little-endian `u64` at `at` in an entry.
+fn u64_at(e: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&e[at..at + 8]);
+    u64::from_le_bytes(b)
 }
 
 fn key_hash_bytes(key: &[u8]) -> u64 {
