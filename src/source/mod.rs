@@ -222,9 +222,42 @@ impl<'s> BatchSink<'s> {
 
     pub fn push(&mut self, item: Item) {
         self.batch.items.push(item);
-        if self.batch.items.len() >= self.max_items || self.batch.data.len() >= self.max_bytes {
+        if self.is_full() {
             self.flush();
         }
+    }
+
+    /// Pushes without flushing: for a reader whose batch buffer also holds bytes not yet
+    /// cut into records (see `flush_carry`).
+    pub fn push_held(&mut self, item: Item) {
+        self.batch.items.push(item);
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.batch.items.len() >= self.max_items || self.batch.data.len() >= self.max_bytes
+    }
+
+    /// Hands the batch on, moving its bytes from `from` on (read but not yet cut into
+    /// records) to the start of the next batch's buffer. Returns where they now start (0).
+    pub fn flush_carry(&mut self, from: usize) -> usize {
+        if self.batch.items.is_empty() || self.stopped {
+            // Nothing to hand on: keep the bytes where they are, dropping what is before.
+            self.batch.data.drain(..from);
+            return 0;
+        }
+        let mut fresh = self
+            .spares
+            .and_then(|s| s.borrow_mut().pop())
+            .unwrap_or_default();
+        fresh.data.extend_from_slice(&self.batch.data[from..]);
+        self.batch.data.truncate(from);
+        let mut batch = std::mem::replace(&mut self.batch, fresh);
+        batch.seq = self.next_seq;
+        self.next_seq += 1;
+        if !(self.emit)(batch) {
+            self.stopped = true;
+        }
+        0
     }
 
     /// Appends `bytes` and pushes a record of the given kind over them.
