@@ -7,7 +7,8 @@
 //! not depend on `--jobs`.
 //!
 //! Threads: `--jobs N` means N busy threads. With 1, everything runs on the calling thread,
-//! one batch after another. With N ≥ 2 the coordinator is one of the pool's N threads and,
+//! one batch after another. (Each large output file also has a helper thread that only
+//! waits for the disk: see `output::Writeback`.) With N ≥ 2 the coordinator is one of the pool's N threads and,
 //! whenever it would wait for a batch, checks queued batches itself, so no core idles
 //! while there is work and no thread is added that the machine has no core for. At most
 //! `4 × N` batches are in flight (`8 × N` while the coordinator reads on because it has

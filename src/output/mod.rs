@@ -42,14 +42,47 @@ pub struct PendingFile {
     writer: BufWriter<HashWriter<Writeback>>,
 }
 
-/// A file that asks the kernel to start writing its pages to disk every few megabytes
-/// (`sync_file_range`, without waiting), so that the fsync at the end of a run finds less
-/// left to write while nothing else is running.
+/// A file that gets its pages to disk while the run goes on, so that the fsync at the end
+/// finds little left to do. Every few megabytes it asks the kernel to start writing
+/// (`sync_file_range`, not waiting), and a helper thread runs `fdatasync` on a second
+/// handle, back to back while data keeps coming. On this project's machine the final fsync
+/// of a 670 MB `accepted.ndjson` otherwise took 0.3 to 0.5 s, all waiting for the device to
+/// flush, with every core idle.
 struct Writeback {
     file: File,
     written: u64,
     /// End of the range whose writeback was last started.
     started: u64,
+    /// The helper that syncs in the background (started at the first step).
+    syncer: Option<Syncer>,
+}
+
+/// A thread that runs `fdatasync` when asked; requests made while it is busy coalesce.
+struct Syncer {
+    ask: std::sync::mpsc::SyncSender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Syncer {
+    fn start(file: &File) -> Option<Syncer> {
+        let handle = file.try_clone().ok()?;
+        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("leadbatch-sync".into())
+            .spawn(move || {
+                // Errors are left to the final fsync, which checks everything.
+                while asked.recv().is_ok() {
+                    let _ = handle.sync_data();
+                }
+            })
+            .ok()?;
+        Some(Syncer { ask, thread })
+    }
+
+    fn stop(self) {
+        drop(self.ask);
+        let _ = self.thread.join();
+    }
 }
 
 /// Bytes between two writeback requests.
@@ -73,6 +106,12 @@ impl Write for Writeback {
                         libc::SYNC_FILE_RANGE_WRITE,
                     );
                 }
+            }
+            if self.syncer.is_none() {
+                self.syncer = Syncer::start(&self.file);
+            }
+            if let Some(s) = &self.syncer {
+                let _ = s.ask.try_send(());
             }
             self.started = self.written;
         }
@@ -128,6 +167,7 @@ impl PendingFile {
                         file,
                         written: 0,
                         started: 0,
+                        syncer: None,
                     },
                     hasher: Default::default(),
                 },
@@ -145,6 +185,9 @@ impl PendingFile {
         let result = (|| {
             let mut w = self.writer.into_inner().map_err(|e| e.into_error())?;
             w.flush()?;
+            if let Some(s) = w.inner.syncer.take() {
+                s.stop();
+            }
             w.inner.file.sync_data()?;
             Ok(w.hasher)
         })();
