@@ -111,6 +111,10 @@ mkdir -p "$one_dir"
 head -n 1 "$ndjson" > "$one_dir/lead.json"
 
 # ---------------------------------------------------------------------------- leadbatch
+# Before each case: let the previous case's deleted outputs and dirty pages reach the disk,
+# so that one case's clean-up is not timed in the next (it moved the 200k-files case by half).
+settle() { sync; sleep 1; }
+
 # lb_case KEY LABEL RUNS INPUT_BYTES JOBS INPUT
 # Appends: key label records wall_s rss_mib bytes note   (wall = median, RSS = max of runs)
 lb_case() {
@@ -118,8 +122,10 @@ lb_case() {
   local out="$work/out-$key" tf="$work/$key.time" err="$work/$key.err"
   local walls=() rss=0 status=0 note="" i t0 t1 kib rc
   log "$label: $runs run(s)"
+  settle
   for ((i = 0; i < runs; i++)); do
     rm -rf "$out"
+    sync
     rc=0
     if [ "$key" = lb_one ]; then
       # Timed without the /usr/bin/time wrapper (its own start-up is ~1 ms of a ~10 ms run);
@@ -181,6 +187,7 @@ fi
 # -------------------------------------------------------------------------------- peers
 log "peers.sh (bound1 bound2 jsonschema-rs ajv)"
 peers_tsv="$work/peers.tsv"
+settle
 "$shared/peers.sh" "$ndjson" "$work/peers" > "$peers_tsv" || log "peers.sh exited with $? (rows it printed are kept)"
 nd_bytes=$(size_of "$ndjson")
 for t in bound1 bound2 jsonschema-rs ajv; do
