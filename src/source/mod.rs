@@ -163,6 +163,8 @@ pub struct Batch {
     /// What the worker writes for the batch (payloads, rejected inputs); travels with
     /// the batch so that its buffer is reused too.
     pub out: Vec<u8>,
+    /// Emptied CSV rows of an earlier use of this batch, for the CSV reader to fill again.
+    pub rows: Vec<::csv::ByteRecord>,
 }
 
 impl Batch {
@@ -173,7 +175,16 @@ impl Batch {
     /// Empties the batch but keeps its buffers, for the reader to fill again.
     pub fn recycle(mut self) -> Batch {
         self.data.clear();
-        self.items.clear();
+        for item in self.items.drain(..) {
+            if let Item::Record(RawRecord {
+                body: RawBody::Csv { mut row, .. },
+                ..
+            }) = item
+            {
+                row.clear();
+                self.rows.push(row);
+            }
+        }
         self.out.clear();
         self.seq = 0;
         self
@@ -229,6 +240,11 @@ impl<'s> BatchSink<'s> {
 
     /// Pushes without flushing: for a reader whose batch buffer also holds bytes not yet
     /// cut into records (see `flush_carry`).
+    /// An emptied CSV row to fill, when the batch kept one from an earlier use.
+    pub fn spare_row(&mut self) -> Option<::csv::ByteRecord> {
+        self.batch.rows.pop()
+    }
+
     pub fn push_held(&mut self, item: Item) {
         self.batch.items.push(item);
     }

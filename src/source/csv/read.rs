@@ -221,7 +221,9 @@ pub fn read(
         if sink.stopped {
             return;
         }
-        let mut row = ByteRecord::with_capacity(cap_bytes, cap_fields);
+        let mut row = sink
+            .spare_row()
+            .unwrap_or_else(|| ByteRecord::with_capacity(cap_bytes, cap_fields));
         match rdr.read_byte_record(&mut row) {
             Ok(true) => {}
             Ok(false) => return,
