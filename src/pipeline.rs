@@ -11,7 +11,7 @@
 //! waits for the disk: see `output::Writeback`.) With N ≥ 2 the coordinator is one of the pool's N threads and,
 //! whenever it would wait for a batch, checks queued batches itself, so no core idles
 //! while there is work and no thread is added that the machine has no core for. At most
-//! `4 × N` batches are in flight (`8 × N` while the coordinator reads on because it has
+//! `4 × N` batches are in flight (`6 × N` while the coordinator reads on because it has
 //! nothing to check), which with the recycled batch buffers bounds memory.
 
 use std::path::PathBuf;
@@ -387,8 +387,8 @@ impl Reorder {
 
     /// Consumes what is ready, and waits while the window is full. When nothing is queued
     /// for this thread to check (every batch in flight is on another thread), it reads on
-    /// instead, up to twice the window: blocking then would leave the other threads without
-    /// the next batch when they finish theirs.
+    /// instead, up to one and a half windows: blocking then would leave the other threads
+    /// without the next batch when they finish theirs.
     fn collect(
         &mut self,
         rx: &mpsc::Receiver<Checked_>,
@@ -400,7 +400,7 @@ impl Reorder {
             self.take(done, state, ctx, spares);
         }
         while self.sent - self.next >= self.window {
-            let may_read_on = self.sent - self.next < 2 * self.window;
+            let may_read_on = self.sent - self.next < self.window + self.window / 2;
             match self.wait(rx, state, ctx, spares, may_read_on) {
                 Waited::Took => {}
                 Waited::Idle | Waited::Closed => return,

@@ -161,7 +161,7 @@ impl PendingFile {
             final_path,
             tmp_path,
             writer: BufWriter::with_capacity(
-                1 << 20,
+                256 << 10,
                 HashWriter {
                     inner: Writeback {
                         file,
