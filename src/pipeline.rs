@@ -11,7 +11,7 @@
 //! waits for the disk: see `output::Writeback`.) With N ≥ 2 the coordinator is one of the pool's N threads and,
 //! whenever it would wait for a batch, checks queued batches itself, so no core idles
 //! while there is work and no thread is added that the machine has no core for. At most
-//! `4 × N` batches are in flight (`6 × N` while the coordinator reads on because it has
+//! `3 × N` batches are in flight (4.5 × N while the coordinator reads on because it has
 //! nothing to check), which with the recycled batch buffers bounds memory.
 
 use std::path::PathBuf;
@@ -224,7 +224,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             .build()
             .map_err(|e| RunError::Fatal(format!("cannot start worker threads: {e}")))?;
         // Batches in flight (queued, being checked or waiting for their turn): bounds memory.
-        let window = 4 * settings.jobs;
+        let window = 3 * settings.jobs;
         let state = &mut state;
         let ctx = &ctx;
         let files = &found.files;
