@@ -1,0 +1,161 @@
+//! The workers' half: parse each raw record, check it, write its canonical payload.
+
+use super::{Outcome, ReadOptions, RuleSettings};
+use crate::canonical;
+use crate::diagnostic::{Diagnostic, Severity, code};
+use crate::record::Node;
+use crate::rules::{self, Checked};
+use crate::source::{self, Batch, Item, RawBody, RawRecord, json_value};
+
+/// Read-only context of the workers.
+pub(super) struct Ctx<'a> {
+    pub(super) read: &'a ReadOptions,
+    pub(super) rules: &'a RuleSettings,
+    /// The rules for JSON and XML records: `--decimal-comma` is about CSV exports only.
+    pub(super) rules_not_csv: RuleSettings,
+    pub(super) strict: bool,
+}
+
+impl Ctx<'_> {
+    /// Checks every item of a batch; payloads and rejected inputs go to the batch's `out`
+    /// buffer (one buffer per batch, reused: no allocation per record).
+    pub(super) fn process_batch(&self, b: &mut Batch) -> Vec<Outcome> {
+        let mut out = std::mem::take(&mut b.out);
+        out.reserve(b.data.len() + b.data.len() / 8);
+        let outs = b
+            .items
+            .iter()
+            .map(|it| self.process(it, b, &mut out))
+            .collect();
+        b.out = out;
+        outs
+    }
+
+    fn process(&self, item: &Item, batch: &Batch, out: &mut Vec<u8>) -> Outcome {
+        let Item::Record(raw) = item else {
+            return Outcome::FileError;
+        };
+        let rules = match raw.body {
+            RawBody::Csv { .. } => self.rules,
+            _ => &self.rules_not_csv,
+        };
+        let start = out.len();
+        let result = parse(raw, batch, self.read).map(|node| {
+            let mut checked = rules::check_record(&node, rules, out);
+            if self.strict {
+                strictify(&mut checked);
+            }
+            if !checked.accepted() {
+                out.truncate(start);
+                render(out, &node, self.rules.redact);
+            }
+            checked
+        });
+        match result {
+            Ok(checked) => {
+                let end = out.len();
+                let (payload, input) = if checked.accepted() {
+                    (start..end, None)
+                } else {
+                    (start..start, Some(start..end))
+                };
+                Outcome::Record {
+                    checked,
+                    payload,
+                    input,
+                }
+            }
+            Err(diag) => {
+                out.truncate(start);
+                let mut checked = Checked::default();
+                checked.report(diag, self.rules.max_findings);
+                Outcome::Record {
+                    checked,
+                    payload: start..start,
+                    input: None,
+                }
+            }
+        }
+    }
+}
+
+/// `--strict`: every warning is an error.
+pub(super) fn strictify(checked: &mut Checked) {
+    for d in &mut checked.diagnostics {
+        d.severity = Severity::Error;
+    }
+    for d in &mut checked.dropped {
+        d.1 = Severity::Error;
+    }
+    checked.errors += checked.warnings;
+    checked.warnings = 0;
+}
+
+/// The record as read, for `rejected.ndjson` (masked with `--redact`).
+pub(super) fn render(v: &mut Vec<u8>, node: &Node, redact: bool) {
+    match node {
+        Node::Map(_) if redact => crate::redact::write_masked(v, node),
+        Node::Map(_) => canonical::write_node(v, node),
+        _ => v.extend_from_slice(b"null"),
+    }
+}
+
+/// Parses a raw record into its tree; a failure is the record's `parse-error`.
+pub(super) fn parse<'b>(
+    raw: &'b RawRecord,
+    batch: &'b Batch,
+    opts: &ReadOptions,
+) -> Result<Node<'b>, Diagnostic> {
+    let at = |line_offset: u64, column: u64, message: &str| {
+        Diagnostic::error(
+            code::PARSE_ERROR,
+            "",
+            format!(
+                "line {}, column {column}: {message}",
+                raw.loc.line + line_offset
+            ),
+        )
+    };
+    match &raw.body {
+        RawBody::Json { start, end, col } => {
+            let bytes = batch.bytes(*start, *end);
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                let ok = &bytes[..e.valid_up_to()];
+                let line = memchr::memchr_iter(b'\n', ok).count() as u64;
+                let col =
+                    String::from_utf8_lossy(&ok[memchr::memrchr(b'\n', ok).map_or(0, |p| p + 1)..])
+                        .chars()
+                        .count() as u64
+                        + 1;
+                at(
+                    line,
+                    col,
+                    &format!(
+                        "invalid UTF-8 (byte 0x{:02X}); JSON must be UTF-8",
+                        bytes[e.valid_up_to()]
+                    ),
+                )
+            })?;
+            json_value::parse(text, opts.max_depth).map_err(|e| {
+                let (line, c) = e.line_col(text);
+                // On the record's first line, columns count from the file's line start.
+                let c = if line == 1 { c + col - 1 } else { c };
+                at(line - 1, c, &e.message)
+            })
+        }
+        RawBody::Xml { start, end, col } => {
+            source::xml::parse_record(batch.bytes(*start, *end), opts).map_err(|f| {
+                // On the record's first line, columns count from the file's line start.
+                let c = if f.line_offset == 0 {
+                    f.column + col - 1
+                } else {
+                    f.column
+                };
+                at(f.line_offset, c, &f.message)
+            })
+        }
+        RawBody::Csv { row, header } => source::csv::parse_record(row, header, opts)
+            .map_err(|f| at(f.line_offset, f.column, &f.message)),
+        RawBody::Unreadable(d) => Err(d.clone()),
+    }
+}

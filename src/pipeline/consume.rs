@@ -1,0 +1,166 @@
+//! The ordered end: cross-record rules, the summary and the writers, one record at a time.
+
+use std::time::Instant;
+
+use super::check::{Ctx, parse, render};
+use super::{Outcome, Summary};
+use crate::output::RecordWriters;
+use crate::output::records::RecordReport;
+use crate::output::report::{ReportFinding, ReportFindings};
+use crate::rules::cross::Duplicates;
+use crate::source::{Batch, InputFile, Item};
+
+/// The ordered, single-threaded end of the pipeline.
+pub(super) struct State<'f> {
+    pub(super) files: &'f [InputFile],
+    pub(super) writers: RecordWriters,
+    pub(super) duplicates: Duplicates,
+    pub(super) summary: Summary,
+    pub(super) failure: Option<std::io::Error>,
+    pub(super) progress: Option<indicatif::ProgressBar>,
+    pub(super) report: ReportFindings,
+    pub(super) started: Instant,
+}
+
+impl State<'_> {
+    pub(super) fn consume(&mut self, batch: &Batch, outcomes: Vec<Outcome>, ctx: &Ctx) {
+        self.duplicates
+            .warm(outcomes.iter().filter_map(|o| match o {
+                Outcome::Record { checked, .. } => Some(&checked.keys),
+                Outcome::FileError => None,
+            }));
+        for (item, outcome) in batch.items.iter().zip(outcomes) {
+            if let Err(e) = self.one(item, outcome, batch, ctx) {
+                self.failure = Some(e);
+                return;
+            }
+        }
+        if let Some(p) = &self.progress {
+            if let Some(Item::Record(r)) = batch.items.last() {
+                p.set_position(r.loc.file as u64);
+            }
+            let secs = self.started.elapsed().as_secs_f64().max(0.001);
+            p.set_message(format!(
+                "{} records, {:.0} records/s",
+                self.summary.records,
+                self.summary.records as f64 / secs
+            ));
+        }
+    }
+
+    fn one(
+        &mut self,
+        item: &Item,
+        outcome: Outcome,
+        batch: &Batch,
+        ctx: &Ctx,
+    ) -> std::io::Result<()> {
+        let files = self.files;
+        let source_of = |f: u32| files[f as usize].source.clone();
+        match (item, outcome) {
+            (Item::FileError { loc, diag }, _) => {
+                let fs = &mut self.summary.by_file[loc.file as usize];
+                fs.error = Some(diag.message.clone());
+                self.report.add(diag.code, || ReportFinding {
+                    source: files[loc.file as usize].source.clone(),
+                    record: 0,
+                    line: loc.line,
+                    path: String::new(),
+                    message: diag.message.clone(),
+                });
+                *self
+                    .summary
+                    .by_code
+                    .entry(diag.code.to_string())
+                    .or_default() += 1;
+                let report = RecordReport {
+                    source: &files[loc.file as usize].source,
+                    loc,
+                    communication_number: None,
+                    customer_ext_id: None,
+                    diagnostics: std::slice::from_ref(diag),
+                };
+                self.writers.findings(&report)
+            }
+            (
+                Item::Record(raw),
+                Outcome::Record {
+                    mut checked,
+                    payload,
+                    input,
+                },
+            ) => {
+                // Cross-record rules, in order.
+                let dups = self.duplicates.check(&checked.keys, &raw.loc, &source_of)?;
+                let was_accepted = checked.accepted();
+                for d in dups {
+                    checked.report(d, ctx.rules.max_findings);
+                }
+                let accepted = checked.accepted();
+                let s = &mut self.summary;
+                s.records += 1;
+                s.warnings += checked.warnings;
+                for d in &checked.diagnostics {
+                    *s.by_code.entry(d.code.to_string()).or_default() += 1;
+                }
+                for (c, _, n) in &checked.dropped {
+                    *s.by_code.entry(c.to_string()).or_default() += n;
+                }
+                let fs = &mut s.by_file[raw.loc.file as usize];
+                fs.records += 1;
+                let entity = checked.keys.entity_type.map_or("unknown", |e| e.as_str());
+                let et = s.by_entity_type.entry(entity.to_string()).or_default();
+                et.records += 1;
+                if accepted {
+                    s.accepted += 1;
+                    fs.accepted += 1;
+                    et.accepted += 1;
+                    self.writers.accepted(
+                        &batch.out[payload],
+                        checked.keys.customer_ext_id.as_deref(),
+                        &raw.loc,
+                    )?;
+                } else {
+                    s.rejected += 1;
+                    fs.rejected += 1;
+                    et.rejected += 1;
+                    for d in &checked.diagnostics {
+                        self.report.add(d.code, || ReportFinding {
+                            source: files[raw.loc.file as usize].source.clone(),
+                            record: raw.loc.record,
+                            line: raw.loc.line,
+                            path: d.path.clone(),
+                            message: d.message.clone(),
+                        });
+                    }
+                }
+                let report = RecordReport {
+                    source: &files[raw.loc.file as usize].source,
+                    loc: &raw.loc,
+                    communication_number: checked.keys.communication_number.as_deref(),
+                    customer_ext_id: checked.keys.customer_ext_id.as_deref(),
+                    diagnostics: &checked.diagnostics,
+                };
+                if !accepted {
+                    // A record rejected only by a cross-record rule was not rendered on the pool.
+                    let rendered;
+                    let input = match input {
+                        Some(i) => Some(&batch.out[i]),
+                        None if was_accepted => {
+                            rendered = parse(raw, batch, ctx.read).ok().map(|n| {
+                                let mut v = Vec::new();
+                                render(&mut v, &n, ctx.rules.redact);
+                                v
+                            });
+                            rendered.as_deref()
+                        }
+                        None => None,
+                    };
+                    self.writers.rejected(&report, input)?;
+                }
+                self.writers.findings(&report)
+            }
+            (Item::Record(_), Outcome::FileError) => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The run: walk, read, check in parallel, decide in order, write, commit.
+//!
+//! One coordinator reads the files in order and cuts them into batches of about half a
+//! megabyte; each batch is checked on the rayon pool as one task, and comes back to the
+//! coordinator, which puts batches back in input order (`Reorder`), applies the cross-record
+//! rules and writes. So outcomes are emitted strictly in input order and the output bytes do
+//! not depend on `--jobs`.
+//!
+//! Threads: `--jobs N` means N busy threads. With 1, everything runs on the calling thread,
+//! one batch after another. With N ≥ 2 the coordinator is one of the pool's N threads and,
+//! whenever it would wait for a batch, checks queued batches itself, so no core idles
+//! while there is work and no thread is added that the machine has no core for. At most
+//! `3 × N` batches are in flight (4.5 × N while the coordinator reads on because it has
+//! nothing to check), which with the recycled batch buffers bounds memory. (Each large
+//! output file also has a helper thread that only waits for the disk: `output::Writeback`.)
+//!
+//! Files: this one holds the run itself; `check` is the workers' half (parse, rules,
+//! payload), `order` reads and puts checked batches back in order, `consume` is the ordered
+//! end (cross-record rules, summary, writers).
+
+mod check;
+mod consume;
+mod order;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use crate::output::report::ReportFindings;
+use crate::output::{self, FileSummary, RecordWriters, Summary};
+use crate::rules::{Checked, RuleSettings, cross::Duplicates};
+use crate::source::{self, Batch, Format, ReadOptions};
+
+use check::Ctx;
+use consume::State;
+use order::{Checked_, Reorder, read_all};
+
+/// What the run does with accepted records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write `accepted.ndjson` too.
+    Process,
+    /// Same checks, no payloads.
+    Validate,
+}
+
+/// How accepted payloads are written.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PayloadLayout {
+    /// `accepted.ndjson`, one payload per line.
+    Ndjson,
+    /// `accepted/<customerExtId>.json`, one pretty payload per file.
+    Files,
+}
+
+/// Everything a run needs, resolved from the command line and the configuration file.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub read: ReadOptions,
+    pub rules: RuleSettings,
+    /// `--format`: for standard input and explicitly named files.
+    pub format: Option<Format>,
+    /// `--strict`: warnings reject.
+    pub strict: bool,
+    /// Permission bits of output files.
+    pub file_mode: u32,
+    pub payload_layout: PayloadLayout,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+    /// Print summary.json on stdout (the caller's business; kept here so config shows it).
+    pub json: bool,
+}
+
+impl Settings {
+    /// Defaults for a library caller: process `inputs` into `out`.
+    pub fn new(inputs: Vec<PathBuf>, out: PathBuf) -> Settings {
+        Settings {
+            mode: Mode::Process,
+            inputs,
+            out,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            read: ReadOptions::default(),
+            rules: RuleSettings::default(),
+            format: None,
+            strict: false,
+            file_mode: 0o600,
+            payload_layout: PayloadLayout::Ndjson,
+            progress: false,
+            json: false,
+        }
+    }
+}
+
+/// Set by SIGINT/SIGTERM: the run stops promptly and commits nothing.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT/SIGTERM handler that sets `STOP`.
+pub fn install_signal_handler() {
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+}
+
+/// Why a run could not complete (exit status 2).
+#[derive(Debug)]
+pub enum RunError {
+    /// Bad arguments (an input that does not exist, ...).
+    Usage(String),
+    /// The run could not complete (output not writable, disk full, ...). No output replaced.
+    Fatal(String),
+    /// Stopped by a signal. No output replaced.
+    Interrupted,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Usage(m) | RunError::Fatal(m) => f.write_str(m),
+            RunError::Interrupted => f.write_str("interrupted; no output was replaced"),
+        }
+    }
+}
+
+/// The outcome of one item of a batch, computed on the pool.
+enum Outcome {
+    Record {
+        checked: Checked,
+        /// Canonical payload when accepted: a range of the batch's `out` buffer.
+        payload: std::ops::Range<usize>,
+        /// The record as read (JSON) when rejected, a range of `out`; None when unreadable.
+        input: Option<std::ops::Range<usize>>,
+    },
+    FileError,
+}
+
+/// Runs the pipeline and commits the outputs. Returns the summary that was written.
+pub fn run(settings: &Settings) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&settings.out).map_err(|e| {
+        RunError::Fatal(format!(
+            "cannot create output directory {}: {e}",
+            settings.out.display()
+        ))
+    })?;
+    let found = source::discover(&settings.inputs, Some(&settings.out), settings.format)
+        .map_err(RunError::Usage)?;
+    output::remove_stale(&settings.out);
+    let writers = RecordWriters::create(
+        &settings.out,
+        settings.mode == Mode::Process,
+        settings.payload_layout == PayloadLayout::Files,
+        settings.file_mode,
+    )
+    .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
+
+    let mut state = State {
+        files: &found.files,
+        writers,
+        duplicates: Duplicates::create(&settings.out).map_err(|e| {
+            RunError::Fatal(format!(
+                "cannot create the duplicate-check files in {}: {e}",
+                settings.out.display()
+            ))
+        })?,
+        summary: Summary {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            spec: crate::SPEC_VERSION.to_string(),
+            as_of: settings.rules.as_of.to_string(),
+            inputs: settings
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            files: found.files.len() as u64,
+            skipped_files: found.skipped.clone(),
+            by_file: found
+                .files
+                .iter()
+                .map(|f| FileSummary {
+                    source: f.source.clone(),
+                    format: f.format.as_str(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        },
+        failure: None,
+        progress: progress_bar(settings, found.files.len()),
+        report: ReportFindings::default(),
+        started,
+    };
+    for (path, msg) in &found.walk_errors {
+        state
+            .summary
+            .unreadable_paths
+            .push(format!("{path}: {msg}"));
+    }
+
+    let ctx = Ctx {
+        read: &settings.read,
+        rules: &settings.rules,
+        rules_not_csv: RuleSettings {
+            decimal_comma: false,
+            ..settings.rules.clone()
+        },
+        strict: settings.strict,
+    };
+    let digests = if settings.jobs <= 1 {
+        // One thread does everything: read a batch, check it, write it.
+        let spares = source::Spares::default();
+        read_all(&found.files, &settings.read, &spares, &mut |b: Batch| {
+            if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
+                return false;
+            }
+            let mut b = b;
+            let outs = ctx.process_batch(&mut b);
+            state.consume(&b, outs, &ctx);
+            spares.borrow_mut().push(b.recycle());
+            state.failure.is_none() && !STOP.load(Ordering::Relaxed)
+        })
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(settings.jobs)
+            .thread_name(|i| format!("leadbatch-worker-{i}"))
+            .build()
+            .map_err(|e| RunError::Fatal(format!("cannot start worker threads: {e}")))?;
+        // Batches in flight (queued, being checked or waiting for their turn): bounds memory.
+        let window = 3 * settings.jobs;
+        let state = &mut state;
+        let ctx = &ctx;
+        let files = &found.files;
+        // The coordinator (reading, ordering, writing) runs on one of the pool's threads
+        // and checks batches itself whenever it would otherwise wait: `--jobs N` means N
+        // busy threads, never more.
+        pool.install(|| {
+            let (done_tx, done_rx) = mpsc::channel::<Checked_>();
+            let mut order = Reorder::new(window);
+            let spares = source::Spares::default();
+            rayon::in_place_scope(|scope| {
+                let order = &mut order;
+                let spares = &spares;
+                let digests = read_all(files, &settings.read, spares, &mut |b: Batch| {
+                    let done_tx = done_tx.clone();
+                    scope.spawn(move |_| {
+                        let mut b = b;
+                        // A panic is a bug, but it must end the run with an error, not a hang.
+                        let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            ctx.process_batch(&mut b)
+                        }))
+                        .ok();
+                        let _ = done_tx.send((b, outs));
+                    });
+                    order.sent += 1;
+                    order.collect(&done_rx, state, ctx, spares);
+                    state.failure.is_none() && !STOP.load(Ordering::Relaxed)
+                });
+                // Only the tasks hold senders now: if one ever ended without sending, the
+                // channel closes instead of `finish` waiting forever.
+                drop(done_tx);
+                order.finish(&done_rx, state, ctx, spares);
+                digests
+            })
+        })
+    };
+    if let Some(p) = &state.progress {
+        p.finish_and_clear();
+    }
+    if STOP.load(Ordering::Relaxed) {
+        state.writers.abandon();
+        return Err(RunError::Interrupted);
+    }
+    if let Some(e) = state.failure.take() {
+        state.writers.abandon();
+        return Err(RunError::Fatal(format!("cannot write outputs: {e}")));
+    }
+    for (fs, d) in state.summary.by_file.iter_mut().zip(digests) {
+        fs.blake3 = d;
+    }
+    let (files, accepted_dir) = state.writers.into_parts();
+    let fatal =
+        |what: &str, e: std::io::Error| RunError::Fatal(format!("cannot write {what}: {e}"));
+    let abandon_dir = |d: &Option<PathBuf>| {
+        if let Some(d) = d {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    };
+    let mut finished = match output::finish_all(files) {
+        Ok(f) => f,
+        Err(e) => {
+            abandon_dir(&accepted_dir);
+            return Err(fatal("outputs", e));
+        }
+    };
+    let mut summary = state.summary;
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    for f in &finished {
+        summary.outputs.insert(f.name.clone(), f.blake3.clone());
+    }
+    let report = write_report(&settings.out, &summary, &state.report, settings.file_mode)
+        .and_then(|f| f.finish());
+    match report {
+        Ok(r) => {
+            summary.outputs.insert(r.name.clone(), r.blake3.clone());
+            finished.push(r);
+        }
+        Err(e) => {
+            output::discard(finished);
+            abandon_dir(&accepted_dir);
+            return Err(fatal("report.html", e));
+        }
+    }
+    match write_summary(&settings.out, &summary, settings.file_mode).and_then(|f| f.finish()) {
+        Ok(f) => finished.push(f),
+        Err(e) => {
+            output::discard(finished);
+            abandon_dir(&accepted_dir);
+            return Err(fatal("summary.json", e));
+        }
+    }
+    if STOP.load(Ordering::Relaxed) {
+        output::discard(finished);
+        abandon_dir(&accepted_dir);
+        return Err(RunError::Interrupted);
+    }
+    output::commit(&settings.out, finished, accepted_dir).map_err(|e| fatal("outputs", e))?;
+    Ok(summary)
+}
+
+fn write_report(
+    dir: &std::path::Path,
+    summary: &Summary,
+    findings: &ReportFindings,
+    mode: u32,
+) -> std::io::Result<output::PendingFile> {
+    let mut f = output::PendingFile::create(dir, output::REPORT, mode)?;
+    output::report::write(f.writer(), summary, findings)?;
+    Ok(f)
+}
+
+fn write_summary(
+    dir: &std::path::Path,
+    summary: &Summary,
+    mode: u32,
+) -> std::io::Result<output::PendingFile> {
+    use std::io::Write;
+    let mut f = output::PendingFile::create(dir, output::SUMMARY, mode)?;
+    serde_json::to_writer_pretty(f.writer(), summary)?;
+    f.writer().write_all(b"\n")?;
+    Ok(f)
+}
+
+fn progress_bar(settings: &Settings, files: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !settings.progress || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files  {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}

@@ -1,0 +1,167 @@
+//! Reading in batches, and putting checked batches back in input order.
+
+use std::sync::mpsc;
+
+use super::Outcome;
+use super::check::Ctx;
+use super::consume::State;
+use crate::source::{self, Batch, InputFile, ReadOptions};
+
+/// A batch back from a worker: its outcomes, or None when checking it panicked.
+pub(super) type Checked_ = (Batch, Option<Vec<Outcome>>);
+
+/// Reads every file in order into batches handed to `emit` (which returns false to stop).
+/// Returns the digest of each file read.
+pub(super) fn read_all(
+    files: &[InputFile],
+    opts: &ReadOptions,
+    spares: &source::Spares,
+    emit: &mut dyn FnMut(Batch) -> bool,
+) -> Vec<Option<source::digest::Digest>> {
+    let mut sink = source::BatchSink::new(BATCH_ITEMS, BATCH_BYTES, emit).with_spares(spares);
+    let mut digests = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
+        if sink.stopped {
+            break;
+        }
+        digests.push(source::read_file(i as u32, f, opts, &mut sink));
+        sink.flush_file();
+    }
+    sink.flush();
+    digests
+}
+
+/// Records per batch: enough to keep a worker busy for about a millisecond.
+const BATCH_ITEMS: usize = 1024;
+/// Raw bytes per batch: with the window of batches in flight, what bounds reader memory.
+const BATCH_BYTES: usize = 512 << 10;
+
+/// What `Reorder::wait` did.
+enum Waited {
+    /// Took a finished batch.
+    Took,
+    /// Nothing to take or check right now.
+    Idle,
+    /// No batch can come any more.
+    Closed,
+}
+
+/// Puts batches checked out of order back in input order for the single-threaded end.
+pub(super) struct Reorder {
+    /// Most batches in flight at once.
+    window: u64,
+    /// Batches handed to the pool.
+    pub(super) sent: u64,
+    /// Sequence number of the next batch to consume.
+    next: u64,
+    waiting: std::collections::BTreeMap<u64, Checked_>,
+}
+
+impl Reorder {
+    pub(super) fn new(window: usize) -> Reorder {
+        Reorder {
+            window: window.max(1) as u64,
+            sent: 0,
+            next: 0,
+            waiting: Default::default(),
+        }
+    }
+
+    /// Consumes what is ready, and waits while the window is full. When nothing is queued
+    /// for this thread to check (every batch in flight is on another thread), it reads on
+    /// instead, up to one and a half windows: blocking then would leave the other threads
+    /// without the next batch when they finish theirs.
+    pub(super) fn collect(
+        &mut self,
+        rx: &mpsc::Receiver<Checked_>,
+        state: &mut State,
+        ctx: &Ctx,
+        spares: &source::Spares,
+    ) {
+        while let Ok(done) = rx.try_recv() {
+            self.take(done, state, ctx, spares);
+        }
+        while self.sent - self.next >= self.window {
+            let may_read_on = self.sent - self.next < self.window + self.window / 2;
+            match self.wait(rx, state, ctx, spares, may_read_on) {
+                Waited::Took => {}
+                Waited::Idle | Waited::Closed => return,
+            }
+        }
+    }
+
+    /// Takes one finished batch, checking queued batches on this thread while none is
+    /// ready. With `may_return_idle`, returns `Idle` instead of blocking when there is
+    /// nothing to check.
+    fn wait(
+        &mut self,
+        rx: &mpsc::Receiver<Checked_>,
+        state: &mut State,
+        ctx: &Ctx,
+        spares: &source::Spares,
+        may_return_idle: bool,
+    ) -> Waited {
+        loop {
+            match rx.try_recv() {
+                Ok(done) => {
+                    self.take(done, state, ctx, spares);
+                    return Waited::Took;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return Waited::Closed,
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+            if rayon::yield_now() == Some(rayon::Yield::Executed) {
+                continue;
+            }
+            if may_return_idle {
+                return Waited::Idle;
+            }
+            // Every batch in flight is on another thread, and only this thread spawns
+            // more, so blocking cannot miss one.
+            return match rx.recv() {
+                Ok(done) => {
+                    self.take(done, state, ctx, spares);
+                    Waited::Took
+                }
+                Err(_) => Waited::Closed,
+            };
+        }
+    }
+
+    /// Waits for every batch still in flight.
+    pub(super) fn finish(
+        &mut self,
+        rx: &mpsc::Receiver<Checked_>,
+        state: &mut State,
+        ctx: &Ctx,
+        spares: &source::Spares,
+    ) {
+        while self.next < self.sent {
+            if let Waited::Closed = self.wait(rx, state, ctx, spares, false) {
+                return;
+            }
+        }
+    }
+
+    fn take(&mut self, done: Checked_, state: &mut State, ctx: &Ctx, spares: &source::Spares) {
+        self.waiting.insert(done.0.seq, done);
+        while let Some((b, outs)) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            if state.failure.is_some() {
+                continue;
+            }
+            match outs {
+                Some(outs) => {
+                    state.consume(&b, outs, ctx);
+                    spares.borrow_mut().push(b.recycle());
+                }
+                None => {
+                    state.failure = Some(std::io::Error::other(format!(
+                        "internal error: checking batch {} panicked",
+                        b.seq
+                    )))
+                }
+            }
+        }
+    }
+}
