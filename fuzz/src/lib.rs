@@ -46,9 +46,19 @@ pub fn json_record(data: &[u8]) {
     }
 }
 
-/// One `AMLYZE_CUSTOMER` element: `xml::parse_record` -> `rules::check_record`.
+/// One `AMLYZE_CUSTOMER` element: `xml::parse_record` -> `rules::check_record`, and the
+/// same element through the full parser alone (`parse_record_full`), which must give the
+/// same tree or the same fault: the fast path may only ever decline, never differ.
 pub fn xml_record(data: &[u8]) {
-    if let Ok(node) = source::xml::parse_record(data, &ReadOptions::default()) {
+    let opts = ReadOptions::default();
+    let got = source::xml::parse_record(data, &opts);
+    let full = source::xml::parse_record_full(data, &opts);
+    match (&got, &full) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "fast path tree differs"),
+        (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
+        _ => panic!("fast path and full parser disagree: {got:?} vs {full:?}"),
+    }
+    if let Ok(node) = got {
         check(&node);
     }
 }

@@ -33,6 +33,7 @@
 mod bytes;
 mod cut;
 mod encoding;
+mod fast;
 mod names;
 mod parse;
 #[cfg(test)]
@@ -65,4 +66,4 @@ pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut Batc
 // Workers: parsing one element into a Node tree with canonical names.
 // ------------------------------------------------------------------------------------------
 
-pub use parse::parse_record;
+pub use parse::{parse_record, parse_record_full};

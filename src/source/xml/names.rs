@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use super::bytes::eq_short;
 use crate::catalog::{self, Field, Shape};
 
 /// Per shape, the exact element names (PascalCase field names, names and aliases as written)
@@ -82,7 +83,7 @@ impl NameTable {
         loop {
             match &self.slots[i] {
                 None => return None,
-                Some((k, idx)) if **k == *name => return Some(*idx),
+                Some((k, idx)) if eq_short(k.as_bytes(), name.as_bytes()) => return Some(*idx),
                 Some(_) => i = (i + 1) & self.mask,
             }
         }

@@ -1,5 +1,5 @@
-//! The workers' half: `parse_record` parses one cut element with quick-xml into a `Node`
-//! tree whose keys are the catalog's canonical names, so that the rules see the same tree
+//! The workers' half: `parse_record` parses one cut element into a `Node` tree — by the
+//! fast tokenizer (`fast`) when it can, else with quick-xml — whose keys are the catalog's canonical names, so that the rules see the same tree
 //! as for JSON; a fault is located by line and column within the record.
 
 use std::borrow::Cow;
@@ -10,13 +10,28 @@ use quick_xml::events::Event;
 
 use super::RecordFault;
 use super::bytes::{count_chars, count_newlines};
+use super::fast::parse_fast;
 use super::names::XML_NAMES;
 use super::tree::{Tree, escape_fault};
 use crate::record::Node;
 use crate::source::ReadOptions;
 
 pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let text = utf8(bytes)?;
+    match parse_fast(text, new_tree(opts)) {
+        Some(node) => Ok(node),
+        None => parse_full(text, opts),
+    }
+}
+
+/// `parse_record` without the fast path: the reference the fast path is held to (by the
+/// differential tests and the `xml_record` fuzz target); same trees, same faults.
+pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+    parse_full(utf8(bytes)?, opts)
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, RecordFault> {
+    std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         record_fault(
             bytes,
@@ -27,7 +42,29 @@ pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>,
                 bytes[at]
             ),
         )
-    })?;
+    })
+}
+
+fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
+    Tree {
+        names: &XML_NAMES,
+        stack: Vec::with_capacity(8),
+        done: Vec::with_capacity(64),
+        root: None,
+        max_depth: opts.max_depth,
+    }
+}
+
+/// The fast path's tree for `text`, or `None` where it leaves the record to `parse_full`.
+#[cfg(test)]
+pub(super) fn parse_fast_only<'a>(text: &'a str, opts: &ReadOptions) -> Option<Node<'a>> {
+    parse_fast(text, new_tree(opts))
+}
+
+/// The full parser, quick-xml's events into a `Tree`: every record the fast path declines,
+/// and the wording of every fault.
+pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+    let bytes = text.as_bytes();
     let mut reader = quick_xml::Reader::from_str(text);
     // White space before text is skipped by quick-xml, so the layout between elements makes
     // no events at all; where skipped white space is inside text (after a comment or a
@@ -35,13 +72,7 @@ pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>,
     // is left to `Text::finish`, which trims the element's whole text: quick-xml's own end
     // trimming would glue text to an adjacent CDATA section.
     reader.config_mut().trim_text_start = true;
-    let mut tree = Tree {
-        names: &XML_NAMES,
-        stack: Vec::with_capacity(8),
-        done: Vec::with_capacity(64),
-        root: None,
-        max_depth: opts.max_depth,
-    };
+    let mut tree = new_tree(opts);
     loop {
         // The end of the previous event: where skipped white space starts.
         let at = reader.buffer_position() as usize;

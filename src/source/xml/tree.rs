@@ -154,38 +154,38 @@ impl<'a> Tree<'a> {
         if parent.start == start && parent.text.is_blank() {
             parent.text = Text::Empty;
         }
-        let (kind, key) = match parent.kind {
-            Kind::Map { shape, .. } => match lookup(self.names, shape, &local) {
-                Some(f) => {
-                    let key = Cow::Borrowed(f.name);
-                    match &f.ty {
-                        Type::List(item) => (Kind::List(item), key),
-                        Type::EnumList(_) => (Kind::EnumList, key),
-                        Type::Object(sub) => (
-                            Kind::Map {
-                                shape: sub,
-                                item: false,
-                            },
-                            key,
-                        ),
-                        _ => (Kind::Text, key),
-                    }
-                }
-                None => (Kind::Text, local),
-            },
-            // Items: whatever their element name (`<Address>`, `<Process>`).
-            Kind::List(item) => (
-                Kind::Map {
-                    shape: item,
-                    item: true,
-                },
-                Cow::Borrowed(""),
-            ),
-            Kind::EnumList => (Kind::Text, Cow::Borrowed("")),
-            Kind::Text => (Kind::Text, local),
-        };
+        let (kind, key) = child_kind(self.names, parent.kind, local);
         self.stack.push(Open::new(kind, key, start));
         Ok(())
+    }
+
+    /// `open`, `text` (when `raw` is not empty) and `close` of an element in one step, for a
+    /// leaf under a map — most elements of a record — without its frame on the stack.
+    /// `Some(false)` when it is not such a leaf (the caller then takes the three steps),
+    /// `None` on a fault (which the fast path leaves to the full parser to word).
+    #[inline]
+    pub(super) fn leaf(&mut self, local: &'a str, raw: &'a str) -> Option<bool> {
+        if self.stack.len() >= self.max_depth || local.is_empty() {
+            return Some(false);
+        }
+        let start = self.done.len();
+        let Some(parent) = self.stack.last_mut() else {
+            return Some(false);
+        };
+        let (kind, key) = child_kind(self.names, parent.kind, Cow::Borrowed(local));
+        if !matches!(kind, Kind::Text | Kind::Map { item: false, .. }) {
+            return Some(false);
+        }
+        if parent.start == start && parent.text.is_blank() {
+            parent.text = Text::Empty;
+        }
+        let text = if raw.is_empty() {
+            Cow::Borrowed("")
+        } else {
+            Text::One(piece(raw).ok()?).finish()
+        };
+        self.done.push((key, Node::Text(text)));
+        Some(true)
     }
 
     pub(super) fn close(&mut self) {
@@ -202,6 +202,15 @@ impl<'a> Tree<'a> {
         // A list field: a second occurrence appends to the first (spec §6).
         let merges = matches!(kind, Kind::List(_) | Kind::EnumList);
         let text = text.finish();
+        // Most elements are leaves under a map: pushed as they are built, since a node
+        // moved through the general path below is copied twice more.
+        if !children
+            && !self.stack.is_empty()
+            && matches!(kind, Kind::Text | Kind::Map { item: false, .. })
+        {
+            self.done.push((key, Node::Text(text)));
+            return;
+        }
         let node = match kind {
             Kind::List(_) | Kind::EnumList => {
                 if children {
@@ -259,14 +268,7 @@ impl<'a> Tree<'a> {
                 Some(i) => Err((i, "text outside the record element".to_string())),
             };
         }
-        // Most text holds no reference: skip the unescaper's set-up for it.
-        let piece = if raw.len() <= 64 && !raw.as_bytes().contains(&b'&') {
-            Cow::Borrowed(raw)
-        } else {
-            quick_xml::escape::unescape_with(raw, resolve_xml_entity)
-                .map_err(|e| escape_fault(raw.as_bytes(), quick_xml::Error::Escape(e)))?
-        };
-        self.push(piece);
+        self.push(piece(raw)?);
         Ok(())
     }
 
@@ -300,6 +302,51 @@ impl<'a> Tree<'a> {
         }
         self.root
             .ok_or_else(|| "the record holds no element".to_string())
+    }
+}
+
+/// What an element named `local` is under a `parent`, and its key in the tree.
+fn child_kind<'a>(names: &[NameTable], parent: Kind, local: Cow<'a, str>) -> (Kind, Cow<'a, str>) {
+    match parent {
+        Kind::Map { shape, .. } => match lookup(names, shape, &local) {
+            Some(f) => {
+                let key = Cow::Borrowed(f.name);
+                match &f.ty {
+                    Type::List(item) => (Kind::List(item), key),
+                    Type::EnumList(_) => (Kind::EnumList, key),
+                    Type::Object(sub) => (
+                        Kind::Map {
+                            shape: sub,
+                            item: false,
+                        },
+                        key,
+                    ),
+                    _ => (Kind::Text, key),
+                }
+            }
+            None => (Kind::Text, local),
+        },
+        // Items: whatever their element name (`<Address>`, `<Process>`).
+        Kind::List(item) => (
+            Kind::Map {
+                shape: item,
+                item: true,
+            },
+            Cow::Borrowed(""),
+        ),
+        Kind::EnumList => (Kind::Text, Cow::Borrowed("")),
+        Kind::Text => (Kind::Text, local),
+    }
+}
+
+/// A text event's raw text with its references expanded.
+fn piece(raw: &str) -> Result<Cow<'_, str>, StepFault> {
+    // Most text holds no reference: skip the unescaper's set-up for it.
+    if raw.len() <= 64 && !raw.as_bytes().contains(&b'&') {
+        Ok(Cow::Borrowed(raw))
+    } else {
+        quick_xml::escape::unescape_with(raw, resolve_xml_entity)
+            .map_err(|e| escape_fault(raw.as_bytes(), quick_xml::Error::Escape(e)))
     }
 }
 

@@ -3,6 +3,7 @@
 //! `parse` runs `parse_record` and walks the resulting tree by dotted paths.
 
 mod cut;
+mod fast;
 mod parse;
 
 use std::borrow::Cow;

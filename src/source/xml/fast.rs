@@ -1,0 +1,151 @@
+//! The workers' fast path: a hand-written tokenizer for the markup nearly every record is
+//! made of (start, end and empty-element tags, attributes, text), driving the same `Tree`
+//! as the full parser. quick-xml's general reader was a third of an XML record's parse;
+//! this loop finds each `<` word-at-a-time and tells tags apart by one byte.
+//!
+//! It only ever answers for records it reads exactly as the full parser would: anything
+//! else — a comment, CDATA section, processing instruction or declaration, an end tag that
+//! is not `</name>`, an unusual name, a tag cut short, any `Tree` fault — returns
+//! `None`, and `parse_record` reads the record again with quick-xml, which also words the
+//! error. A differential test (`tests/fast.rs`) and a fuzz target hold the two to the same
+//! trees.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memchr3};
+
+use super::bytes::{eq_short, find_lt, find_name_end, is_ws};
+use super::tree::Tree;
+use crate::record::Node;
+
+/// The record's tree, or `None` when the full parser must read it.
+pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'a>> {
+    let b = text.as_bytes();
+    // The cut record starts at its element's `<`; anything else is the full parser's.
+    if b.first() != Some(&b'<') {
+        return None;
+    }
+    // Qualified names of the open elements, for the end-tag check (quick-xml compares the
+    // whole name, prefix included).
+    let mut open: Vec<&'a str> = Vec::with_capacity(8);
+    let mut i = 0;
+    loop {
+        // `b[i]` is a `<`.
+        match *b.get(i + 1)? {
+            b'/' => {
+                let name = open.pop()?;
+                i = end_tag(b, i, name)?;
+                tree.close();
+            }
+            b'!' | b'?' => return None,
+            _ => {
+                let from = i + 1;
+                // The name ends at white space, `/` or `>`, as quick-xml's does (before
+                // `/>`); a quote, `<` or `=` in it would make the two cut the tag apart.
+                let end = from + find_name_end(&b[from..])?;
+                let qname = text.get(from..end)?;
+                if qname.is_empty() {
+                    return None;
+                }
+                let empty = match *b.get(end)? {
+                    b'>' => {
+                        i = end + 1;
+                        false
+                    }
+                    b'/' if b.get(end + 1) == Some(&b'>') => {
+                        i = end + 2;
+                        true
+                    }
+                    b'/' | b'"' | b'\'' | b'<' | b'=' => return None,
+                    // White space: attributes, which quick-xml does not look into either.
+                    _ => {
+                        let gt = tag_end(b, end)?;
+                        i = gt + 1;
+                        b[gt - 1] == b'/'
+                    }
+                };
+                // quick-xml's local name: after the first colon.
+                let local = match memchr(b':', qname.as_bytes()) {
+                    Some(c) => &qname[c + 1..],
+                    None => qname,
+                };
+                if empty {
+                    if !tree.leaf(local, "")? {
+                        tree.open(Cow::Borrowed(local)).ok()?;
+                        tree.close();
+                    }
+                } else {
+                    // `<name>text</name>`, most elements: one step when it is a leaf.
+                    let (gap, next) = gap_at(b, i);
+                    let raw = if is_blank(gap) {
+                        ""
+                    } else {
+                        text.get(i..i + gap.len())?
+                    };
+                    let leaf_end = next.and_then(|k| end_tag(b, i + k, qname));
+                    match leaf_end {
+                        Some(after) if tree.leaf(local, raw)? => i = after,
+                        _ => {
+                            tree.open(Cow::Borrowed(local)).ok()?;
+                            open.push(qname);
+                        }
+                    }
+                }
+            }
+        }
+        // Text up to the next tag. White space alone makes no event (quick-xml's
+        // `trim_text_start`); other text goes whole, leading white space included.
+        let (gap, next) = gap_at(b, i);
+        if !is_blank(gap) {
+            tree.text(text.get(i..i + gap.len())?).ok()?;
+        }
+        match next {
+            Some(k) => i += k,
+            None => break,
+        }
+    }
+    if !open.is_empty() {
+        return None;
+    }
+    tree.finish().ok()
+}
+
+/// The text from `i` to the next `<`, and that `<`'s distance from `i`.
+#[inline]
+fn gap_at(b: &[u8], i: usize) -> (&[u8], Option<usize>) {
+    let rest = &b[i..];
+    let next = find_lt(rest);
+    (&rest[..next.unwrap_or(rest.len())], next)
+}
+
+#[inline]
+fn is_blank(gap: &[u8]) -> bool {
+    gap.iter().all(|&c| is_ws(c))
+}
+
+/// Past the end tag at `lt` when it is `</name>`, white space before `>` allowed (quick-xml
+/// trims it before comparing names, and the vendor's own samples have it).
+#[inline]
+fn end_tag(b: &[u8], lt: usize, name: &str) -> Option<usize> {
+    let mut close = lt + 2 + name.len();
+    if b.get(lt + 1) != Some(&b'/') || !eq_short(b.get(lt + 2..close)?, name.as_bytes()) {
+        return None;
+    }
+    while is_ws(*b.get(close)?) {
+        close += 1;
+    }
+    (b[close] == b'>').then_some(close + 1)
+}
+
+/// The `>` closing a start tag whose attributes start at `from`: the first one outside
+/// quoted values, as quick-xml finds it.
+fn tag_end(b: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let k = from + memchr3(b'>', b'"', b'\'', &b[from..])?;
+        if b[k] == b'>' {
+            return Some(k);
+        }
+        let q = b[k];
+        from = k + 1 + b[k + 1..].iter().position(|&c| c == q)? + 1;
+    }
+}
