@@ -172,19 +172,28 @@ impl<'a> Tree<'a> {
         let Some(parent) = self.stack.last_mut() else {
             return Some(false);
         };
-        let (kind, key) = child_kind(self.names, parent.kind, Cow::Borrowed(local));
-        if !matches!(kind, Kind::Text | Kind::Map { item: false, .. }) {
-            return Some(false);
-        }
+        // `child_kind`, for the kinds that close as a leaf: a scalar or Object field, an
+        // unknown element, an enumeration list's item. (Returning its kind and key from
+        // `child_kind` would put them through memory once more per element.)
+        let key: &'a str = match parent.kind {
+            Kind::Map { shape, .. } => match lookup(self.names, shape, local) {
+                Some(f) if matches!(f.ty, Type::List(_) | Type::EnumList(_)) => return Some(false),
+                Some(f) => f.name,
+                None => local,
+            },
+            Kind::List(_) => return Some(false),
+            Kind::EnumList => "",
+            Kind::Text => local,
+        };
         if parent.start == start && parent.text.is_blank() {
             parent.text = Text::Empty;
         }
-        let text = if raw.is_empty() {
-            Cow::Borrowed("")
+        let text = if raw.len() <= 64 && !raw.as_bytes().contains(&b'&') {
+            Cow::Borrowed(trim_xml(raw))
         } else {
             Text::One(piece(raw).ok()?).finish()
         };
-        self.done.push((key, Node::Text(text)));
+        self.done.push((Cow::Borrowed(key), Node::Text(text)));
         Some(true)
     }
 

@@ -127,6 +127,8 @@ struct Scanner {
     frames: Vec<Frame>,
     /// Open elements beyond `NAMED_DEPTH`, counted only.
     deep: usize,
+    /// `simple_tags`' stack (window position and length of each name), kept for reuse.
+    simple_open: Vec<(usize, usize)>,
     root_seen: bool,
     root_closed: bool,
     /// Markup (declaration, comment, PI, DOCTYPE) was seen: the file is not just blank.
@@ -153,6 +155,7 @@ impl Scanner {
             names: Vec::new(),
             frames: Vec::new(),
             deep: 0,
+            simple_open: Vec::new(),
             root_seen: false,
             root_closed: false,
             markup_seen: false,
@@ -298,6 +301,10 @@ impl Scanner {
                 if !self.fill(self.pos, sink)? {
                     return self.at_eof();
                 }
+                continue;
+            }
+            // Inside a record, plain tags take a shorter way; what it declines goes on below.
+            if self.rec.is_some() && self.deep == 0 && !self.simple_tags() {
                 continue;
             }
             self.need(LOOKAHEAD, sink)?;

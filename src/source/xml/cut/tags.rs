@@ -7,7 +7,9 @@ use memchr::{memchr, memchr3, memrchr};
 use super::{Frame, NAME_MAX, NAMED_DEPTH, RECORD_ELEMENT, Rec, Scanner, Stop, rec_take};
 use crate::diagnostic::{Diagnostic, code};
 use crate::record::Location;
-use crate::source::xml::bytes::{eq_short, find_name_end, is_name_start, is_ws, local_name};
+use crate::source::xml::bytes::{
+    eq_short, find_lt, find_name_end, is_name_start, is_ws, local_name,
+};
 use crate::source::{BatchSink, Item, RawBody, RawRecord};
 
 impl Scanner {
@@ -30,6 +32,73 @@ impl Scanner {
                 return Ok(k - from);
             }
         }
+    }
+
+    /// From the `<` at `pos` inside a record: the plain tags that make up nearly all of a
+    /// record (`<Name>`, `<Name/>`, and `</Name>` closing one of them), without the general
+    /// path's bookkeeping. Elements opened here are held as window positions (no name copy,
+    /// no frame) while their end tags follow in the window; on leaving, those still open are
+    /// handed to the general stack. Stops at the first tag it does not take (`true`, `pos`
+    /// at that `<`: attributes, markup, an end tag for an element opened before, anything
+    /// odd, a tag running past the window) or where the window runs out of `<` (`false`).
+    pub(super) fn simple_tags(&mut self) -> bool {
+        let mut open = std::mem::take(&mut self.simple_open);
+        let limit = NAMED_DEPTH.saturating_sub(self.frames.len());
+        let buf = &self.buf[..self.end];
+        let mut p = self.pos;
+        let declined = loop {
+            // `buf[p]` is a `<`.
+            let Some(&next) = buf.get(p + 1) else {
+                break true;
+            };
+            if next == b'/' {
+                let Some(&(at, len)) = open.last() else {
+                    break true;
+                };
+                let close = p + 2 + len;
+                if close >= buf.len()
+                    || buf[close] != b'>'
+                    || !eq_short(&buf[p + 2..close], &buf[at..at + len])
+                {
+                    break true;
+                }
+                open.pop();
+                p = close + 1;
+            } else {
+                if !is_name_start(next) || open.len() >= limit {
+                    break true;
+                }
+                let Some(len) = find_name_end(&buf[p + 1..]) else {
+                    break true;
+                };
+                let after = p + 1 + len;
+                match buf[after] {
+                    b'>' => {
+                        open.push((p + 1, len));
+                        p = after + 1;
+                    }
+                    b'/' if buf.get(after + 1) == Some(&b'>') => p = after + 2,
+                    _ => break true,
+                }
+            }
+            match find_lt(&buf[p..]) {
+                Some(k) => p += k,
+                None => break false,
+            }
+        };
+        self.pos = if declined { p } else { self.end };
+        for &(at, len) in &open {
+            let name_at = self.names.len();
+            self.names.extend_from_slice(&self.buf[at..at + len]);
+            self.frames.push(Frame {
+                name_at,
+                off: self.base + (at - 1) as u64,
+                line: 0,
+            });
+        }
+        open.clear();
+        self.simple_open = open;
+        declined
     }
 
     pub(super) fn start_tag(&mut self, sink: &mut BatchSink) -> Result<(), Stop> {

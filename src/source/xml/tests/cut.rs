@@ -333,3 +333,51 @@ fn read_errors_are_file_errors() {
         "{got:?}"
     );
 }
+
+/// Inside a record, plain tags take `simple_tags`' shorter way; faults found there, or after
+/// it handed its open elements to the general stack, read exactly as elsewhere (and `cut`
+/// checks every case with a 16-byte window fed a few bytes at a time too).
+#[test]
+fn faults_inside_records_are_located_like_elsewhere() {
+    let cases: [(&str, &str); 4] = [
+        (
+            "<r>\n<AMLYZE_CUSTOMER>\n  <A>\n    <B>x</C>\n</AMLYZE_CUSTOMER></r>",
+            "line 4, column 9: mismatched end tag </C>: expected </B> (opened at line 4)",
+        ),
+        (
+            "<r><AMLYZE_CUSTOMER>\n<A><B><C x='1'>v</C></A></B></AMLYZE_CUSTOMER></r>",
+            "line 2, column 21: mismatched end tag </A>: expected </B> (opened at line 2)",
+        ),
+        (
+            "<r><AMLYZE_CUSTOMER>\n<A>\n<B/>\n",
+            "line 4, column 1: unexpected end of file: element <A> opened at line 2 is not closed",
+        ),
+        (
+            "<r><AMLYZE_CUSTOMER>\n<A>\n  <1B>x</1B></A></AMLYZE_CUSTOMER></r>",
+            "line 3, column 3: '<' is not followed by an element name",
+        ),
+    ];
+    for (doc, msg) in cases {
+        match &cut(doc.as_bytes())[..] {
+            [Got::FileError(_, m)] => assert_eq!(m, msg, "{doc}"),
+            other => panic!("{doc}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn records_cut_whole_across_simple_and_general_tags() {
+    let recs = [
+        "<AMLYZE_CUSTOMER><A><B><C x='1'>v</C></B></A></AMLYZE_CUSTOMER>",
+        "<x:AMLYZE_CUSTOMER xmlns:x='u'><A/><B>1</B ><C><D>2</D><!-- </C> --></C></x:AMLYZE_CUSTOMER>",
+        "<AMLYZE_CUSTOMER><L><I><V>1</V></I><I><V>2</V></I></L><AMLYZE_CUSTOMER/></AMLYZE_CUSTOMER>",
+    ];
+    let doc = format!("<r>\n{}\n</r>", recs.join("\n"));
+    let got = cut(doc.as_bytes());
+    assert_eq!(got.len(), recs.len(), "{got:?}");
+    for (i, (g, want)) in got.iter().zip(recs).enumerate() {
+        assert_eq!(g.bytes(), want.as_bytes());
+        assert_eq!(g.loc().line, 2 + i as u64);
+        assert_eq!(g.loc().record, 1 + i as u64);
+    }
+}
