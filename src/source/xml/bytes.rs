@@ -15,18 +15,28 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// memchr's set-up costs more than the search: look at a few words first.
 #[inline]
 pub(super) fn find_lt(bytes: &[u8]) -> Option<usize> {
+    find_short(bytes, b'<')
+}
+
+/// The first `needle` in `bytes`, word by word for the first 32 bytes (names, short text),
+/// then memchr.
+#[inline]
+pub(super) fn find_short(bytes: &[u8], needle: u8) -> Option<usize> {
     let mut i = 0;
     while i + 8 <= bytes.len() && i < 32 {
         let w = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]))
-            ^ (ONES * u64::from(b'<'));
-        // Zero bytes of `w` are the `<`s; the lowest flagged byte is exact.
+            ^ (ONES * u64::from(needle));
+        // Zero bytes of `w` are the needles; the lowest flagged byte is exact.
         let zero = w.wrapping_sub(ONES) & !w & HIGH;
         if zero != 0 {
             return Some(i + (zero.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    memchr(b'<', &bytes[i..]).map(|j| i + j)
+    if bytes.len() - i < 8 {
+        return bytes[i..].iter().position(|&b| b == needle).map(|j| i + j);
+    }
+    memchr(needle, &bytes[i..]).map(|j| i + j)
 }
 
 /// `a == b` for short slices (element names) without a call to memcmp.

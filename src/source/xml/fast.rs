@@ -12,9 +12,9 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr3};
+use memchr::memchr3;
 
-use super::bytes::{eq_short, find_lt, find_name_end, is_ws};
+use super::bytes::{eq_short, find_lt, find_name_end, find_short, is_ws};
 use super::tree::Tree;
 use crate::record::Node;
 
@@ -65,7 +65,7 @@ pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'
                     }
                 };
                 // quick-xml's local name: after the first colon.
-                let local = match memchr(b':', qname.as_bytes()) {
+                let local = match find_short(qname.as_bytes(), b':') {
                     Some(c) => &qname[c + 1..],
                     None => qname,
                 };
