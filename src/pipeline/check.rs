@@ -119,7 +119,7 @@ pub(super) fn parse<'b>(
     match &raw.body {
         RawBody::Json { start, end, col } => {
             let bytes = batch.bytes(*start, *end);
-            let text = std::str::from_utf8(bytes).map_err(|e| {
+            let text = simdutf8::compat::from_utf8(bytes).map_err(|e| {
                 let ok = &bytes[..e.valid_up_to()];
                 let line = memchr::memchr_iter(b'\n', ok).count() as u64;
                 let col =

@@ -23,7 +23,7 @@ pub fn parse_record<'a>(
         });
     }
     // Usually the whole row is valid UTF-8 and every cell is a slice of it.
-    let text = std::str::from_utf8(row.as_slice()).ok();
+    let text = simdutf8::basic::from_utf8(row.as_slice()).ok();
     let mut cells: Vec<&'a str> = Vec::with_capacity(n);
     let mut live = vec![false; header.nodes.len()];
     let mut start = 0;

@@ -31,7 +31,7 @@ pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str, RecordFault> {
-    std::str::from_utf8(bytes).map_err(|e| {
+    simdutf8::compat::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         record_fault(
             bytes,
