@@ -11,9 +11,13 @@
 //!   record being cut (itself bounded by `--max-record-bytes`). A structural fault (a
 //!   mismatched end tag, an element left open at end of file, text after the root) ends the
 //!   file with one file-level `parse-error`; the records cut before it stand.
-//! - `parse_record` runs on the workers and parses one cut element with quick-xml into a
-//!   `Node` tree whose keys are the catalog's canonical names, walking the catalog while
-//!   descending, so that the rules see the same tree as for JSON.
+//! - `parse_record` runs on the workers and parses one cut element into a `Node` tree whose
+//!   keys are the catalog's canonical names, walking the catalog while descending, so that
+//!   the rules see the same tree as for JSON. A hand-written tokenizer (`fast`) reads the
+//!   plain records that make up real files (tags, attributes, text); anything else —
+//!   comments, CDATA, processing instructions, faults — goes through quick-xml's events,
+//!   which also word every error. Both drive the same `tree`, and a differential test and
+//!   fuzz target hold them to the same trees and faults.
 //!
 //! Encodings: a UTF-8 byte-order mark is skipped; a UTF-16 one, an XML declaration naming
 //! another encoding, or `--encoding` (for files without a declaration) makes the stream go
@@ -26,9 +30,11 @@
 //! stack on the heap.
 //!
 //! Layout: `encoding` opens the stream (byte-order mark, XML declaration, `--encoding`);
-//! `cut` is the reader thread's scanner, `cut/tags` its start and end tags and where records
-//! begin and end; `parse` is the workers' `parse_record`, which builds its tree with `tree`
-//! and looks element names up in `names`; `bytes` holds the byte-level helpers they share.
+//! `cut` is the reader thread's scanner, `cut/tags` its start and end tags (with the shorter
+//! way for plain tags inside a record) and where records begin and end; `parse` is the
+//! workers' `parse_record`, which tries `fast` and falls back on quick-xml, both building
+//! their tree with `tree` and looking element names up in `names`; `bytes` holds the
+//! byte-level helpers they share.
 
 mod bytes;
 mod cut;
