@@ -7,6 +7,7 @@
 
 pub mod records;
 pub mod report;
+mod sink;
 pub mod summary;
 
 use std::fs::{self, File};
@@ -14,6 +15,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::source::digest::HashWriter;
+use sink::Sink;
 
 pub use records::RecordWriters;
 pub use summary::{FileSummary, Summary};
@@ -39,88 +41,7 @@ pub struct PendingFile {
     pub name: String,
     final_path: PathBuf,
     tmp_path: PathBuf,
-    writer: BufWriter<HashWriter<Writeback>>,
-}
-
-/// A file that gets its pages to disk while the run goes on, so that the fsync at the end
-/// finds little left to do. Every few megabytes it asks the kernel to start writing
-/// (`sync_file_range`, not waiting), and a helper thread runs `fdatasync` on a second
-/// handle, back to back while data keeps coming. On this project's machine the final fsync
-/// of a 670 MB `accepted.ndjson` otherwise took 0.3 to 0.5 s, all waiting for the device to
-/// flush, with every core idle.
-struct Writeback {
-    file: File,
-    written: u64,
-    /// End of the range whose writeback was last started.
-    started: u64,
-    /// The helper that syncs in the background (started at the first step).
-    syncer: Option<Syncer>,
-}
-
-/// A thread that runs `fdatasync` when asked; requests made while it is busy coalesce.
-struct Syncer {
-    ask: std::sync::mpsc::SyncSender<()>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Syncer {
-    fn start(file: &File) -> Option<Syncer> {
-        let handle = file.try_clone().ok()?;
-        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
-        let thread = std::thread::Builder::new()
-            .name("leadbatch-sync".into())
-            .spawn(move || {
-                // Errors are left to the final fsync, which checks everything.
-                while asked.recv().is_ok() {
-                    let _ = handle.sync_data();
-                }
-            })
-            .ok()?;
-        Some(Syncer { ask, thread })
-    }
-
-    fn stop(self) {
-        drop(self.ask);
-        let _ = self.thread.join();
-    }
-}
-
-/// Bytes between two writeback requests.
-const WRITEBACK_STEP: u64 = 8 << 20;
-
-impl Write for Writeback {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.written += n as u64;
-        if self.written - self.started >= WRITEBACK_STEP {
-            #[cfg(target_os = "linux")]
-            {
-                use std::os::fd::AsRawFd;
-                // A hint only: failures show up at the fsync, which checks everything.
-                // SAFETY: a plain syscall on a file descriptor this struct owns.
-                unsafe {
-                    libc::sync_file_range(
-                        self.file.as_raw_fd(),
-                        self.started as libc::off64_t,
-                        (self.written - self.started) as libc::off64_t,
-                        libc::SYNC_FILE_RANGE_WRITE,
-                    );
-                }
-            }
-            if self.syncer.is_none() {
-                self.syncer = Syncer::start(&self.file);
-            }
-            if let Some(s) = &self.syncer {
-                let _ = s.ask.try_send(());
-            }
-            self.started = self.written;
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
+    writer: BufWriter<HashWriter<Sink>>,
 }
 
 /// A file written completely, fsynced, still under its temporary name.
@@ -152,7 +73,18 @@ pub fn create_file(path: &Path, mode: u32) -> io::Result<File> {
 }
 
 impl PendingFile {
+    /// A small file (summary, report), written with plain buffered writes.
     pub fn create(dir: &Path, name: &str, mode: u32) -> io::Result<PendingFile> {
+        PendingFile::open(dir, name, mode, Sink::buffered)
+    }
+
+    /// A record stream that may grow to gigabytes: written with `O_DIRECT` where the file
+    /// system allows it (see `sink`).
+    pub fn create_streamed(dir: &Path, name: &str, mode: u32) -> io::Result<PendingFile> {
+        PendingFile::open(dir, name, mode, Sink::streamed)
+    }
+
+    fn open(dir: &Path, name: &str, mode: u32, sink: fn(File) -> Sink) -> io::Result<PendingFile> {
         let final_path = dir.join(name);
         let tmp_path = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
         let file = create_file(&tmp_path, mode)?;
@@ -163,12 +95,7 @@ impl PendingFile {
             writer: BufWriter::with_capacity(
                 256 << 10,
                 HashWriter {
-                    inner: Writeback {
-                        file,
-                        written: 0,
-                        started: 0,
-                        syncer: None,
-                    },
+                    inner: sink(file),
                     hasher: Default::default(),
                 },
             ),
@@ -183,12 +110,8 @@ impl PendingFile {
     pub fn finish(self) -> io::Result<FinishedFile> {
         let tmp = self.tmp_path.clone();
         let result = (|| {
-            let mut w = self.writer.into_inner().map_err(|e| e.into_error())?;
-            w.flush()?;
-            if let Some(s) = w.inner.syncer.take() {
-                s.stop();
-            }
-            w.inner.file.sync_data()?;
+            let w = self.writer.into_inner().map_err(|e| e.into_error())?;
+            w.inner.finish()?;
             Ok(w.hasher)
         })();
         match result {

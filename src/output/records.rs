@@ -95,11 +95,14 @@ impl RecordWriters {
     ) -> io::Result<RecordWriters> {
         let (accepted, accepted_dir) = match (with_accepted, files_layout) {
             (false, _) => (None, None),
-            (true, false) => (Some(PendingFile::create(dir, ACCEPTED, mode)?), None),
+            (true, false) => (
+                Some(PendingFile::create_streamed(dir, ACCEPTED, mode)?),
+                None,
+            ),
             (true, true) => (None, Some(AcceptedDir::create(dir, mode)?)),
         };
-        let rejected = PendingFile::create(dir, REJECTED, mode)?;
-        let mut errors = PendingFile::create(dir, ERRORS, mode)?;
+        let rejected = PendingFile::create_streamed(dir, REJECTED, mode)?;
+        let mut errors = PendingFile::create_streamed(dir, ERRORS, mode)?;
         errors.writer().write_all(
             b"source,record,line,customerExtId,communicationNumber,severity,code,path,message\n",
         )?;
