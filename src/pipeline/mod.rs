@@ -242,13 +242,26 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             let (done_tx, done_rx) = mpsc::channel::<Checked_>();
             let mut order = Reorder::new(window);
             let spares = source::Spares::default();
+            // Batches wait here in input order. A task checks whichever batch is
+            // oldest, not the one it was spawned with: rayon runs a thread's own tasks
+            // newest first, and the coordinator checking the newest batches left the
+            // oldest on the other thread, finished batches holding the window while
+            // they waited for it, and that thread idle for want of a queued batch.
+            let queue = std::sync::Mutex::new(std::collections::VecDeque::<Batch>::new());
             rayon::in_place_scope(|scope| {
+                let queue = &queue;
                 let order = &mut order;
                 let spares = &spares;
                 let digests = read_all(files, &settings.read, spares, &mut |b: Batch| {
                     let done_tx = done_tx.clone();
+                    queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(b);
                     scope.spawn(move |_| {
-                        let mut b = b;
+                        // One task per batch pushed, so there is always one to take.
+                        let Some(mut b) =
+                            queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+                        else {
+                            return;
+                        };
                         // A panic is a bug, but it must end the run with an error, not a hang.
                         let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             ctx.process_batch(&mut b)
