@@ -115,12 +115,20 @@ head -n 1 "$ndjson" > "$one_dir/lead.json"
 # so that one case's clean-up is not timed in the next (it moved the 200k-files case by half).
 settle() { sync; sleep 1; }
 
+# CPU time the hypervisor gave to others while our vCPUs wanted to run (/proc/stat "steal",
+# in clock ticks); 0 where there is no such counter. On this project's VM the host's work
+# for our disk writes shows up here, and only when both vCPUs are busy.
+steal_ticks() {
+  if [ -r /proc/stat ]; then awk '/^cpu / {print $9 + 0; exit}' /proc/stat; else echo 0; fi
+}
+tick_ms=$(( 1000 / $(getconf CLK_TCK 2>/dev/null || echo 100) ))
+
 # lb_case KEY LABEL RUNS INPUT_BYTES JOBS INPUT
 # Appends: key label records wall_s rss_mib bytes note   (wall = median, RSS = max of runs)
 lb_case() {
   local key=$1 label=$2 runs=$3 bytes=$4 jobs=$5 input=$6
   local out="$work/out-$key" tf="$work/$key.time" err="$work/$key.err"
-  local walls=() rss=0 status=0 note="" i t0 t1 kib rc
+  local walls=() rss=0 status=0 note="" i t0 t1 kib rc s0 steal=0
   log "$label: $runs run(s)"
   # The gigabytes each case writes can push part of the next corpus out of the page cache
   # (seen: 500 of 700 MB left), and reads then wait on the disk: read it once first.
@@ -142,10 +150,12 @@ lb_case() {
           "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
       fi
     else
+      s0=$(steal_ticks)
       t0=$EPOCHREALTIME
       /usr/bin/time -f '%e %M' -o "$tf" \
         "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
       t1=$EPOCHREALTIME
+      steal=$(( steal + $(steal_ticks) - s0 ))
     fi
     if [ "$rc" -gt 1 ]; then
       status=$rc
@@ -167,6 +177,9 @@ lb_case() {
     local unit=s scale=1
     if [ "$key" = lb_one ]; then unit=ms scale=1000; fi
     note="median of $runs, $unit: $(printf '%s ' "${walls[@]}" | python3 -c 'import sys; k = float(sys.argv[1]); print(" ".join(f"{float(w) * k:.3f}" if k == 1 else f"{float(w) * k:.1f}" for w in sys.stdin.read().split()))' "$scale")"
+  fi
+  if [ "$key" != lb_one ]; then
+    note="${note:+$note; }steal $(( steal * tick_ms / runs )) ms/run"
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$records" "$wall" \
     "$(python3 -c 'import sys; print(f"{int(sys.argv[1]) / 1024:.1f}")' "$rss")" "$bytes" "$note" >> "$rows"

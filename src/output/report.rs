@@ -37,17 +37,28 @@ impl ReportFindings {
 
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
+    esc_into(&mut o, s);
     o
+}
+
+/// Appends `s` escaped for HTML text and attribute values, copying the runs between the
+/// five special characters in one piece each.
+fn esc_into(o: &mut String, s: &str) {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        o.push_str(&s[from..i]);
+        o.push_str(rep);
+        from = i + 1;
+    }
+    o.push_str(&s[from..]);
 }
 
 /// Writes the page.
@@ -156,21 +167,45 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}}t
             w,
             "<table><tr><th>file</th><th>record</th><th>line</th><th>path</th><th>message</th></tr>"
         )?;
+        // Up to `LIMIT` rows per code, tens of thousands in all: built in one buffer
+        // without a string per cell (this loop was most of the run's last 20 ms).
+        let mut rows = String::with_capacity(list.len() * 200);
         for f in list {
-            writeln!(
-                w,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(&f.source),
-                f.record,
-                f.line,
-                esc(&f.path),
-                esc(&f.message)
-            )?;
+            use std::fmt::Write as _;
+            rows.push_str("<tr><td>");
+            esc_into(&mut rows, &f.source);
+            let _ = write!(
+                rows,
+                "</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>",
+                f.record, f.line
+            );
+            esc_into(&mut rows, &f.path);
+            rows.push_str("</code></td><td>");
+            esc_into(&mut rows, &f.message);
+            rows.push_str("</td></tr>\n");
         }
+        w.write_all(rows.as_bytes())?;
         writeln!(w, "</table>")?;
         if *total > list.len() as u64 {
             writeln!(w, "<p>… and {} more.</p>", *total - list.len() as u64)?;
         }
     }
     writeln!(w, "</body></html>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_replaces_exactly_the_five_special_characters() {
+        assert_eq!(esc(""), "");
+        assert_eq!(esc("plain ąčę text"), "plain ąčę text");
+        assert_eq!(
+            esc(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+        assert_eq!(esc("&&"), "&amp;&amp;");
+        assert_eq!(esc("ends with <"), "ends with &lt;");
+    }
 }
