@@ -2,19 +2,20 @@
 //!
 //! Two ways, chosen per file when it is created:
 //!
-//! - **Direct** (Linux, the record outputs): the bytes are gathered in aligned 1 MiB blocks
-//!   and a helper thread writes each with `O_DIRECT`, straight from our memory to the device.
-//!   Buffered writes cost the machine far more than the copy they look like: the kernel
-//!   keeps the pages dirty, allocates their blocks and writes them back on its own threads,
-//!   and on this project's 2-core machine that work took 0.25 s of the two cores' time in a
-//!   1M-record run (about 1 CPU-second per 670 MB written, against 0.1 s with `O_DIRECT`;
-//!   `docs/performance.md`). The helper only waits on the device, so `--jobs` still counts
-//!   the busy threads. The last, partial block is written without `O_DIRECT` (its length
-//!   is not a multiple of the block size), then the file is fsynced as always.
+//! - **Direct** (Linux, the record outputs): the bytes are gathered in aligned 512 KiB
+//!   blocks and a helper thread writes each with `O_DIRECT`, straight from our memory to the
+//!   device; a second helper runs `fdatasync` every 4 MiB, so that the device's cache never
+//!   holds much for the final fsync. Buffered writes cost the machine far more than the copy
+//!   they look like: the kernel keeps the pages dirty, allocates their blocks and writes them
+//!   back on its own threads, about 1 CPU-second per 670 MB on this project's 2-core machine
+//!   against 0.1 s with `O_DIRECT`, and with both cores busy that time came out of the
+//!   workers (`docs/performance.md`). The helpers only wait on the device, so `--jobs` still
+//!   counts the busy threads. The last, partial block is written without `O_DIRECT` (its
+//!   length is not a multiple of the block size), then the file is fsynced as always.
 //! - **Buffered** (other systems, small files, and any file system that refuses `O_DIRECT`,
-//!   such as tmpfs): plain writes, with the writeback started every few megabytes and a
-//!   helper thread running `fdatasync` in the background, so that the final fsync finds
-//!   little left to do.
+//!   such as tmpfs before Linux 6.6): plain writes, with the writeback started every few
+//!   megabytes and a helper thread running `fdatasync` in the background, so that the final
+//!   fsync finds little left to do.
 //!
 //! A direct write the file system refuses (`EINVAL`, e.g. a misaligned device) switches the
 //! file to buffered writes and is retried, so the choice never loses bytes. Every other
@@ -341,9 +342,14 @@ mod direct {
                     .map_err(|_| io::Error::other("the output writer thread stopped"))??
             };
             let full = std::mem::replace(&mut self.block, next);
-            w.full
-                .send((full, self.offset))
-                .map_err(|_| io::Error::other("the output writer thread stopped"))?;
+            if w.full.send((full, self.offset)).is_err() {
+                // The writer stops at its first error: hand that one on (a full disk, say),
+                // not the closed channel.
+                let first = w.written.try_iter().find_map(Result::err);
+                return Err(
+                    first.unwrap_or_else(|| io::Error::other("the output writer thread stopped"))
+                );
+            }
             self.in_flight += 1;
             self.offset += BLOCK as u64;
             // O_DIRECT data can still sit in the device's volatile cache, and flushing
