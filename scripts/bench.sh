@@ -10,10 +10,11 @@
 #          slow (corpora of several GB), off by default.
 #
 # Cases (all `leadbatch process ... -q --as-of 2026-11-23`):
-#   NDJSON --jobs 2 and --jobs 1, CSV --jobs 2, XML --jobs 2 (median of 3 runs each, the
-#   corpus read once before), 200,000 one-lead .json files --jobs 2, one one-lead file (median of 5,
-#   wall ms, process start included); then ../shared/bench/peers.sh on the NDJSON corpus
-#   (bound1, bound2, jsonschema-rs: median of 3 runs; ajv: one run).
+#   NDJSON --jobs 2 and --jobs 1 (also with --out on tmpfs, as information), CSV --jobs 2,
+#   XML --jobs 2 (median of 3 runs each, the corpus read once before), 200,000 one-lead
+#   .json files --jobs 2, one one-lead file (median of 5, wall ms, process start included);
+#   then ../shared/bench/peers.sh on the NDJSON corpus (bound1, bound2, jsonschema-rs: median
+#   of 3 runs; ajv: one run).
 # Wall time of leadbatch runs is taken from bash's EPOCHREALTIME (µs), peak RSS from
 # /usr/bin/time -f %M; the peers report /usr/bin/time's %e (10 ms resolution).
 # MB/s is input bytes / wall time (MB = 10^6 bytes).
