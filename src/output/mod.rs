@@ -128,9 +128,11 @@ impl PendingFile {
         }
     }
 
-    /// Removes the temporary file (the run failed).
+    /// Removes the temporary file (the run failed). What is still buffered is dropped, not
+    /// written: flushing it would only wait on the device for a file about to be unlinked.
     pub fn abandon(self) {
         let _ = fs::remove_file(&self.tmp_path);
+        drop(self.writer.into_parts());
     }
 }
 

@@ -39,6 +39,7 @@ impl Sink {
             written: 0,
             started: 0,
             syncer: None,
+            syncer_tried: false,
         })
     }
 
@@ -63,7 +64,7 @@ impl Sink {
             Sink::Buffered(mut w) => {
                 w.file.flush()?;
                 if let Some(s) = w.syncer.take() {
-                    s.stop();
+                    s.stop()?;
                 }
                 w.file.sync_data()
             }
@@ -111,12 +112,18 @@ pub(super) struct Writeback {
     started: u64,
     /// The helper that syncs in the background (started at the first step).
     syncer: Option<Syncer>,
+    /// Whether starting it was tried (a failed start is not retried at every step).
+    syncer_tried: bool,
 }
 
 /// A thread that runs `fdatasync` when asked; requests made while it is busy coalesce.
+///
+/// It keeps the first error it meets and `stop` returns it. Its handle is a `dup` of the
+/// file's, and the kernel reports a writeback error once per open file: an error seen here
+/// and dropped would let the final fsync succeed over lost data.
 struct Syncer {
     ask: std::sync::mpsc::SyncSender<()>,
-    thread: std::thread::JoinHandle<()>,
+    thread: std::thread::JoinHandle<io::Result<()>>,
 }
 
 impl Syncer {
@@ -126,18 +133,24 @@ impl Syncer {
         let thread = std::thread::Builder::new()
             .name("leadbatch-sync".into())
             .spawn(move || {
-                // Errors are left to the final fsync, which checks everything.
+                let mut first = Ok(());
                 while asked.recv().is_ok() {
-                    let _ = handle.sync_data();
+                    if let Err(e) = handle.sync_data() {
+                        first = first.and(Err(e));
+                    }
                 }
+                first
             })
             .ok()?;
         Some(Syncer { ask, thread })
     }
 
-    fn stop(self) {
+    /// Waits for a sync in progress; the first error any sync met.
+    fn stop(self) -> io::Result<()> {
         drop(self.ask);
-        let _ = self.thread.join();
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the background fsync thread panicked")))
     }
 }
 
@@ -163,7 +176,8 @@ impl Write for Writeback {
                     );
                 }
             }
-            if self.syncer.is_none() {
+            if !self.syncer_tried {
+                self.syncer_tried = true;
                 self.syncer = Syncer::start(&self.file);
             }
             if let Some(s) = &self.syncer {
@@ -281,6 +295,10 @@ mod direct {
         writer: Option<Writer>,
         /// Flushes the device's cache in the background (see `hand_over`).
         syncer: Option<super::Syncer>,
+        syncer_tried: bool,
+        /// Set by the first failed write: every later call fails too, so that no byte can
+        /// be taken after one was lost.
+        failed: bool,
     }
 
     impl Direct {
@@ -298,6 +316,8 @@ mod direct {
                 in_flight: 0,
                 writer: None,
                 syncer: None,
+                syncer_tried: false,
+                failed: false,
             })
         }
 
@@ -314,13 +334,21 @@ mod direct {
             flags >= 0 && flags & libc::O_DIRECT != 0
         }
 
+        /// Takes up to a block's worth of `buf`. A full block is handed over before any byte
+        /// is taken, so an error always means that nothing of `buf` was.
         pub(in crate::output) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.failed {
+                return Err(poisoned());
+            }
+            if self.len == BLOCK
+                && let Err(e) = self.hand_over()
+            {
+                self.failed = true;
+                return Err(e);
+            }
             let n = buf.len().min(BLOCK - self.len);
             self.block.bytes_mut()[self.len..self.len + n].copy_from_slice(&buf[..n]);
             self.len += n;
-            if self.len == BLOCK {
-                self.hand_over()?;
-            }
             Ok(n)
         }
 
@@ -337,10 +365,12 @@ mod direct {
                 self.made += 1;
                 Aligned::new()
             } else {
-                self.in_flight -= 1;
-                w.written
+                let back = w
+                    .written
                     .recv()
-                    .map_err(|_| io::Error::other("the output writer thread stopped"))??
+                    .map_err(|_| io::Error::other("the output writer thread stopped"))?;
+                self.in_flight -= 1;
+                back?
             };
             let full = std::mem::replace(&mut self.block, next);
             if w.full.send((full, self.offset)).is_err() {
@@ -357,7 +387,8 @@ mod direct {
             // 670 MB of it at the end took 0.15 to 0.65 s here. Asking for fdatasync as
             // blocks land keeps that flush small, as for buffered files.
             if self.offset.is_multiple_of(SYNC_STEP) {
-                if self.syncer.is_none() {
+                if !self.syncer_tried {
+                    self.syncer_tried = true;
                     self.syncer = super::Syncer::start(&self.file);
                 }
                 if let Some(s) = &self.syncer {
@@ -393,9 +424,12 @@ mod direct {
         /// Waits for the blocks in flight, writes the last one (its aligned part direct,
         /// the rest buffered) and fsyncs.
         pub(in crate::output) fn finish(mut self) -> io::Result<()> {
+            if self.failed {
+                return Err(poisoned());
+            }
+            let mut first_error = None;
             if let Some(w) = self.writer.take() {
                 drop(w.full);
-                let mut first_error = None;
                 for _ in 0..self.in_flight {
                     match w.written.recv() {
                         Ok(Ok(_)) => {}
@@ -409,13 +443,16 @@ mod direct {
                         }
                     }
                 }
+                self.in_flight = 0;
                 let _ = w.thread.join();
-                if let Some(s) = self.syncer.take() {
-                    s.stop();
-                }
-                if let Some(e) = first_error {
-                    return Err(e);
-                }
+            }
+            if let Some(s) = self.syncer.take()
+                && let Err(e) = s.stop()
+            {
+                first_error.get_or_insert(e);
+            }
+            if let Some(e) = first_error {
+                return Err(e);
             }
             let aligned = self.len / ALIGN * ALIGN;
             let bytes = &self.block.bytes()[..self.len];
@@ -429,6 +466,25 @@ mod direct {
             }
             self.file.sync_data()
         }
+    }
+
+    /// A file given up without `finish` (the run failed): the writer is told to stop and
+    /// waited for (it has at most one block to write), so no thread outlives the file.
+    impl Drop for Direct {
+        fn drop(&mut self) {
+            if let Some(w) = self.writer.take() {
+                drop(w.full);
+                drop(w.written);
+                let _ = w.thread.join();
+            }
+            if let Some(s) = self.syncer.take() {
+                let _ = s.stop();
+            }
+        }
+    }
+
+    fn poisoned() -> io::Error {
+        io::Error::other("an earlier write to this output file failed")
     }
 }
 
@@ -512,6 +568,43 @@ mod tests {
         assert!(!d.is_direct());
         d.finish().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"not a block");
+    }
+
+    /// A read-only handle: every write fails (EBADF). The error must surface, every later
+    /// call must fail too, and nothing may panic or hang, finished or dropped.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_direct_write_fails_every_later_call() {
+        let dir = test_dir().unwrap();
+        let path = dir.path().join("read-only");
+        std::fs::write(&path, b"").unwrap();
+        for finish in [true, false] {
+            let mut sink = Sink::streamed(File::open(&path).unwrap());
+            if !sink.is_direct() {
+                return; // this file system refuses O_DIRECT: covered by the buffered path
+            }
+            let block = vec![7u8; 1 << 20];
+            let err = (0..8)
+                .find_map(|_| sink.write_all(&block).err())
+                .expect("writing to a read-only file must fail");
+            assert_eq!(err.raw_os_error(), Some(libc::EBADF), "{err}");
+            assert!(sink.write(b"x").is_err());
+            if finish {
+                assert!(sink.finish().is_err());
+            } // else dropped here, as an abandoned output is
+        }
+    }
+
+    /// `fdatasync` on a pipe fails (EINVAL): the background syncer must hand that on.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_background_syncer_keeps_its_first_error() {
+        let (_reader, writer) = std::io::pipe().unwrap();
+        let file = File::from(std::os::fd::OwnedFd::from(writer));
+        let syncer = Syncer::start(&file).expect("a syncer thread");
+        syncer.ask.send(()).unwrap();
+        let err = syncer.stop().expect_err("fdatasync on a pipe fails");
+        assert_eq!(err.raw_os_error(), Some(libc::EINVAL), "{err}");
     }
 
     #[test]
