@@ -35,6 +35,10 @@ impl State<'_> {
                 return;
             }
         }
+        if let Err(e) = self.duplicates.grow_if_needed() {
+            self.failure = Some(e);
+            return;
+        }
         if let Some(p) = &self.progress {
             if let Some(Item::Record(r)) = batch.items.last() {
                 p.set_position(r.loc.file as u64);
