@@ -65,13 +65,16 @@ impl State<'_> {
             (Item::FileError { loc, diag }, _) => {
                 let fs = &mut self.summary.by_file[loc.file as usize];
                 fs.error = Some(diag.message.clone());
-                self.report.add(diag.code, || ReportFinding {
-                    source: files[loc.file as usize].source.clone(),
-                    record: 0,
-                    line: loc.line,
-                    path: String::new(),
-                    message: diag.message.clone(),
-                });
+                self.report.add(
+                    diag.code,
+                    ReportFinding {
+                        source: &files[loc.file as usize].source,
+                        record: 0,
+                        line: loc.line,
+                        path: "",
+                        message: &diag.message,
+                    },
+                );
                 *self
                     .summary
                     .by_code
@@ -129,13 +132,16 @@ impl State<'_> {
                     fs.rejected += 1;
                     et.rejected += 1;
                     for d in &checked.diagnostics {
-                        self.report.add(d.code, || ReportFinding {
-                            source: files[raw.loc.file as usize].source.clone(),
-                            record: raw.loc.record,
-                            line: raw.loc.line,
-                            path: d.path.clone(),
-                            message: d.message.clone(),
-                        });
+                        self.report.add(
+                            d.code,
+                            ReportFinding {
+                                source: &files[raw.loc.file as usize].source,
+                                record: raw.loc.record,
+                                line: raw.loc.line,
+                                path: &d.path,
+                                message: &d.message,
+                            },
+                        );
                     }
                 }
                 let report = RecordReport {
