@@ -136,23 +136,56 @@ impl PendingFile {
     }
 }
 
-/// Finishes all files (removing every temporary file when one fails).
+/// Finishes all files (removing every temporary file when one fails), each on its own
+/// thread: a finish is mostly waiting for the device (the last writes, the fsync), and side
+/// by side the waits overlap. The first error in `files` order is the one returned.
 pub fn finish_all(files: Vec<PendingFile>) -> io::Result<Vec<FinishedFile>> {
-    let mut done = Vec::with_capacity(files.len());
-    let mut it = files.into_iter();
-    for f in it.by_ref() {
-        match f.finish() {
-            Ok(ff) => done.push(ff),
+    use std::sync::Mutex;
+    // A file is taken from its slot by its thread, or here where no thread could start.
+    let slots: Vec<Mutex<Option<PendingFile>>> =
+        files.into_iter().map(|f| Mutex::new(Some(f))).collect();
+    let finish = |slot: &Mutex<Option<PendingFile>>| {
+        let f = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        f.map(PendingFile::finish)
+    };
+    let results: Vec<io::Result<FinishedFile>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = slots
+            .iter()
+            .map(|slot| std::thread::Builder::new().spawn_scoped(s, move || finish(slot)))
+            .collect();
+        slots
+            .iter()
+            .zip(jobs)
+            .map(|(slot, job)| {
+                let done = match job {
+                    Ok(h) => h.join().unwrap_or_else(|_| {
+                        Some(Err(io::Error::other(
+                            "internal error: finishing a file panicked",
+                        )))
+                    }),
+                    Err(_) => finish(slot),
+                };
+                done.unwrap_or_else(|| Err(io::Error::other("internal error: a file was lost")))
+            })
+            .collect()
+    });
+    let mut done = Vec::with_capacity(results.len());
+    let mut failed = None;
+    for r in results {
+        match r {
+            Ok(f) => done.push(f),
             Err(e) => {
-                for rest in it {
-                    rest.abandon();
-                }
-                discard(done);
-                return Err(e);
+                failed.get_or_insert(e);
             }
         }
     }
-    Ok(done)
+    match failed {
+        Some(e) => {
+            discard(done);
+            Err(e)
+        }
+        None => Ok(done),
+    }
 }
 
 /// Removes finished files that will not be committed.

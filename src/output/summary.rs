@@ -50,6 +50,8 @@ pub struct Summary {
     pub unreadable_paths: Vec<String>,
     /// BLAKE3 of every output file written before this summary.
     pub outputs: BTreeMap<String, String>,
+    /// Milliseconds from the start until every record was written; the final fsyncs, the
+    /// report and this summary come after.
     pub elapsed_ms: u64,
 }
 
