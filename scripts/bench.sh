@@ -10,7 +10,9 @@
 #          slow (corpora of several GB), off by default.
 #
 # Cases (all `leadbatch process ... -q --as-of 2026-11-23`):
-#   NDJSON --jobs 2 and --jobs 1 (also with --out on tmpfs, as information), CSV --jobs 2,
+#   NDJSON --jobs 2 and --jobs 1 (also with --out on tmpfs, as information), two NDJSON
+#   --jobs 1 runs side by side (on disk and on tmpfs: the machine's ceiling, information),
+#   CSV --jobs 2,
 #   XML --jobs 2 (median of 3 runs each, the corpus read once before), 200,000 one-lead
 #   .json files --jobs 2, one one-lead file (median of 5, wall ms, process start included);
 #   then ../shared/bench/peers.sh on the NDJSON corpus (bound1, bound2, jsonschema-rs: median
@@ -187,6 +189,55 @@ lb_case() {
   rm -rf "$out"
 }
 
+# lb_pair KEY LABEL RUNS INPUT_BYTES INPUT [OUT_PARENT]
+# Two `--jobs 1` runs on INPUT side by side, each into its own directory: what two
+# independent single-threaded runs get from this machine's two cores, their disk writes
+# included, like peers.sh's "two bound1 processes". Appends a row as lb_case does, with the
+# records of both runs and the wall time until both have ended.
+lb_pair() {
+  local key=$1 label=$2 runs=$3 bytes=$4 input=$5 out_parent=${6:-$work}
+  local out="$out_parent/out-$key" err="$work/$key.err"
+  local walls=() rss=0 status=0 note="" i t0 t1 s0 steal=0 rca rcb kib records
+  log "$label: $runs run(s)"
+  cat "$input" > /dev/null
+  settle
+  for ((i = 0; i < runs; i++)); do
+    rm -rf "$out-a" "$out-b"
+    sync
+    rca=0 rcb=0
+    s0=$(steal_ticks)
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%e %M' -o "$work/$key.a.time" \
+      "$bin" process "$input" -o "$out-a" -q --jobs 1 --as-of "$as_of" >/dev/null 2>"$err.a" &
+    local pid_a=$!
+    /usr/bin/time -f '%e %M' -o "$work/$key.b.time" \
+      "$bin" process "$input" -o "$out-b" -q --jobs 1 --as-of "$as_of" >/dev/null 2>"$err.b" || rcb=$?
+    wait "$pid_a" || rca=$?
+    t1=$EPOCHREALTIME
+    steal=$(( steal + $(steal_ticks) - s0 ))
+    if [ "$rca" -gt 1 ] || [ "$rcb" -gt 1 ]; then
+      status=1
+      note="FAILED (exit $rca / $rcb): $(grep -hv '^Command exited' "$err.a" "$err.b" | tail -n 2 | tr '\t\n' '  ')"
+      break
+    fi
+    walls+=("$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1")")
+    for kib in $(tail -q -n 1 "$work/$key.a.time" "$work/$key.b.time" | awk '{print $2}'); do
+      if (( kib > rss )); then rss=$kib; fi
+    done
+  done
+  if [ "$status" -ne 0 ]; then
+    printf '%s\t%s\t-\t-\t-\t%s\t%s\n' "$key" "$label" "$bytes" "$note" >> "$rows"
+    return 0
+  fi
+  local wall
+  wall=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (${#walls[@]} + 1) / 2 ))p")
+  records=$(python3 -c 'import json, sys; print(sum(json.load(open(p))["records"] for p in sys.argv[1:]))' "$out-a/summary.json" "$out-b/summary.json" 2>/dev/null || echo "?")
+  note="median of $runs, s: $(printf '%s ' "${walls[@]}" | python3 -c 'import sys; print(" ".join(f"{float(w):.3f}" for w in sys.stdin.read().split()))'); steal $(( steal * tick_ms / runs )) ms/run"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$records" "$wall" \
+    "$(python3 -c 'import sys; print(f"{int(sys.argv[1]) / 1024:.1f}")' "$rss")" "$(( 2 * bytes ))" "$note" >> "$rows"
+  rm -rf "$out-a" "$out-b"
+}
+
 lb_case lb_ndjson_j2 "leadbatch NDJSON --jobs 2" 3 "$(size_of "$ndjson")" 2 "$ndjson"
 lb_case lb_ndjson_j1 "leadbatch NDJSON --jobs 1" 3 "$(size_of "$ndjson")" 1 "$ndjson"
 # The same pair with --out in memory (tmpfs): the speed-up of the computing alone. On this
@@ -197,6 +248,12 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   shm=$(mktemp -d /dev/shm/leadbatch-bench.XXXXXX)
   lb_case lb_ndjson_j2_shm "leadbatch NDJSON --jobs 2, --out tmpfs" 3 "$(size_of "$ndjson")" 2 "$ndjson" "$shm"
   lb_case lb_ndjson_j1_shm "leadbatch NDJSON --jobs 1, --out tmpfs" 3 "$(size_of "$ndjson")" 1 "$ndjson" "$shm"
+fi
+# The machine's own ceiling for this work: two --jobs 1 runs side by side share nothing but
+# the cores, caches and disk, so `--jobs 2` cannot be expected to beat their speed-up.
+lb_pair lb_ndjson_pair "leadbatch NDJSON 2 × --jobs 1 side by side" 3 "$(size_of "$ndjson")" "$ndjson"
+if [ -n "${shm:-}" ]; then
+  lb_pair lb_ndjson_pair_shm "leadbatch NDJSON 2 × --jobs 1 side by side, --out tmpfs" 3 "$(size_of "$ndjson")" "$ndjson" "$shm"
   rm -rf "$shm"
 fi
 lb_case lb_csv_j2 "leadbatch CSV --jobs 2" 3 "$(size_of "$csvc")" 2 "$csvc"
@@ -295,6 +352,9 @@ add("lb_ndjson_j2", "vs ajv " + check(ratio("lb_ndjson_j2", "peer_ajv"), 12, ">=
 add("lb_ndjson_j1", "jobs 1→2 speedup " + check(ratio("lb_ndjson_j2", "lb_ndjson_j1"), 1.8, ">=", x))
 if ratio("lb_ndjson_j2_shm", "lb_ndjson_j1_shm"):
     add("lb_ndjson_j1_shm", f"jobs 1→2 speedup with outputs in memory {x(ratio('lb_ndjson_j2_shm', 'lb_ndjson_j1_shm'))} (information, not the target)")
+for pair, single, where in [("lb_ndjson_pair", "lb_ndjson_j1", ""), ("lb_ndjson_pair_shm", "lb_ndjson_j1_shm", " with outputs in memory")]:
+    if ratio(pair, single):
+        add(pair, f"two --jobs 1 runs side by side: {x(ratio(pair, single))} one run's records/s{where}, the ceiling for `--jobs 2` (information)")
 add("lb_csv_j2", "vs bound2 " + check(ratio("lb_csv_j2", "peer_bound2"), 1.0, ">=", x))
 add("lb_xml_j2", "vs bound2 " + check(ratio("lb_xml_j2", "peer_bound2"), 1.0, ">=", x))
 add("lb_files_j2", "rec/s " + check(rps("lb_files_j2"), 50000, ">=", lambda v: f"{v/1000:.1f}k"))
@@ -307,6 +367,8 @@ for k in order:
     r = rows[k]
     if k.startswith("lb_") and r["records"] is not None:
         want = {"lb_one": 1, "lb_files_j2": small}.get(k, 5000000 if k.endswith("_5m") else count)
+        if k.startswith("lb_ndjson_pair"):
+            want = 2 * count
         if int(r["records"]) != want:
             checks[k].append(f"WARNING: {int(r['records'])} records read, {want} expected")
     if r["note"]:
