@@ -20,6 +20,9 @@ pub(super) struct State<'f> {
     pub(super) progress: Option<indicatif::ProgressBar>,
     pub(super) report: ReportFindings,
     pub(super) started: Instant,
+    /// Whether this runs on the run's own pool of two or more threads, whose other threads
+    /// may take part of the work (the duplicate tables' growth).
+    pub(super) on_pool: bool,
 }
 
 impl State<'_> {
@@ -35,7 +38,7 @@ impl State<'_> {
                 return;
             }
         }
-        if let Err(e) = self.duplicates.grow_if_needed() {
+        if let Err(e) = self.duplicates.grow_if_needed(self.on_pool) {
             self.failure = Some(e);
             return;
         }

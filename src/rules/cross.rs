@@ -382,12 +382,17 @@ impl Duplicates {
     /// then waited (about 60 ms of idle core per million records). Whoever gets to the
     /// second growth first does it: if no other thread is free, this thread does it
     /// itself once it has checked the batches queued on it.
-    pub fn grow_if_needed(&mut self) -> io::Result<()> {
+    ///
+    /// `on_pool` says that the caller runs on the run's own pool of two or more threads
+    /// (`--jobs` 2 or more). It is passed, not detected: a library caller may run a
+    /// `--jobs 1` run on a thread of some other rayon pool, whose threads may be waiting
+    /// for this very run and must not be handed work by it.
+    pub fn grow_if_needed(&mut self, on_pool: bool) -> io::Result<()> {
         let (a, b) = (&mut self.communication_numbers, &mut self.create_ext_ids);
         // They cross 3/4 a few records apart: the other grows too once it is nearly there.
         let grow_a = a.needs_growth() || (b.needs_growth() && a.nearly_needs_growth());
         let grow_b = b.needs_growth() || (a.needs_growth() && b.nearly_needs_growth());
-        let on_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1;
+        let on_pool = on_pool && rayon::current_thread_index().is_some();
         if grow_a && grow_b && on_pool {
             let second = std::sync::Mutex::new(Some(b));
             let second_result = std::sync::Mutex::new(Ok(()));
@@ -571,56 +576,22 @@ mod tests {
     }
 
     /// Between batches, a table over 3/4 full grows, and the other with it when it is over
-    /// 5/8; on a pool of two threads the two growths run side by side. Whatever the path,
-    /// every key is still found afterwards, with where it was first seen.
+    /// 5/8; on the run's pool the second growth is offered to the other threads. Whatever
+    /// the path, every key is still found afterwards, with where it was first seen.
     #[test]
     fn tables_grow_between_batches_together_when_both_are_nearly_full() {
-        /// Checks `n` records, of which the first `creates` are CREATEs (the second table
-        /// holds their ids), grows, and checks them all again; returns the tables' bits.
-        fn run(n: u64, creates: u64) -> [u32; 2] {
-            let src = |f: u32| format!("f{f}");
-            let loc = |record| Location {
-                file: 0,
-                record,
-                line: record,
-            };
-            let dir = tempfile::tempdir().unwrap();
-            let mut d = Duplicates::create(dir.path()).unwrap();
-            for set in [&mut d.communication_numbers, &mut d.create_ext_ids] {
-                set.bits = 6;
-                set.slots = Slots::zeroed(1 << 6);
-            }
-            for i in 0..n {
-                let k = keys(&format!("c{i}"), &format!("e{i}"), i < creates);
-                assert!(d.check(&k, &loc(i), &src).unwrap().is_empty());
-            }
-            d.grow_if_needed().unwrap();
-            let bits = [d.communication_numbers.bits, d.create_ext_ids.bits];
-            for i in 0..n {
-                let k = keys(&format!("c{i}"), &format!("e{i}"), true);
-                let found = d.check(&k, &loc(n + i), &src).unwrap();
-                assert_eq!(found.len(), if i < creates { 2 } else { 1 }, "record {i}");
-                for f in &found {
-                    assert!(
-                        f.message.ends_with(&format!("f0 record {i}")),
-                        "{}",
-                        f.message
-                    );
-                }
-            }
-            bits
-        }
-        // No pool (`--jobs 1`), a pool of one thread, a pool of two.
-        for threads in [0, 1, 2] {
+        // No pool (`--jobs 1`); a pool of one thread, which takes the offered growth
+        // itself; a pool of two.
+        for (threads, on_pool) in [(0, false), (1, true), (2, true)] {
             let grow = |n, creates| {
                 if threads == 0 {
-                    return run(n, creates);
+                    return grow_checked(n, creates, on_pool);
                 }
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .build()
                     .unwrap();
-                pool.install(|| run(n, creates))
+                pool.install(|| grow_checked(n, creates, on_pool))
             };
             // 49 of 64 slots is over 3/4; 41 is over 5/8, 40 is not.
             assert_eq!(grow(49, 41), [7, 7], "both grow, {threads} threads");
@@ -632,6 +603,66 @@ mod tests {
                 "3/4 is not over 3/4, {threads} threads"
             );
         }
+    }
+
+    /// A run that is not on its own pool never hands work to the threads of the pool it
+    /// happens to run on: here the other thread waits for the run to end, and would never
+    /// take a broadcast.
+    #[test]
+    fn growth_off_the_runs_pool_stays_on_the_calling_thread() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let (done, wait) = std::sync::mpsc::channel();
+        let waited = pool.install(|| {
+            rayon::join(
+                move || {
+                    let bits = grow_checked(49, 49, false);
+                    done.send(bits).unwrap();
+                },
+                move || wait.recv_timeout(std::time::Duration::from_secs(20)),
+            )
+            .1
+        });
+        assert_eq!(waited.unwrap(), [7, 7]);
+    }
+
+    /// Checks `n` records, of which the first `creates` are CREATEs (the second table holds
+    /// their ids), in tables of 64 slots; grows; checks them all again. Returns the tables'
+    /// bits after the growth.
+    fn grow_checked(n: u64, creates: u64, on_pool: bool) -> [u32; 2] {
+        let src = |f: u32| format!("f{f}");
+        let loc = |record| Location {
+            file: 0,
+            record,
+            line: record,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = Duplicates::create(dir.path()).unwrap();
+        for set in [&mut d.communication_numbers, &mut d.create_ext_ids] {
+            set.bits = 6;
+            set.slots = Slots::zeroed(1 << 6);
+        }
+        for i in 0..n {
+            let k = keys(&format!("c{i}"), &format!("e{i}"), i < creates);
+            assert!(d.check(&k, &loc(i), &src).unwrap().is_empty());
+        }
+        d.grow_if_needed(on_pool).unwrap();
+        let bits = [d.communication_numbers.bits, d.create_ext_ids.bits];
+        for i in 0..n {
+            let k = keys(&format!("c{i}"), &format!("e{i}"), true);
+            let found = d.check(&k, &loc(n + i), &src).unwrap();
+            assert_eq!(found.len(), if i < creates { 2 } else { 1 }, "record {i}");
+            for f in &found {
+                assert!(
+                    f.message.ends_with(&format!("f0 record {i}")),
+                    "{}",
+                    f.message
+                );
+            }
+        }
+        bits
     }
 
     /// Equal tags (here: equal hashes) send the lookup to the file, where the keys differ:
