@@ -194,6 +194,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         progress: progress_bar(settings, found.files.len()),
         report: ReportFindings::default(),
         started,
+        on_pool: settings.jobs > 1,
     };
     for (path, msg) in &found.walk_errors {
         state
@@ -381,8 +382,13 @@ fn write_report(
     mode: u32,
 ) -> std::io::Result<output::PendingFile> {
     let mut f = output::PendingFile::create(dir, output::REPORT, mode)?;
-    output::report::write(f.writer(), summary, findings)?;
-    Ok(f)
+    match output::report::write(f.writer(), summary, findings) {
+        Ok(()) => Ok(f),
+        Err(e) => {
+            f.abandon();
+            Err(e)
+        }
+    }
 }
 
 fn write_summary(
@@ -392,9 +398,16 @@ fn write_summary(
 ) -> std::io::Result<output::PendingFile> {
     use std::io::Write;
     let mut f = output::PendingFile::create(dir, output::SUMMARY, mode)?;
-    serde_json::to_writer_pretty(f.writer(), summary)?;
-    f.writer().write_all(b"\n")?;
-    Ok(f)
+    let written = serde_json::to_writer_pretty(f.writer(), summary)
+        .map_err(std::io::Error::from)
+        .and_then(|()| f.writer().write_all(b"\n"));
+    match written {
+        Ok(()) => Ok(f),
+        Err(e) => {
+            f.abandon();
+            Err(e)
+        }
+    }
 }
 
 fn progress_bar(settings: &Settings, files: usize) -> Option<indicatif::ProgressBar> {
