@@ -25,18 +25,18 @@ pub struct ReportFinding<'a> {
 /// to do (tens of thousands of rows took about 12 ms there, with one core idle).
 #[derive(Debug, Default)]
 pub struct ReportFindings {
-    pub by_code: BTreeMap<String, CodeRows>,
+    by_code: BTreeMap<String, CodeRows>,
 }
 
 /// The rows of one code.
 #[derive(Debug, Default)]
-pub struct CodeRows {
+struct CodeRows {
     /// `<tr>` elements, one per line.
-    pub html: String,
+    html: String,
     /// Rows in `html`: at most `ReportFindings::LIMIT`.
-    pub rows: usize,
+    rows: usize,
     /// Findings with this code, listed or not.
-    pub total: u64,
+    total: u64,
 }
 
 impl ReportFindings {
