@@ -31,8 +31,10 @@ pub struct ReportFindings {
 /// The rows of one code.
 #[derive(Debug, Default)]
 struct CodeRows {
-    /// `<tr>` elements, one per line.
-    html: String,
+    /// `<tr>` elements, one per line, in pieces of about `PIECE` bytes: one string grown by
+    /// doubling would hold up to twice what it needs for each of the codes, which at 200,000
+    /// files raised the run's peak memory by 5 to 8 MiB.
+    html: Vec<String>,
     /// Rows in `html`: at most `ReportFindings::LIMIT`.
     rows: usize,
     /// Findings with this code, listed or not.
@@ -50,10 +52,24 @@ impl ReportFindings {
         e.total += 1;
         if e.rows < Self::LIMIT {
             e.rows += 1;
-            row_into(&mut e.html, &f);
+            if e.html
+                .last()
+                .is_none_or(|p| p.len() + ROW_GUESS > p.capacity())
+            {
+                e.html.push(String::with_capacity(PIECE));
+            }
+            if let Some(piece) = e.html.last_mut() {
+                row_into(piece, &f);
+            }
         }
     }
 }
+
+/// Bytes of one piece of a code's rows.
+const PIECE: usize = 16 << 10;
+/// Room left in a piece below which the next row starts a new one (most rows are shorter;
+/// a longer one grows its piece).
+const ROW_GUESS: usize = 512;
 
 /// Appends the table row of one finding.
 fn row_into(rows: &mut String, f: &ReportFinding<'_>) {
@@ -203,7 +219,9 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}}t
             w,
             "<table><tr><th>file</th><th>record</th><th>line</th><th>path</th><th>message</th></tr>"
         )?;
-        w.write_all(c.html.as_bytes())?;
+        for piece in &c.html {
+            w.write_all(piece.as_bytes())?;
+        }
         writeln!(w, "</table>")?;
         if c.total > c.rows as u64 {
             writeln!(w, "<p>… and {} more.</p>", c.total - c.rows as u64)?;
