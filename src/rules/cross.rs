@@ -13,8 +13,8 @@
 //! and record, the key's length, the key; keys over 19 bytes go to a second file). The file
 //! is read only when a tag matches: for a real duplicate, or for a new key one time in
 //! 2^(32 - table bits). Memory is 4 bytes per slot: 4.6 to 9.1 bytes per key once a
-//! table is large (5 to 7 million records, two keys each: 64 MiB), beyond 14.6 million
-//! distinct keys in all it passes 128 MiB; the files live in the operating system's page cache, not in the
+//! table is large (5 to 7 million records, two keys each: 64 MiB; past 7.3 million keys in
+//! one table, that table doubles to 64 MiB and a run passes 128 MiB); the files live in the operating system's page cache, not in the
 //! process, and are unlinked as soon as they are opened (nothing is left behind, even by a
 //! killed run).
 
