@@ -11,8 +11,8 @@
 #          by default.
 #
 # Cases (all `leadbatch process ... -q --as-of 2026-11-23`):
-#   NDJSON --jobs 2 and --jobs 1 (also with --out on tmpfs, as information), two NDJSON
-#   --jobs 1 runs side by side (on disk and on tmpfs: the machine's ceiling, information),
+#   NDJSON --jobs 2, --jobs 1 and two --jobs 1 runs side by side (the machine's ceiling,
+#   information), in alternation, on disk and again with --out on tmpfs (information);
 #   CSV --jobs 2,
 #   XML --jobs 2 (median of 3 runs each, the corpus read once before), 200,000 one-lead
 #   .json files --jobs 2, one one-lead file (median of 5, wall ms, process start included);
@@ -190,71 +190,103 @@ lb_case() {
   rm -rf "$out"
 }
 
-# lb_pair KEY LABEL RUNS INPUT_BYTES INPUT [OUT_PARENT]
-# Two `--jobs 1` runs on INPUT side by side, each into its own directory: what two
-# independent single-threaded runs get from this machine's two cores, their disk writes
-# included, like peers.sh's "two bound1 processes". Appends a row as lb_case does, with the
-# records of both runs and the wall time until both have ended.
-lb_pair() {
-  local key=$1 label=$2 runs=$3 bytes=$4 input=$5 out_parent=${6:-$work}
-  local out="$out_parent/out-$key" err="$work/$key.err"
-  local walls=() rss=0 status=0 note="" i t0 t1 s0 steal=0 rca rcb kib records
-  log "$label: $runs run(s)"
+# lb_rounds ROUNDS SPEC...   SPEC = "KEY|LABEL|INPUT_BYTES|JOBS|INPUT|OUT_PARENT"
+# Runs the cases in turn, one run of each per round, and appends a row per case as lb_case
+# does (wall = median). The --jobs 1 -> 2 ratio compares two of these cases: run in
+# alternation, they meet the same host, while a block of one case after a block of the other
+# measured the host's drift as much as the program (it moved the ratio by 0.05 within
+# minutes). JOBS "pair" runs two --jobs 1 processes side by side, each into its own
+# directory: what two independent single-threaded runs get from this machine's two cores,
+# their disk writes included, like peers.sh's "two bound1 processes". Its row counts the
+# records and input bytes of both runs, and the wall time until both have ended.
+lb_rounds() {
+  local rounds=$1 spec key label bytes jobs input out_parent out r rc rca rcb t0 t1 s0 kib pid records
+  shift
+  local -A walls=() rss=() steal=() failed=()
+  for spec in "$@"; do
+    IFS='|' read -r key label bytes jobs input out_parent <<<"$spec"
+    walls[$key]="" rss[$key]=0 steal[$key]=0
+    log "$label: $rounds run(s), alternating with the other cases of its group"
+  done
+  IFS='|' read -r key label bytes jobs input out_parent <<<"$1"
   cat "$input" > /dev/null
   settle
-  for ((i = 0; i < runs; i++)); do
-    rm -rf "$out-a" "$out-b"
-    sync
-    rca=0 rcb=0
-    s0=$(steal_ticks)
-    t0=$EPOCHREALTIME
-    /usr/bin/time -f '%e %M' -o "$work/$key.a.time" \
-      "$bin" process "$input" -o "$out-a" -q --jobs 1 --as-of "$as_of" >/dev/null 2>"$err.a" &
-    local pid_a=$!
-    /usr/bin/time -f '%e %M' -o "$work/$key.b.time" \
-      "$bin" process "$input" -o "$out-b" -q --jobs 1 --as-of "$as_of" >/dev/null 2>"$err.b" || rcb=$?
-    wait "$pid_a" || rca=$?
-    t1=$EPOCHREALTIME
-    steal=$(( steal + $(steal_ticks) - s0 ))
-    if [ "$rca" -gt 1 ] || [ "$rcb" -gt 1 ]; then
-      status=1
-      note="FAILED (exit $rca / $rcb): $(grep -hv '^Command exited' "$err.a" "$err.b" | tail -n 2 | tr '\t\n' '  ')"
-      break
-    fi
-    walls+=("$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1")")
-    for kib in $(tail -q -n 1 "$work/$key.a.time" "$work/$key.b.time" | awk '{print $2}'); do
-      if (( kib > rss )); then rss=$kib; fi
+  for ((r = 0; r < rounds; r++)); do
+    for spec in "$@"; do
+      IFS='|' read -r key label bytes jobs input out_parent <<<"$spec"
+      [ -n "${failed[$key]:-}" ] && continue
+      out="$out_parent/out-$key"
+      rm -rf "$out-a" "$out-b"
+      sync
+      rca=0 rcb=0
+      s0=$(steal_ticks)
+      t0=$EPOCHREALTIME
+      if [ "$jobs" = pair ]; then
+        /usr/bin/time -f '%e %M' -o "$work/$key.a.time" \
+          "$bin" process "$input" -o "$out-a" -q --jobs 1 --as-of "$as_of" >/dev/null 2>"$work/$key.a.err" &
+        pid=$!
+        /usr/bin/time -f '%e %M' -o "$work/$key.b.time" \
+          "$bin" process "$input" -o "$out-b" -q --jobs 1 --as-of "$as_of" >/dev/null 2>"$work/$key.b.err" || rcb=$?
+        wait "$pid" || rca=$?
+      else
+        : > "$work/$key.b.time"
+        /usr/bin/time -f '%e %M' -o "$work/$key.a.time" \
+          "$bin" process "$input" -o "$out-a" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$work/$key.a.err" || rca=$?
+      fi
+      t1=$EPOCHREALTIME
+      steal[$key]=$(( ${steal[$key]} + $(steal_ticks) - s0 ))
+      rc=$(( rca > rcb ? rca : rcb ))
+      if [ "$rc" -gt 1 ]; then
+        failed[$key]="FAILED (exit $rc): $(cat "$work/$key.a.err" "$work/$key.b.err" 2>/dev/null | grep -v '^Command exited' | tail -n 2 | tr '\t\n' '  ')"
+        continue
+      fi
+      walls[$key]+="$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.6f}")' "$t0" "$t1") "
+      for kib in $(tail -q -n 1 "$work/$key.a.time" "$work/$key.b.time" 2>/dev/null | awk '{print $2}'); do
+        if (( kib > ${rss[$key]} )); then rss[$key]=$kib; fi
+      done
+      if (( r == rounds - 1 )); then
+        # The records of the last run (both runs of a pair), from its summary.
+        records=$(python3 -c 'import json, sys; print(sum(json.load(open(p))["records"] for p in sys.argv[1:]))' \
+          $(ls "$out-a/summary.json" "$out-b/summary.json" 2>/dev/null) 2>/dev/null || echo "?")
+        printf '%s\n' "$records" > "$work/$key.records"
+      fi
+      rm -rf "$out-a" "$out-b"
     done
   done
-  if [ "$status" -ne 0 ]; then
-    printf '%s\t%s\t-\t-\t-\t%s\t%s\n' "$key" "$label" "$bytes" "$note" >> "$rows"
-    return 0
-  fi
-  local wall
-  wall=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (${#walls[@]} + 1) / 2 ))p")
-  records=$(python3 -c 'import json, sys; print(sum(json.load(open(p))["records"] for p in sys.argv[1:]))' "$out-a/summary.json" "$out-b/summary.json" 2>/dev/null || echo "?")
-  note="median of $runs, s: $(printf '%s ' "${walls[@]}" | python3 -c 'import sys; print(" ".join(f"{float(w):.3f}" for w in sys.stdin.read().split()))'); steal $(( steal * tick_ms / runs )) ms/run"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$records" "$wall" \
-    "$(python3 -c 'import sys; print(f"{int(sys.argv[1]) / 1024:.1f}")' "$rss")" "$(( 2 * bytes ))" "$note" >> "$rows"
-  rm -rf "$out-a" "$out-b"
+  local wall note n
+  for spec in "$@"; do
+    IFS='|' read -r key label bytes jobs input out_parent <<<"$spec"
+    if [ "$jobs" = pair ]; then bytes=$(( 2 * bytes )); fi
+    if [ -n "${failed[$key]:-}" ]; then
+      printf '%s\t%s\t-\t-\t-\t%s\t%s\n' "$key" "$label" "$bytes" "${failed[$key]}" >> "$rows"
+      continue
+    fi
+    n=$(wc -w <<<"${walls[$key]}")
+    wall=$(tr ' ' '\n' <<<"${walls[$key]}" | grep . | sort -g | sed -n "$(( (n + 1) / 2 ))p")
+    note="median of $n, alternating, s: $(python3 -c 'import sys; print(" ".join(f"{float(w):.3f}" for w in sys.argv[1:]))' ${walls[$key]}); steal $(( ${steal[$key]} * tick_ms / n )) ms/run"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$(cat "$work/$key.records")" "$wall" \
+      "$(python3 -c 'import sys; print(f"{int(sys.argv[1]) / 1024:.1f}")' "${rss[$key]}")" "$bytes" "$note" >> "$rows"
+  done
 }
 
-lb_case lb_ndjson_j2 "leadbatch NDJSON --jobs 2" 3 "$(size_of "$ndjson")" 2 "$ndjson"
-lb_case lb_ndjson_j1 "leadbatch NDJSON --jobs 1" 3 "$(size_of "$ndjson")" 1 "$ndjson"
-# The same pair with --out in memory (tmpfs): the speed-up of the computing alone. On this
+nd_size=$(size_of "$ndjson")
+# --jobs 2, --jobs 1 and the machine's own ceiling for this work: two --jobs 1 runs side by
+# side share nothing but the cores, caches and disk, so --jobs 2 cannot be expected to beat
+# their speed-up. The target is judged on the first two.
+lb_rounds 3 \
+  "lb_ndjson_j2|leadbatch NDJSON --jobs 2|$nd_size|2|$ndjson|$work" \
+  "lb_ndjson_j1|leadbatch NDJSON --jobs 1|$nd_size|1|$ndjson|$work" \
+  "lb_ndjson_pair|leadbatch NDJSON 2 × --jobs 1 side by side|$nd_size|pair|$ndjson|$work"
+# The same with --out in memory (tmpfs): the speed-up of the computing alone. On this
 # project's VM the host's work for our disk writes is taken from our vCPUs as steal time, and
 # only when both are busy (the "steal" in the notes), so part of the --jobs 2 case above
-# measures the virtual disk. The target is judged on the rows above; these only explain it.
+# measures the virtual disk. Information only.
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   shm=$(mktemp -d /dev/shm/leadbatch-bench.XXXXXX)
-  lb_case lb_ndjson_j2_shm "leadbatch NDJSON --jobs 2, --out tmpfs" 3 "$(size_of "$ndjson")" 2 "$ndjson" "$shm"
-  lb_case lb_ndjson_j1_shm "leadbatch NDJSON --jobs 1, --out tmpfs" 3 "$(size_of "$ndjson")" 1 "$ndjson" "$shm"
-fi
-# The machine's own ceiling for this work: two --jobs 1 runs side by side share nothing but
-# the cores, caches and disk, so `--jobs 2` cannot be expected to beat their speed-up.
-lb_pair lb_ndjson_pair "leadbatch NDJSON 2 × --jobs 1 side by side" 3 "$(size_of "$ndjson")" "$ndjson"
-if [ -n "${shm:-}" ]; then
-  lb_pair lb_ndjson_pair_shm "leadbatch NDJSON 2 × --jobs 1 side by side, --out tmpfs" 3 "$(size_of "$ndjson")" "$ndjson" "$shm"
+  lb_rounds 3 \
+    "lb_ndjson_j2_shm|leadbatch NDJSON --jobs 2, --out tmpfs|$nd_size|2|$ndjson|$shm" \
+    "lb_ndjson_j1_shm|leadbatch NDJSON --jobs 1, --out tmpfs|$nd_size|1|$ndjson|$shm" \
+    "lb_ndjson_pair_shm|leadbatch NDJSON 2 × --jobs 1 side by side, --out tmpfs|$nd_size|pair|$ndjson|$shm"
   rm -rf "$shm"
 fi
 lb_case lb_csv_j2 "leadbatch CSV --jobs 2" 3 "$(size_of "$csvc")" 2 "$csvc"
