@@ -19,6 +19,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub(crate) mod spill;
 
 /// Version of the lead specification implemented (spec header: vendor docs at commit a1c706a).
 pub const SPEC_VERSION: &str = "LEAD_SPEC (AMLYZE api-integration-documentation a1c706a)";

@@ -179,12 +179,13 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}}t
         w,
         "<h2>Per file</h2><table><tr><th>file</th><th>format</th><th>records</th><th>accepted</th><th>rejected</th><th>BLAKE3</th><th>error</th></tr>"
     )?;
-    for f in &s.by_file {
+    for f in s.by_file.iter() {
+        let f = f?;
         writeln!(
             w,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
             esc(&f.source),
-            f.format,
+            f.format.as_str(),
             f.records,
             f.accepted,
             f.rejected,

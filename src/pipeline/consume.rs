@@ -8,11 +8,14 @@ use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
 use crate::output::report::{ReportFinding, ReportFindings};
 use crate::rules::cross::Duplicates;
-use crate::source::{Batch, InputFile, Item};
+use crate::source::{Batch, Item};
+
+use super::ledger::Ledger;
 
 /// The ordered, single-threaded end of the pipeline.
-pub(super) struct State<'f> {
-    pub(super) files: &'f [InputFile],
+pub(super) struct State {
+    /// The files whose records may still come, and the rows of those done.
+    pub(super) ledger: Ledger,
     pub(super) writers: RecordWriters,
     pub(super) duplicates: Duplicates,
     pub(super) summary: Summary,
@@ -25,7 +28,7 @@ pub(super) struct State<'f> {
     pub(super) on_pool: bool,
 }
 
-impl State<'_> {
+impl State {
     pub(super) fn consume(&mut self, batch: &Batch, outcomes: Vec<Outcome>, ctx: &Ctx) {
         self.duplicates
             .warm(outcomes.iter().filter_map(|o| match o {
@@ -39,6 +42,10 @@ impl State<'_> {
             }
         }
         if let Err(e) = self.duplicates.grow_if_needed(self.on_pool) {
+            self.failure = Some(e);
+            return;
+        }
+        if let Err(e) = self.ledger.settle(batch.seq + 1) {
             self.failure = Some(e);
             return;
         }
@@ -62,16 +69,14 @@ impl State<'_> {
         batch: &Batch,
         ctx: &Ctx,
     ) -> std::io::Result<()> {
-        let files = self.files;
-        let source_of = |f: u32| files[f as usize].source.clone();
         match (item, outcome) {
             (Item::FileError { loc, diag }, _) => {
-                let fs = &mut self.summary.by_file[loc.file as usize];
+                let fs = self.ledger.row(loc.file)?;
                 fs.error = Some(diag.message.clone());
                 self.report.add(
                     diag.code,
                     ReportFinding {
-                        source: &files[loc.file as usize].source,
+                        source: &fs.source,
                         record: 0,
                         line: loc.line,
                         path: "",
@@ -84,7 +89,7 @@ impl State<'_> {
                     .entry(diag.code.to_string())
                     .or_default() += 1;
                 let report = RecordReport {
-                    source: &files[loc.file as usize].source,
+                    source: &fs.source,
                     loc,
                     communication_number: None,
                     customer_ext_id: None,
@@ -101,7 +106,10 @@ impl State<'_> {
                 },
             ) => {
                 // Cross-record rules, in order.
-                let dups = self.duplicates.check(&checked.keys, &raw.loc, &source_of)?;
+                let ledger = &mut self.ledger;
+                let dups = self
+                    .duplicates
+                    .check(&checked.keys, &raw.loc, &mut |f| ledger.source_of(f))?;
                 let was_accepted = checked.accepted();
                 for d in dups {
                     checked.report(d, ctx.rules.max_findings);
@@ -116,7 +124,7 @@ impl State<'_> {
                 for (c, _, n) in &checked.dropped {
                     *s.by_code.entry(c.to_string()).or_default() += n;
                 }
-                let fs = &mut s.by_file[raw.loc.file as usize];
+                let fs = self.ledger.row(raw.loc.file)?;
                 fs.records += 1;
                 let entity = checked.keys.entity_type.map_or("unknown", |e| e.as_str());
                 let et = s.by_entity_type.entry(entity.to_string()).or_default();
@@ -138,7 +146,7 @@ impl State<'_> {
                         self.report.add(
                             d.code,
                             ReportFinding {
-                                source: &files[raw.loc.file as usize].source,
+                                source: &fs.source,
                                 record: raw.loc.record,
                                 line: raw.loc.line,
                                 path: &d.path,
@@ -148,7 +156,7 @@ impl State<'_> {
                     }
                 }
                 let report = RecordReport {
-                    source: &files[raw.loc.file as usize].source,
+                    source: &fs.source,
                     loc: &raw.loc,
                     communication_number: checked.keys.communication_number.as_deref(),
                     customer_ext_id: checked.keys.customer_ext_id.as_deref(),

@@ -20,6 +20,7 @@
 
 mod check;
 mod consume;
+mod ledger;
 mod order;
 
 use std::path::PathBuf;
@@ -28,12 +29,13 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use crate::output::report::ReportFindings;
-use crate::output::{self, FileSummary, RecordWriters, Summary};
+use crate::output::{self, RecordWriters, Summary};
 use crate::rules::{Checked, RuleSettings, cross::Duplicates};
 use crate::source::{self, Batch, Format, ReadOptions};
 
 use check::Ctx;
 use consume::State;
+use ledger::Ledger;
 use order::{Checked_, Reorder, read_all};
 
 /// What the run does with accepted records.
@@ -148,7 +150,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             settings.out.display()
         ))
     })?;
-    let found = source::discover(&settings.inputs, Some(&settings.out), settings.format)
+    let mut walk = source::Walk::new(&settings.inputs, Some(&settings.out), settings.format)
         .map_err(RunError::Usage)?;
     output::remove_stale(&settings.out);
     let writers = RecordWriters::create(
@@ -159,8 +161,14 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     )
     .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
 
+    let (ledger, file_events) = Ledger::create(&settings.out).map_err(|e| {
+        RunError::Fatal(format!(
+            "cannot create the file list in {}: {e}",
+            settings.out.display()
+        ))
+    })?;
     let mut state = State {
-        files: &found.files,
+        ledger,
         writers,
         duplicates: Duplicates::create(&settings.out).map_err(|e| {
             RunError::Fatal(format!(
@@ -177,31 +185,14 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect(),
-            files: found.files.len() as u64,
-            skipped_files: found.skipped.clone(),
-            by_file: found
-                .files
-                .iter()
-                .map(|f| FileSummary {
-                    source: f.source.clone(),
-                    format: f.format.as_str(),
-                    ..Default::default()
-                })
-                .collect(),
             ..Default::default()
         },
         failure: None,
-        progress: progress_bar(settings, found.files.len()),
+        progress: progress_bar(settings),
         report: ReportFindings::default(),
         started,
         on_pool: settings.jobs > 1,
     };
-    for (path, msg) in &found.walk_errors {
-        state
-            .summary
-            .unreadable_paths
-            .push(format!("{path}: {msg}"));
-    }
 
     let ctx = Ctx {
         read: &settings.read,
@@ -212,19 +203,26 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         },
         strict: settings.strict,
     };
-    let digests = if settings.jobs <= 1 {
+    if settings.jobs <= 1 {
         // One thread does everything: read a batch, check it, write it.
         let spares = source::Spares::default();
-        read_all(&found.files, &settings.read, &spares, &mut |b: Batch| {
-            if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
-                return false;
-            }
-            let mut b = b;
-            let outs = ctx.process_batch(&mut b);
-            state.consume(&b, outs, &ctx);
-            spares.borrow_mut().push(b.recycle());
-            state.failure.is_none() && !STOP.load(Ordering::Relaxed)
-        })
+        let walk = &mut walk;
+        read_all(
+            walk,
+            &settings.read,
+            &spares,
+            &file_events,
+            &mut |b: Batch| {
+                if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
+                    return false;
+                }
+                let mut b = b;
+                let outs = ctx.process_batch(&mut b);
+                state.consume(&b, outs, &ctx);
+                spares.borrow_mut().push(b.recycle());
+                state.failure.is_none() && !STOP.load(Ordering::Relaxed)
+            },
+        );
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(settings.jobs)
@@ -235,7 +233,8 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         let window = 3 * settings.jobs;
         let state = &mut state;
         let ctx = &ctx;
-        let files = &found.files;
+        let walk = &mut walk;
+        let file_events = &file_events;
         // The coordinator (reading, ordering, writing) runs on one of the pool's threads
         // and checks batches itself whenever it would otherwise wait: `--jobs N` means N
         // busy threads, never more.
@@ -253,35 +252,41 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 let queue = &queue;
                 let order = &mut order;
                 let spares = &spares;
-                let digests = read_all(files, &settings.read, spares, &mut |b: Batch| {
-                    let done_tx = done_tx.clone();
-                    queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(b);
-                    scope.spawn(move |_| {
-                        // One task per batch pushed, so there is always one to take.
-                        let Some(mut b) =
-                            queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
-                        else {
-                            return;
-                        };
-                        // A panic is a bug, but it must end the run with an error, not a hang.
-                        let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            ctx.process_batch(&mut b)
-                        }))
-                        .ok();
-                        let _ = done_tx.send((b, outs));
-                    });
-                    order.sent += 1;
-                    order.collect(&done_rx, state, ctx, spares);
-                    state.failure.is_none() && !STOP.load(Ordering::Relaxed)
-                });
+                read_all(
+                    walk,
+                    &settings.read,
+                    spares,
+                    file_events,
+                    &mut |b: Batch| {
+                        let done_tx = done_tx.clone();
+                        queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(b);
+                        scope.spawn(move |_| {
+                            // One task per batch pushed, so there is always one to take.
+                            let Some(mut b) =
+                                queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+                            else {
+                                return;
+                            };
+                            // A panic is a bug, but it must end the run with an error, not a hang.
+                            let outs =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    ctx.process_batch(&mut b)
+                                }))
+                                .ok();
+                            let _ = done_tx.send((b, outs));
+                        });
+                        order.sent += 1;
+                        order.collect(&done_rx, state, ctx, spares);
+                        state.failure.is_none() && !STOP.load(Ordering::Relaxed)
+                    },
+                );
                 // Only the tasks hold senders now: if one ever ended without sending, the
                 // channel closes instead of `finish` waiting forever.
                 drop(done_tx);
                 order.finish(&done_rx, state, ctx, spares);
-                digests
             })
         })
-    };
+    }
     if let Some(p) = &state.progress {
         p.finish_and_clear();
     }
@@ -293,16 +298,30 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         state.writers.abandon();
         return Err(RunError::Fatal(format!("cannot write outputs: {e}")));
     }
-    for (fs, d) in state.summary.by_file.iter_mut().zip(digests) {
-        fs.blake3 = d;
-    }
     let State {
         writers,
         duplicates,
         mut summary,
         report: findings,
+        ledger,
         ..
     } = state;
+    // Every batch was consumed: what is still open has been read to its end.
+    summary.by_file = match ledger.finish(u64::MAX) {
+        Ok(list) => list,
+        Err(e) => {
+            writers.abandon();
+            return Err(RunError::Fatal(format!("cannot write the file list: {e}")));
+        }
+    };
+    summary.files = summary.by_file.len();
+    walk.finish();
+    summary.skipped_files = std::mem::take(&mut walk.skipped);
+    summary.unreadable_paths = walk
+        .walk_errors
+        .iter()
+        .map(|(path, msg)| format!("{path}: {msg}"))
+        .collect();
     let (files, accepted_dir) = writers.into_parts();
     let fatal =
         |what: &str, e: std::io::Error| RunError::Fatal(format!("cannot write {what}: {e}"));
@@ -410,17 +429,17 @@ fn write_summary(
     }
 }
 
-fn progress_bar(settings: &Settings, files: usize) -> Option<indicatif::ProgressBar> {
+fn progress_bar(settings: &Settings) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
     if !settings.progress || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(files as u64);
+    // The walk is lazy (memory must not grow with the number of files), so the number of
+    // files is not known up front: the bar counts files and records as they go.
+    let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files  {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] file {pos}  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     Some(bar)
 }

@@ -5,30 +5,39 @@ use std::sync::mpsc;
 use super::Outcome;
 use super::check::Ctx;
 use super::consume::State;
-use crate::source::{self, Batch, InputFile, ReadOptions};
+use super::ledger::FileEvent;
+use crate::source::{self, Batch, ReadOptions};
 
 /// A batch back from a worker: its outcomes, or None when checking it panicked.
 pub(super) type Checked_ = (Batch, Option<Vec<Outcome>>);
 
-/// Reads every file in order into batches handed to `emit` (which returns false to stop).
-/// Returns the digest of each file read.
+/// Reads every file of the walk in order into batches handed to `emit` (which returns false
+/// to stop), telling `ledger` about each file as it is opened and when it is done.
 pub(super) fn read_all(
-    files: &[InputFile],
+    walk: &mut source::Walk,
     opts: &ReadOptions,
     spares: &source::Spares,
+    ledger: &mpsc::Sender<FileEvent>,
     emit: &mut dyn FnMut(Batch) -> bool,
-) -> Vec<Option<source::digest::Digest>> {
+) {
     let mut sink = source::BatchSink::new(BATCH_ITEMS, BATCH_BYTES, emit).with_spares(spares);
-    let mut digests = Vec::with_capacity(files.len());
-    for (i, f) in files.iter().enumerate() {
-        if sink.stopped {
+    let mut index: u32 = 0;
+    while !sink.stopped {
+        let Some(f) = walk.next() else {
             break;
-        }
-        digests.push(source::read_file(i as u32, f, opts, &mut sink));
+        };
+        let _ = ledger.send(FileEvent::Opened {
+            source: f.source.clone(),
+            format: f.format,
+        });
+        let pushed = sink.pushed();
+        let digest = source::read_file(index, &f, opts, &mut sink);
+        let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
+        let _ = ledger.send(FileEvent::Read { digest, last_batch });
         sink.flush_file();
+        index = index.saturating_add(1);
     }
     sink.flush();
-    digests
 }
 
 /// Records per batch: enough to keep a worker busy for about a millisecond.

@@ -18,13 +18,13 @@
 //! process, and are unlinked as soon as they are opened (nothing is left behind, even by a
 //! killed run).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::Path;
 
 use super::Keys;
 use crate::diagnostic::{Diagnostic, code};
 use crate::record::Location;
+use crate::spill::Spill;
 
 /// Where a key was first seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,65 +49,6 @@ const INITIAL_BITS: u32 = 20;
 /// Tables of this many bits (16 MiB) and more are filled to 7/8 before they grow, smaller
 /// ones to 3/4 (`KeySet::max_load`).
 const DENSE_BITS: u32 = 22;
-
-/// A temporary file written at its end and read anywhere.
-struct Spill {
-    writer: BufWriter<File>,
-    /// Bytes written (buffered or not).
-    len: u64,
-}
-
-impl Spill {
-    fn create(dir: &Path, name: &str) -> io::Result<Spill> {
-        let path = crate::output::tmp_dir_path(dir, name);
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        // Unlinked at once on Unix: the open handle keeps it, nothing outlives the process.
-        // (Elsewhere the next run's sweep of stale temporary files removes it.)
-        #[cfg(unix)]
-        std::fs::remove_file(&path)?;
-        Ok(Spill {
-            writer: BufWriter::with_capacity(64 << 10, file),
-            len: 0,
-        })
-    }
-
-    fn append(&mut self, bytes: &[u8]) -> io::Result<u64> {
-        let at = self.len;
-        self.writer.write_all(bytes)?;
-        self.len += bytes.len() as u64;
-        Ok(at)
-    }
-
-    fn read(&mut self, at: u64, buf: &mut [u8]) -> io::Result<()> {
-        self.writer.flush()?;
-        let file = self.writer.get_ref();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::FileExt;
-            file.read_exact_at(buf, at)
-        }
-        #[cfg(windows)]
-        {
-            use std::io::{Seek, SeekFrom};
-            use std::os::windows::fs::FileExt;
-            let mut done = 0;
-            while done < buf.len() {
-                match file.seek_read(&mut buf[done..], at + done as u64)? {
-                    0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-                    n => done += n,
-                }
-            }
-            // `seek_read` moves the cursor the writer writes at: put it back at the end
-            // (the buffer was flushed above, so nothing is pending).
-            (&mut &*file).seek(SeekFrom::Start(self.len))?;
-            Ok(())
-        }
-    }
-}
 
 /// A table's slots, zeroed, from the system allocator rather than the global one: a table
 /// is tens of megabytes, and the system allocator maps and unmaps blocks that size at once,
@@ -450,7 +391,7 @@ impl Duplicates {
         &mut self,
         keys: &Keys,
         loc: &Location,
-        source_of: &dyn Fn(u32) -> String,
+        source_of: &mut dyn FnMut(u32) -> io::Result<String>,
     ) -> io::Result<Vec<Diagnostic>> {
         let here = FirstSeen {
             file: loc.file,
@@ -473,7 +414,7 @@ impl Duplicates {
                 "communicationNumber",
                 format!(
                     "communicationNumber {cn:?} was already used by {} record {}",
-                    source_of(first.file),
+                    source_of(first.file)?,
                     first.record
                 ),
             ));
@@ -487,7 +428,7 @@ impl Duplicates {
                 "customerExtId",
                 format!(
                     "a CREATE for customerExtId {ext:?} was already made by {} record {}",
-                    source_of(first.file),
+                    source_of(first.file)?,
                     first.record
                 ),
             ));
@@ -526,24 +467,26 @@ mod tests {
     fn finds_duplicates_in_order_and_names_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let mut d = Duplicates::create(dir.path()).unwrap();
-        let src = |f: u32| format!("f{f}.json");
+        let mut src = |f: u32| Ok(format!("f{f}.json"));
         let loc = |file, record| Location {
             file,
             record,
             line: 1,
         };
         assert!(
-            d.check(&keys("A", "X", true), &loc(0, 1), &src)
+            d.check(&keys("A", "X", true), &loc(0, 1), &mut src)
                 .unwrap()
                 .is_empty()
         );
         assert!(
-            d.check(&keys("B", "X", false), &loc(0, 2), &src)
+            d.check(&keys("B", "X", false), &loc(0, 2), &mut src)
                 .unwrap()
                 .is_empty(),
             "UPDATE may reuse"
         );
-        let found = d.check(&keys("A", "X", true), &loc(1, 7), &src).unwrap();
+        let found = d
+            .check(&keys("A", "X", true), &loc(1, 7), &mut src)
+            .unwrap();
         let codes: Vec<_> = found.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
@@ -678,7 +621,7 @@ mod tests {
     /// their ids), in tables of 64 slots; grows; checks them all again. Returns the tables'
     /// bits after the growth.
     fn grow_checked(n: u64, creates: u64, on_pool: bool) -> [u32; 2] {
-        let src = |f: u32| format!("f{f}");
+        let mut src = |f: u32| Ok(format!("f{f}"));
         let loc = |record| Location {
             file: 0,
             record,
@@ -692,13 +635,13 @@ mod tests {
         }
         for i in 0..n {
             let k = keys(&format!("c{i}"), &format!("e{i}"), i < creates);
-            assert!(d.check(&k, &loc(i), &src).unwrap().is_empty());
+            assert!(d.check(&k, &loc(i), &mut src).unwrap().is_empty());
         }
         d.grow_if_needed(on_pool).unwrap();
         let bits = [d.communication_numbers.bits, d.create_ext_ids.bits];
         for i in 0..n {
             let k = keys(&format!("c{i}"), &format!("e{i}"), true);
-            let found = d.check(&k, &loc(n + i), &src).unwrap();
+            let found = d.check(&k, &loc(n + i), &mut src).unwrap();
             assert_eq!(found.len(), if i < creates { 2 } else { 1 }, "record {i}");
             for f in &found {
                 assert!(

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::record::Location;
 
-pub use discover::{Discovery, discover};
+pub use discover::Walk;
 
 /// Input formats of spec §6.
 #[derive(
@@ -205,6 +205,10 @@ pub struct BatchSink<'s> {
     spares: Option<&'s Spares>,
     /// Set when the consumer has gone away (the run is stopping).
     pub stopped: bool,
+    /// Items pushed so far, and the sequence number of the batch the last one went into:
+    /// what tells the ordered end when a file's last record has been consumed.
+    pushed: u64,
+    last_item_seq: u64,
 }
 
 impl<'s> BatchSink<'s> {
@@ -217,6 +221,8 @@ impl<'s> BatchSink<'s> {
             emit,
             spares: None,
             stopped: false,
+            pushed: 0,
+            last_item_seq: 0,
         }
     }
 
@@ -232,21 +238,34 @@ impl<'s> BatchSink<'s> {
     }
 
     pub fn push(&mut self, item: Item) {
-        self.batch.items.push(item);
+        self.push_held(item);
         if self.is_full() {
             self.flush();
         }
     }
 
-    /// Pushes without flushing: for a reader whose batch buffer also holds bytes not yet
-    /// cut into records (see `flush_carry`).
     /// An emptied CSV row to fill, when the batch kept one from an earlier use.
     pub fn spare_row(&mut self) -> Option<::csv::ByteRecord> {
         self.batch.rows.pop()
     }
 
+    /// Pushes without flushing: for a reader whose batch buffer also holds bytes not yet
+    /// cut into records (see `flush_carry`).
     pub fn push_held(&mut self, item: Item) {
         self.batch.items.push(item);
+        self.pushed += 1;
+        // The batch being filled is handed on under the next sequence number.
+        self.last_item_seq = self.next_seq;
+    }
+
+    /// Items pushed so far.
+    pub fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
+    /// The sequence number of the batch that holds the last item pushed.
+    pub fn last_item_seq(&self) -> u64 {
+        self.last_item_seq
     }
 
     pub fn is_full(&self) -> bool {

@@ -130,3 +130,58 @@ fn a_rejected_record_still_uses_its_communication_number() {
     // `.jsonl` is NDJSON (spec §6).
     assert_eq!(run.summary()["byFile"][0]["format"], "ndjson");
 }
+
+#[test]
+fn a_duplicate_names_an_earlier_file_whose_row_is_already_written() {
+    // Far more files than a batch holds (1,024 records): by the time the last files are
+    // checked, the first ones are settled and their sources live only in the run's
+    // temporary file list, where the duplicate message must still find them.
+    let wd = Workdir::new();
+    let n = 2500;
+    for i in 0..n {
+        let mut v = individual(&i.to_string());
+        let cn = match i {
+            2400 => "CN-0003".to_string(),
+            2499 => "CN-1200".to_string(),
+            _ => format!("CN-{i:04}"),
+        };
+        set(&mut v, "communicationNumber", json!(cn));
+        wd.create(
+            &format!("d{}/{i:04}.json", i / 1000),
+            serde_json::to_string(&v).unwrap(),
+        );
+    }
+    wd.create("d1/notes.txt", "not a lead file");
+    let run = wd.process();
+    run.assert_exit_code(1);
+    let rejected = run.rejected();
+    let got: Vec<(&str, &str)> = rejected
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap(),
+                r["errors"][0]["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].0, "d2/2400.json");
+    assert!(got[0].1.contains("d0/0003.json record 1"), "{}", got[0].1);
+    assert_eq!(got[1].0, "d2/2499.json");
+    assert!(got[1].1.contains("d1/1200.json record 1"), "{}", got[1].1);
+    // One row per file, in order, each with its digest.
+    let s = run.summary();
+    let rows = s["byFile"].as_array().unwrap();
+    assert_eq!((s["files"].as_u64(), rows.len()), (Some(n), n as usize));
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["source"], format!("d{}/{i:04}.json", i / 1000));
+        let bytes = std::fs::read(wd.input().join(row["source"].as_str().unwrap())).unwrap();
+        assert_eq!(row["blake3"], blake3::hash(&bytes).to_hex().as_str());
+        let rejected = u64::from(i == 2400 || i == 2499);
+        assert_eq!(
+            (row["records"].as_u64(), row["rejected"].as_u64()),
+            (Some(1), Some(rejected))
+        );
+    }
+    assert_eq!(s["skippedFiles"], json!(["d1/notes.txt"]));
+}

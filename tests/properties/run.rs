@@ -72,7 +72,9 @@ pub(super) fn check_accounting(r: &Ran) -> Result<(), TestCaseError> {
     let s = &r.summary;
     prop_assert_eq!(s.records, s.accepted + s.rejected, "total");
     let mut sum = (0, 0, 0);
-    for f in &s.by_file {
+    let rows = s.by_file.to_vec().expect("the file list reads back");
+    prop_assert_eq!(rows.len() as u64, s.files, "one row per file");
+    for f in &rows {
         prop_assert_eq!(f.records, f.accepted + f.rejected, "file {}", f.source);
         sum = (sum.0 + f.records, sum.1 + f.accepted, sum.2 + f.rejected);
     }

@@ -1,0 +1,171 @@
+//! Temporary files that hold what a run of any size must not keep in memory: the
+//! duplicate tables' keys (`rules::cross`) and the per-file rows of the summary
+//! (`pipeline::ledger`). They are written at their end, read anywhere, and unlinked as soon
+//! as they are opened on Unix, so nothing outlives the process, even a killed one.
+//! (Elsewhere the next run's sweep of stale temporary files removes them.)
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A temporary file written at its end and read anywhere.
+pub(crate) struct Spill {
+    writer: BufWriter<File>,
+    /// Bytes written (buffered or not).
+    len: u64,
+}
+
+impl Spill {
+    /// Creates `.<name>.<pid>.tmp` in `dir`.
+    pub(crate) fn create(dir: &Path, name: &str) -> io::Result<Spill> {
+        let path = crate::output::tmp_dir_path(dir, name);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        #[cfg(unix)]
+        std::fs::remove_file(&path)?;
+        Ok(Spill {
+            writer: BufWriter::with_capacity(64 << 10, file),
+            len: 0,
+        })
+    }
+
+    /// Appends `bytes`; returns where they start.
+    pub(crate) fn append(&mut self, bytes: &[u8]) -> io::Result<u64> {
+        let at = self.len;
+        self.writer.write_all(bytes)?;
+        self.len += bytes.len() as u64;
+        Ok(at)
+    }
+
+    /// Bytes written so far.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Fills `buf` from offset `at` (which must have been written).
+    pub(crate) fn read(&mut self, at: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.writer.flush()?;
+        read_exact_at(self.writer.get_ref(), buf, at)?;
+        #[cfg(windows)]
+        {
+            // `seek_read` moves the cursor the writer writes at: put it back at the end
+            // (the buffer was flushed above, so nothing is pending).
+            use std::io::{Seek, SeekFrom};
+            (&mut &*self.writer.get_ref()).seek(SeekFrom::Start(self.len))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the writing: what was written, to be read from the start as often as needed.
+    pub(crate) fn into_stored(self) -> io::Result<Stored> {
+        let len = self.len;
+        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+        Ok(Stored {
+            file: Arc::new(file),
+            len,
+        })
+    }
+}
+
+/// A finished spill, shared and read by position (so readers never disturb each other).
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    file: Arc<File>,
+    len: u64,
+}
+
+impl Stored {
+    /// A reader over the whole content.
+    pub(crate) fn reader(&self) -> StoredReader<'_> {
+        StoredReader {
+            file: &self.file,
+            pos: 0,
+            end: self.len,
+        }
+    }
+}
+
+/// Reads a `Stored` from its start.
+pub(crate) struct StoredReader<'a> {
+    file: &'a File,
+    pos: u64,
+    end: u64,
+}
+
+impl io::Read for StoredReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = buf.len().min((self.end - self.pos) as usize);
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = read_at(self.file, &mut buf[..want], self.pos)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.read_at(buf, at)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileExt;
+        file.seek_read(buf, at)
+    }
+}
+
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match read_at(file, buf, at) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn reads_back_anywhere_while_writing_and_whole_when_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Spill::create(dir.path(), "t").unwrap();
+        assert_eq!(s.append(b"hello ").unwrap(), 0);
+        assert_eq!(s.append(b"world").unwrap(), 6);
+        let mut buf = [0u8; 5];
+        s.read(6, &mut buf).unwrap();
+        assert_eq!(&buf, b"world");
+        assert_eq!(s.append(b"!").unwrap(), 11);
+        assert_eq!(s.len(), 12);
+        let stored = s.into_stored().unwrap();
+        for _ in 0..2 {
+            let mut all = String::new();
+            stored.reader().read_to_string(&mut all).unwrap();
+            assert_eq!(all, "hello world!");
+        }
+        #[cfg(unix)]
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "unlinked"
+        );
+    }
+}
