@@ -6,9 +6,9 @@
 # COUNT    records per corpus (default 1000000)
 # WORKDIR  corpora, outputs and peer builds (default ${TMPDIR:-/tmp}/leadbatch-bench);
 #          corpora already there are reused, so a second run only measures.
-# --rss-scale  also run 5,000,000-record NDJSON/CSV/XML corpora and a 7,000,000-record
-#          NDJSON one (5.2 GB) (--jobs 2) for peak RSS; slow (corpora of several GB), off
-#          by default.
+# --rss-scale  also run 5,000,000-record NDJSON/CSV/XML corpora, a 7,000,000-record
+#          NDJSON one (5.2 GB) and 2,000,000 one-lead files (--jobs 2) for peak RSS; slow
+#          (corpora of several GB, 8 GB of disk for the small files), off by default.
 #
 # Cases (all `leadbatch process ... -q --as-of 2026-11-23`):
 #   NDJSON --jobs 2, --jobs 1 and two --jobs 1 runs side by side (the machine's ceiling,
@@ -82,32 +82,40 @@ ndjson=$(corpus "$count" ndjson)
 csvc=$(corpus "$count" csv)
 xmlc=$(corpus "$count" xml)
 
-# 200,000 files of one lead each, split from a 200k NDJSON corpus (1,000 files a folder).
-files_dir="$work/files-$small_count"
-if [ ! -f "$files_dir.complete" ]; then
-  small_src=$(corpus "$small_count" ndjson)
-  log "splitting $small_src into $files_dir/"
-  rm -rf "$files_dir"
-  python3 - "$small_src" "$files_dir" <<'EOF'
+# split_files COUNT SRC: files of one lead each, the first COUNT lines of the NDJSON corpus
+# SRC, 1,000 files a folder, in $work/files-COUNT (made once); prints the folder.
+split_files() {
+  local n=$1 src=$2 dir="$work/files-$1"
+  if [ ! -f "$dir.complete" ]; then
+    log "splitting the first $n lines of $src into $dir/"
+    rm -rf "$dir"
+    python3 - "$src" "$dir" "$n" <<'EOF'
 import os, sys
-src, out = sys.argv[1], sys.argv[2]
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 total = 0
 with open(src, "rb") as f:
     for i, line in enumerate(f):
+        if i >= n:
+            break
         line = line.rstrip(b"\r\n")
         if not line:
             continue
-        d = os.path.join(out, "d%03d" % (i // 1000))
+        d = os.path.join(out, "d%04d" % (i // 1000))
         if i % 1000 == 0:
             os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "%06d.json" % i), "wb") as g:
+        with open(os.path.join(d, "%07d.json" % i), "wb") as g:
             g.write(line + b"\n")
         total += len(line) + 1
 with open(out + ".bytes", "w") as f:
     f.write("%d\n" % total)
 EOF
-  touch "$files_dir.complete"
-fi
+    touch "$dir.complete"
+  fi
+  printf '%s\n' "$dir"
+}
+
+# 200,000 files of one lead each.
+files_dir=$(split_files "$small_count" "$(corpus "$small_count" ndjson)")
 files_bytes=$(cat "$files_dir.bytes")
 
 one_dir="$work/one"
@@ -308,6 +316,12 @@ if (( rss_scale )); then
   # largest (7/8 full before they double; see rules/cross.rs).
   c=$(corpus 7000000 ndjson)
   lb_case lb_ndjson_7m "leadbatch NDJSON 7M (one 5.2 GB file) --jobs 2" 1 "$(size_of "$c")" 2 "$c"
+  # The issue's "two million small files" (8 GB of page cache once read; warmed like the
+  # 200k case).
+  many=$(split_files 2000000 "$(corpus 5000000 ndjson)")
+  log "warming the page cache for $many"
+  find "$many" -type f -print0 | xargs -0 cat > /dev/null
+  lb_case lb_files_2m "leadbatch 2,000,000 files --jobs 2" 1 "$(cat "$many.bytes")" 2 "$many"
 fi
 
 # -------------------------------------------------------------------------------- peers
@@ -403,7 +417,8 @@ for k in order:
 for k in order:
     r = rows[k]
     if k.startswith("lb_") and r["records"] is not None:
-        want = {"lb_one": 1, "lb_files_j2": small, "lb_ndjson_7m": 7000000}.get(k, 5000000 if k.endswith("_5m") else count)
+        want = {"lb_one": 1, "lb_files_j2": small, "lb_files_2m": 2000000,
+                "lb_ndjson_7m": 7000000}.get(k, 5000000 if k.endswith("_5m") else count)
         if k.startswith("lb_ndjson_pair"):
             want = 2 * count
         if int(r["records"]) != want:

@@ -1,12 +1,13 @@
 //! leadbatch: validate AMLYZE Create-Lead records in bulk and convert them to the canonical
 //! REST payload of `POST /amlyze-ws-rest/customer`.
 //!
-//! Data flow: INPUT roots are walked and sorted (`source::discover`); one coordinator cuts
-//! each file into located raw records, in batches (`source`); the rayon pool parses, checks
-//! and converts each batch (`rules`, `canonical`); outcomes are put back in input order, the
-//! cross-record checks run on them (`rules::cross`), and the writers stream them to temporary
-//! files that are renamed into place when the run completes (`output`). See `pipeline` for
-//! the threads.
+//! Data flow: INPUT roots are walked lazily in source-path order (`source::Walk`); one
+//! coordinator cuts each file into located raw records, in batches (`source`); the rayon pool
+//! parses, checks and converts each batch (`rules`, `canonical`); outcomes are put back in
+//! input order, the cross-record checks run on them (`rules::cross`), and the writers stream
+//! them to temporary files that are renamed into place when the run completes (`output`).
+//! What a run of any size must not hold in memory goes to unlinked temporary files
+//! (`spill`). See `pipeline` for the threads.
 
 pub mod canonical;
 pub mod catalog;

@@ -16,7 +16,8 @@
 //!
 //! Files: this one holds the run itself; `check` is the workers' half (parse, rules,
 //! payload), `order` reads and puts checked batches back in order, `consume` is the ordered
-//! end (cross-record rules, summary, writers).
+//! end (cross-record rules, summary, writers), `ledger` the files between the reader and
+//! that end (so that memory does not grow with the number of files).
 
 mod check;
 mod consume;
