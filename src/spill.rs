@@ -49,15 +49,16 @@ impl Spill {
     /// Fills `buf` from offset `at` (which must have been written).
     pub(crate) fn read(&mut self, at: u64, buf: &mut [u8]) -> io::Result<()> {
         self.writer.flush()?;
-        read_exact_at(self.writer.get_ref(), buf, at)?;
+        let read = read_exact_at(self.writer.get_ref(), buf, at);
         #[cfg(windows)]
         {
             // `seek_read` moves the cursor the writer writes at: put it back at the end
-            // (the buffer was flushed above, so nothing is pending).
+            // (the buffer was flushed above, so nothing is pending), whether or not the
+            // read succeeded.
             use std::io::{Seek, SeekFrom};
             (&mut &*self.writer.get_ref()).seek(SeekFrom::Start(self.len))?;
         }
-        Ok(())
+        read
     }
 
     /// Ends the writing: what was written, to be read from the start as often as needed.

@@ -5,6 +5,7 @@
 //! a failed or killed run never leaves a mix of old and new outputs. Temporary files left
 //! by a killed run are removed by the next run.
 
+pub mod list;
 pub mod records;
 pub mod report;
 mod sink;

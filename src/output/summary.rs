@@ -1,19 +1,15 @@
 //! `summary.json`: the run's counts, which prove that every record ended accepted or
 //! rejected (`records == accepted + rejected`, in total and per file).
 //!
-//! The per-file rows are not held in memory: a run of two million files would need
-//! hundreds of megabytes for them. They are written to a temporary file as each file
-//! completes (`FileListWriter`) and read back, in order, whenever the summary or the
-//! report is written (`FileList`). The rows are kept in a plain binary form: a JSON round
-//! trip per row was 5% of a run of 200,000 one-lead files.
+//! The per-file rows and the skipped files are not held in memory but in `list::List`s.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
 use serde::Serialize;
 
+use super::list::{List, Row, get_text, get_u8, get_u64, put_text, put_u64};
 use crate::source::Format;
-use crate::spill::{Spill, Stored};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -46,7 +42,7 @@ pub struct Summary {
     pub as_of: String,
     pub inputs: Vec<String>,
     pub files: u64,
-    pub skipped_files: Vec<String>,
+    pub skipped_files: PathList,
     pub records: u64,
     pub accepted: u64,
     pub rejected: u64,
@@ -68,7 +64,7 @@ pub struct Summary {
 impl Summary {
     /// Files that could not be read, wholly or in part.
     pub fn file_errors(&self) -> usize {
-        self.by_file.errors() as usize + self.unreadable_paths.len()
+        self.by_file.flagged() as usize + self.unreadable_paths.len()
     }
 
     /// The one-line summary printed on stdout.
@@ -80,183 +76,78 @@ impl Summary {
     }
 }
 
-/// The per-file rows of a run, in file order, kept in a temporary file.
-#[derive(Debug, Clone, Default)]
-pub struct FileList {
-    rows: Option<Stored>,
-    len: u64,
-    errors: u64,
-}
+/// The per-file rows of a run, in file order (`Row`: see `list`).
+pub type FileList = List<FileSummary>;
 
-impl FileList {
-    /// Files listed.
-    pub fn len(&self) -> u64 {
-        self.len
-    }
+/// Source paths, in order.
+pub type PathList = List<String>;
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Files listed with an error.
-    pub fn errors(&self) -> u64 {
-        self.errors
-    }
-
-    /// The rows in file order. Fails only when the temporary file cannot be read back.
-    pub fn iter(&self) -> impl Iterator<Item = io::Result<FileSummary>> + '_ {
-        let mut rows = self
-            .rows
-            .as_ref()
-            .map(|r| io::BufReader::with_capacity(64 << 10, r.reader()));
-        let mut left = self.len;
-        std::iter::from_fn(move || {
-            let rows = rows.as_mut()?;
-            if left == 0 {
-                return None;
+/// A row as bytes: the source, the format, the three counts, the digest (a flag, then 32
+/// bytes), the error (a flag, then the text).
+impl Row for FileSummary {
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_text(out, &self.source);
+        out.push(match self.format {
+            Format::Json => 0,
+            Format::Ndjson => 1,
+            Format::Xml => 2,
+            Format::Csv => 3,
+        });
+        for n in [self.records, self.accepted, self.rejected] {
+            put_u64(out, n);
+        }
+        match &self.blake3 {
+            Some(d) => {
+                out.push(1);
+                out.extend_from_slice(&d.0);
             }
-            left -= 1;
-            Some(decode(rows))
+            None => out.push(0),
+        }
+        match &self.error {
+            Some(e) => {
+                out.push(1);
+                put_text(out, e);
+            }
+            None => out.push(0),
+        }
+    }
+
+    fn decode(r: &mut impl Read) -> io::Result<FileSummary> {
+        let source = get_text(r)?;
+        let format = match get_u8(r)? {
+            0 => Format::Json,
+            1 => Format::Ndjson,
+            2 => Format::Xml,
+            3 => Format::Csv,
+            b => return Err(io::Error::other(format!("file list: format byte {b}"))),
+        };
+        let (records, accepted, rejected) = (get_u64(r)?, get_u64(r)?, get_u64(r)?);
+        let blake3 = match get_u8(r)? {
+            0 => None,
+            _ => {
+                let mut d = [0u8; 32];
+                r.read_exact(&mut d)?;
+                Some(crate::source::digest::Digest(d))
+            }
+        };
+        let error = match get_u8(r)? {
+            0 => None,
+            _ => Some(get_text(r)?),
+        };
+        Ok(FileSummary {
+            source,
+            format,
+            records,
+            accepted,
+            rejected,
+            error,
+            blake3,
         })
     }
 
-    /// The rows in memory: for tests and for callers that know the run was small.
-    pub fn to_vec(&self) -> io::Result<Vec<FileSummary>> {
-        self.iter().collect()
+    fn flagged(&self) -> bool {
+        self.error.is_some()
     }
-}
-
-impl Serialize for FileList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let mut seq = s.serialize_seq(Some(self.len as usize))?;
-        for row in self.iter() {
-            seq.serialize_element(&row.map_err(S::Error::custom)?)?;
-        }
-        seq.end()
-    }
-}
-
-/// Writes the rows of a `FileList` as the files complete.
-pub struct FileListWriter {
-    spill: Spill,
-    line: Vec<u8>,
-    len: u64,
-    errors: u64,
-}
-
-impl FileListWriter {
-    /// Keeps the rows in a temporary file in `dir`.
-    pub fn create(dir: &std::path::Path) -> io::Result<FileListWriter> {
-        Ok(FileListWriter {
-            spill: Spill::create(dir, "files")?,
-            line: Vec::with_capacity(256),
-            len: 0,
-            errors: 0,
-        })
-    }
-
-    /// Appends the next file's row.
-    pub fn push(&mut self, row: &FileSummary) -> io::Result<()> {
-        self.line.clear();
-        encode(&mut self.line, row);
-        self.spill.append(&self.line)?;
-        self.len += 1;
-        self.errors += u64::from(row.error.is_some());
-        Ok(())
-    }
-
-    pub fn finish(self) -> io::Result<FileList> {
-        Ok(FileList {
-            rows: Some(self.spill.into_stored()?),
-            len: self.len,
-            errors: self.errors,
-        })
-    }
-}
-
-/// A row as bytes: the source (length, then UTF-8), the format, the three counts, the
-/// digest (a flag, then 32 bytes), the error (a flag, then length and UTF-8).
-fn encode(out: &mut Vec<u8>, row: &FileSummary) {
-    let text = |out: &mut Vec<u8>, s: &str| {
-        out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    };
-    text(out, &row.source);
-    out.push(match row.format {
-        Format::Json => 0,
-        Format::Ndjson => 1,
-        Format::Xml => 2,
-        Format::Csv => 3,
-    });
-    for n in [row.records, row.accepted, row.rejected] {
-        out.extend_from_slice(&n.to_le_bytes());
-    }
-    match &row.blake3 {
-        Some(d) => {
-            out.push(1);
-            out.extend_from_slice(&d.0);
-        }
-        None => out.push(0),
-    }
-    match &row.error {
-        Some(e) => {
-            out.push(1);
-            text(out, e);
-        }
-        None => out.push(0),
-    }
-}
-
-fn decode(r: &mut impl Read) -> io::Result<FileSummary> {
-    fn u64_(r: &mut impl Read) -> io::Result<u64> {
-        let mut b = [0u8; 8];
-        r.read_exact(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn byte(r: &mut impl Read) -> io::Result<u8> {
-        let mut b = [0u8; 1];
-        r.read_exact(&mut b)?;
-        Ok(b[0])
-    }
-    fn text(r: &mut impl Read) -> io::Result<String> {
-        let len = u64_(r)?;
-        let mut s = Vec::new();
-        r.take(len).read_to_end(&mut s)?;
-        if s.len() as u64 != len {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        String::from_utf8(s).map_err(io::Error::other)
-    }
-    let source = text(r)?;
-    let format = match byte(r)? {
-        0 => Format::Json,
-        1 => Format::Ndjson,
-        2 => Format::Xml,
-        _ => Format::Csv,
-    };
-    let (records, accepted, rejected) = (u64_(r)?, u64_(r)?, u64_(r)?);
-    let blake3 = match byte(r)? {
-        0 => None,
-        _ => {
-            let mut d = [0u8; 32];
-            r.read_exact(&mut d)?;
-            Some(crate::source::digest::Digest(d))
-        }
-    };
-    let error = match byte(r)? {
-        0 => None,
-        _ => Some(text(r)?),
-    };
-    Ok(FileSummary {
-        source,
-        format,
-        records,
-        accepted,
-        rejected,
-        error,
-        blake3,
-    })
 }
 
 #[cfg(test)]
@@ -284,12 +175,13 @@ mod tests {
     fn rows_come_back_in_order_and_serialize_like_a_vector() {
         let dir = tempfile::tempdir().unwrap();
         let rows: Vec<FileSummary> = (0..5).map(row).collect();
-        let mut w = FileListWriter::create(dir.path()).unwrap();
+        let mut w = super::super::list::ListWriter::create(dir.path(), "files").unwrap();
         for r in &rows {
             w.push(r).unwrap();
         }
         let list = w.finish().unwrap();
-        assert_eq!((list.len(), list.errors()), (5, 1));
+        let list: FileList = list;
+        assert_eq!((list.len(), list.flagged()), (5, 1));
         assert_eq!(list.to_vec().unwrap(), rows);
         // Read twice: the summary and the report each read the list.
         assert_eq!(

@@ -26,6 +26,8 @@ pub(super) struct State {
     /// Whether this runs on the run's own pool of two or more threads, whose other threads
     /// may take part of the work (the duplicate tables' growth).
     pub(super) on_pool: bool,
+    /// Batches consumed so far.
+    pub(super) consumed: u64,
 }
 
 impl State {
@@ -45,7 +47,8 @@ impl State {
             self.failure = Some(e);
             return;
         }
-        if let Err(e) = self.ledger.settle(batch.seq + 1) {
+        self.consumed += 1;
+        if let Err(e) = self.ledger.settle(self.consumed) {
             self.failure = Some(e);
             return;
         }

@@ -7,7 +7,7 @@
 //! file is settled: its row goes to the summary's temporary file (`FileListWriter`) and its
 //! source path to another, where the duplicate check finds it when a later record names an
 //! earlier file. Only the files whose batches are in flight (a few thousand at most) are
-//! in memory.
+//! in memory. Skipped files pass through here too, on their way to their own list.
 
 use std::collections::VecDeque;
 use std::io;
@@ -15,7 +15,8 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use crate::output::FileSummary;
-use crate::output::summary::{FileList, FileListWriter};
+use crate::output::list::ListWriter;
+use crate::output::summary::{FileList, PathList};
 use crate::source::Format;
 use crate::source::digest::Digest;
 use crate::spill::Spill;
@@ -30,6 +31,8 @@ pub(super) enum FileEvent {
         digest: Option<Digest>,
         last_batch: Option<u64>,
     },
+    /// The walk passed over a file it does not read (source path).
+    Skipped(String),
 }
 
 /// A file the ordered end may still see records of.
@@ -44,7 +47,8 @@ pub(super) struct Ledger {
     open: VecDeque<Open>,
     /// Index of `open[0]`: every file before it is settled.
     base: u32,
-    rows: FileListWriter,
+    rows: ListWriter<FileSummary>,
+    skipped: ListWriter<String>,
     /// Source paths of the settled files, one after another...
     sources: Spill,
     /// ...and where each one ends in `sources` (u64, little-endian).
@@ -59,7 +63,8 @@ impl Ledger {
             events: rx,
             open: VecDeque::new(),
             base: 0,
-            rows: FileListWriter::create(dir)?,
+            rows: ListWriter::create(dir, "files")?,
+            skipped: ListWriter::create(dir, "skipped")?,
             sources: Spill::create(dir, "sources")?,
             ends: Spill::create(dir, "source-ends")?,
         };
@@ -67,7 +72,7 @@ impl Ledger {
     }
 
     /// Takes in what the reader said since the last call.
-    fn receive(&mut self) {
+    fn receive(&mut self) -> io::Result<()> {
         while let Ok(event) = self.events.try_recv() {
             match event {
                 FileEvent::Opened { source, format } => self.open.push_back(Open {
@@ -88,14 +93,16 @@ impl Ledger {
                         open.read = Some(last_batch);
                     }
                 }
+                FileEvent::Skipped(source) => self.skipped.push(&source)?,
             }
         }
+        Ok(())
     }
 
     /// The row of open file `file`, to count a record or an error against.
     pub(super) fn row(&mut self, file: u32) -> io::Result<&mut FileSummary> {
         if u64::from(file) >= u64::from(self.base) + self.open.len() as u64 {
-            self.receive();
+            self.receive()?;
         }
         let (open, base) = (self.open.len(), self.base);
         let at = file.checked_sub(base).map(|i| i as usize);
@@ -134,7 +141,7 @@ impl Ledger {
     /// Settles, in order, every file whose batches have all been consumed (`consumed` is
     /// the number of batches consumed so far).
     pub(super) fn settle(&mut self, consumed: u64) -> io::Result<()> {
-        self.receive();
+        self.receive()?;
         while let Some(open) = self.open.front() {
             match open.read {
                 Some(None) => {}
@@ -153,8 +160,9 @@ impl Ledger {
         Ok(())
     }
 
-    /// Settles what is left once every batch is consumed, and hands over the rows.
-    pub(super) fn finish(mut self, consumed: u64) -> io::Result<FileList> {
+    /// Settles what is left once every batch is consumed (`consumed` of them), and hands
+    /// over the file rows and the skipped files.
+    pub(super) fn finish(mut self, consumed: u64) -> io::Result<(FileList, PathList)> {
         self.settle(consumed)?;
         if !self.open.is_empty() {
             return Err(io::Error::other(format!(
@@ -162,7 +170,7 @@ impl Ledger {
                 self.open.len()
             )));
         }
-        self.rows.finish()
+        Ok((self.rows.finish()?, self.skipped.finish()?))
     }
 }
 
@@ -211,7 +219,9 @@ mod tests {
         for (i, s) in ["a.json", "b.json", "c.json"].iter().enumerate() {
             assert_eq!(ledger.source_of(i as u32).unwrap(), *s);
         }
-        let list = ledger.finish(3).unwrap();
+        tx.send(FileEvent::Skipped("z.txt".into())).unwrap();
+        let (list, skipped) = ledger.finish(3).unwrap();
+        assert_eq!(skipped.to_vec().unwrap(), ["z.txt"]);
         let rows = list.to_vec().unwrap();
         let got: Vec<(&str, u64)> = rows
             .iter()

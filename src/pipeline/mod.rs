@@ -193,6 +193,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         report: ReportFindings::default(),
         started,
         on_pool: settings.jobs > 1,
+        consumed: 0,
     };
 
     let ctx = Ctx {
@@ -204,7 +205,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         },
         strict: settings.strict,
     };
-    if settings.jobs <= 1 {
+    let handed_on = if settings.jobs <= 1 {
         // One thread does everything: read a batch, check it, write it.
         let spares = source::Spares::default();
         let walk = &mut walk;
@@ -223,7 +224,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 spares.borrow_mut().push(b.recycle());
                 state.failure.is_none() && !STOP.load(Ordering::Relaxed)
             },
-        );
+        )
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(settings.jobs)
@@ -253,7 +254,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 let queue = &queue;
                 let order = &mut order;
                 let spares = &spares;
-                read_all(
+                let handed_on = read_all(
                     walk,
                     &settings.read,
                     spares,
@@ -285,9 +286,10 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 // channel closes instead of `finish` waiting forever.
                 drop(done_tx);
                 order.finish(&done_rx, state, ctx, spares);
+                handed_on
             })
         })
-    }
+    };
     if let Some(p) = &state.progress {
         p.finish_and_clear();
     }
@@ -299,17 +301,24 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         state.writers.abandon();
         return Err(RunError::Fatal(format!("cannot write outputs: {e}")));
     }
+    if state.consumed != handed_on {
+        state.writers.abandon();
+        return Err(RunError::Fatal(format!(
+            "internal error: {} of {handed_on} batches were written",
+            state.consumed
+        )));
+    }
     let State {
         writers,
         duplicates,
         mut summary,
         report: findings,
         ledger,
+        consumed,
         ..
     } = state;
-    // Every batch was consumed: what is still open has been read to its end.
-    summary.by_file = match ledger.finish(u64::MAX) {
-        Ok(list) => list,
+    (summary.by_file, summary.skipped_files) = match ledger.finish(consumed) {
+        Ok(lists) => lists,
         Err(e) => {
             writers.abandon();
             return Err(RunError::Fatal(format!("cannot write the file list: {e}")));
@@ -317,7 +326,6 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     };
     summary.files = summary.by_file.len();
     walk.finish();
-    summary.skipped_files = std::mem::take(&mut walk.skipped);
     summary.unreadable_paths = walk
         .walk_errors
         .iter()

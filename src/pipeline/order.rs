@@ -6,38 +6,60 @@ use super::Outcome;
 use super::check::Ctx;
 use super::consume::State;
 use super::ledger::FileEvent;
-use crate::source::{self, Batch, ReadOptions};
+use crate::source::{self, Batch, Found, ReadOptions};
 
 /// A batch back from a worker: its outcomes, or None when checking it panicked.
 pub(super) type Checked_ = (Batch, Option<Vec<Outcome>>);
 
 /// Reads every file of the walk in order into batches handed to `emit` (which returns false
-/// to stop), telling `ledger` about each file as it is opened and when it is done.
+/// to stop), telling `ledger` about each file as it is opened and when it is done, and about
+/// each file skipped. Returns the number of batches handed on.
 pub(super) fn read_all(
     walk: &mut source::Walk,
     opts: &ReadOptions,
     spares: &source::Spares,
     ledger: &mpsc::Sender<FileEvent>,
     emit: &mut dyn FnMut(Batch) -> bool,
-) {
+) -> u64 {
     let mut sink = source::BatchSink::new(BATCH_ITEMS, BATCH_BYTES, emit).with_spares(spares);
     let mut index: u32 = 0;
+    // Entries walked since a batch was last handed on: files that give no record fill no
+    // batch, and without one the ordered end would not settle them (memory would grow).
+    let (mut quiet, mut handed_on) = (0usize, 0);
     while !sink.stopped {
-        let Some(f) = walk.next() else {
+        let Some(found) = walk.next() else {
             break;
         };
-        let _ = ledger.send(FileEvent::Opened {
-            source: f.source.clone(),
-            format: f.format,
-        });
-        let pushed = sink.pushed();
-        let digest = source::read_file(index, &f, opts, &mut sink);
-        let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
-        let _ = ledger.send(FileEvent::Read { digest, last_batch });
-        sink.flush_file();
-        index = index.saturating_add(1);
+        match found {
+            Found::File(f) => {
+                let _ = ledger.send(FileEvent::Opened {
+                    source: f.source.clone(),
+                    format: f.format,
+                });
+                let pushed = sink.pushed();
+                let digest = source::read_file(index, &f, opts, &mut sink);
+                let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
+                let _ = ledger.send(FileEvent::Read { digest, last_batch });
+                sink.flush_file();
+                index = index.saturating_add(1);
+            }
+            Found::Skipped(source) => {
+                let _ = ledger.send(FileEvent::Skipped(source));
+            }
+        }
+        if sink.handed_on() != handed_on {
+            quiet = 0;
+        } else {
+            quiet += 1;
+            if quiet == BATCH_ITEMS {
+                sink.hand_on();
+                quiet = 0;
+            }
+        }
+        handed_on = sink.handed_on();
     }
     sink.flush();
+    sink.handed_on()
 }
 
 /// Records per batch: enough to keep a worker busy for about a millisecond.
@@ -172,5 +194,44 @@ impl Reorder {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_without_records_still_reach_the_ordered_end_in_batches() {
+        // 2,500 empty files and 100 skipped ones fill no batch; without empty batches
+        // handed on, the ledger would hold them all until the end of the run.
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..2500 {
+            std::fs::write(dir.path().join(format!("{i:04}.json")), b"").unwrap();
+        }
+        for i in 0..100 {
+            std::fs::write(dir.path().join(format!("{i:04}.txt")), b"").unwrap();
+        }
+        let mut walk = source::Walk::new(&[dir.path().to_path_buf()], None, None).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let mut events_at_batch = Vec::new();
+        let handed_on = read_all(
+            &mut walk,
+            &ReadOptions::default(),
+            &source::Spares::default(),
+            &tx,
+            &mut |b: Batch| {
+                assert!(b.items.is_empty());
+                events_at_batch.push(rx.try_iter().count());
+                true
+            },
+        );
+        // A batch after every BATCH_ITEMS entries walked: opened and read events, and skips.
+        assert_eq!(handed_on, 2);
+        assert_eq!(events_at_batch.len(), 2);
+        assert!(
+            events_at_batch.iter().all(|&n| n <= 2 * BATCH_ITEMS),
+            "{events_at_batch:?}"
+        );
     }
 }

@@ -8,11 +8,14 @@
 //! depth-first order with each directory's entries sorted by name, a directory's name
 //! compared as if it ended in `/`, is exactly the byte order of the source paths
 //! (`a.json` < `a/x.json` because `.` < `/`). Several inputs are merged by source path
-//! (a heap of their next files), so the order is the same as sorting every source path,
-//! which is what earlier versions did.
+//! (a heap of their next entries), so the order is the same as sorting every source path,
+//! which is what earlier versions did. Skipped files come through the same merge, so their
+//! list is in order too without being held.
 //!
-//! **(decision)** Sources are compared as written in the outputs: names that are not
-//! UTF-8 are compared with their invalid bytes replaced, as they appear in the reports.
+//! **(decision)** Paths are ordered by their bytes as the platform stores them. Names that
+//! are not UTF-8 appear in the outputs with their invalid bytes replaced, so two such names
+//! may read the same there; ordering by what is written would then depend on the order the
+//! directory happened to list them in.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -21,16 +24,23 @@ use std::path::{Path, PathBuf};
 
 use super::{Format, InputFile};
 
-/// The files of the INPUT paths, in order of source path, found as they are asked for.
+/// What the walk finds, in order of source path.
+#[derive(Debug)]
+pub enum Found {
+    /// A file to read.
+    File(InputFile),
+    /// A file that is not of a supported extension, or not a regular file: its source path.
+    Skipped(String),
+}
+
+/// The entries of the INPUT paths, in order of source path, found as they are asked for.
 #[derive(Debug)]
 pub struct Walk {
     roots: Vec<Root>,
-    /// The next file of each root that has one, smallest source first.
+    /// The next entry of each root that has one, smallest source first.
     heads: BinaryHeap<Head>,
     exclude: Option<PathBuf>,
-    /// Files seen but not of a supported extension (source paths); sorted by `finish`.
-    pub skipped: Vec<String>,
-    /// Directories or entries that could not be read: (path, message).
+    /// Directories or entries that could not be read: (path, message); sorted by `finish`.
     pub walk_errors: Vec<(String, String)>,
 }
 
@@ -48,17 +58,20 @@ impl Walk {
             roots: Vec::with_capacity(inputs.len()),
             heads: BinaryHeap::new(),
             exclude: exclude.and_then(|p| p.canonicalize().ok()),
-            skipped: Vec::new(),
             walk_errors: Vec::new(),
         };
         for input in inputs {
             let root = if input.as_os_str() == "-" {
                 let format = format.ok_or("reading standard input (`-`) needs --format")?;
-                Root::File(Some(InputFile {
-                    path: input.clone(),
-                    source: "-".into(),
-                    format,
-                    compression: None,
+                Root::Named(Some(Head {
+                    key: b"-".to_vec(),
+                    found: Found::File(InputFile {
+                        path: input.clone(),
+                        source: "-".into(),
+                        format,
+                        compression: None,
+                    }),
+                    root: 0,
                 }))
             } else {
                 let meta = std::fs::symlink_metadata(input)
@@ -66,13 +79,14 @@ impl Walk {
                 if meta.is_dir() {
                     let mut stack = Vec::new();
                     if !walk.excluded(input)
-                        && let Some(f) = Frame::read(input, String::new(), &mut walk.walk_errors)
+                        && let Some(f) =
+                            Frame::read(input, String::new(), Vec::new(), &mut walk.walk_errors)
                     {
                         stack.push(f);
                     }
                     Root::Dir(stack)
                 } else {
-                    walk.named_file(input, format)
+                    Root::Named(Some(named_file(input, format)))
                 }
             };
             walk.roots.push(root);
@@ -83,51 +97,26 @@ impl Walk {
         Ok(walk)
     }
 
-    /// A file named explicitly: its source is its name; `--format` overrides its
-    /// extension.
-    fn named_file(&mut self, input: &Path, format: Option<Format>) -> Root {
-        let source = input
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| slash_path(input));
-        let detected = Format::detect(input);
-        let chosen = match (format, detected) {
-            (Some(f), d) => Some((f, d.and_then(|(_, c)| c))),
-            (None, d) => d,
-        };
-        match chosen {
-            Some((format, compression)) => Root::File(Some(InputFile {
-                path: input.to_path_buf(),
-                source,
-                format,
-                compression,
-            })),
-            None => {
-                self.skipped.push(source);
-                Root::File(None)
-            }
-        }
-    }
-
     fn excluded(&self, dir: &Path) -> bool {
         self.exclude
             .as_ref()
             .is_some_and(|ex| dir.canonicalize().is_ok_and(|p| &p == ex))
     }
 
-    /// Puts root `i`'s next file on the heap, if it has one.
+    /// Puts root `i`'s next entry on the heap, if it has one.
     fn advance(&mut self, i: usize) {
         let next = match &mut self.roots[i] {
-            Root::File(f) => f.take(),
+            Root::Named(head) => head.take(),
             Root::Dir(_) => self.next_in_dir(i),
         };
-        if let Some(file) = next {
-            self.heads.push(Head { file, root: i });
+        if let Some(mut head) = next {
+            head.root = i;
+            self.heads.push(head);
         }
     }
 
-    /// The next file of directory root `i`, depth first, recording what is skipped.
-    fn next_in_dir(&mut self, i: usize) -> Option<InputFile> {
+    /// The next entry of directory root `i`, depth first.
+    fn next_in_dir(&mut self, i: usize) -> Option<Head> {
         loop {
             let Root::Dir(stack) = &mut self.roots[i] else {
                 return None;
@@ -141,46 +130,88 @@ impl Walk {
             let name = frame.name(entry);
             let path = frame.dir.join(name);
             let source = format!("{}{}", frame.prefix, name.to_string_lossy());
-            match entry.kind {
+            let mut key = Vec::with_capacity(frame.raw_prefix.len() + entry.len as usize + 1);
+            key.extend_from_slice(&frame.raw_prefix);
+            key.extend_from_slice(name.as_encoded_bytes());
+            let found = match entry.kind {
                 Kind::Dir => {
                     if self.excluded(&path) {
                         continue;
                     }
-                    let frame = Frame::read(&path, source + "/", &mut self.walk_errors);
+                    key.push(b'/');
+                    let frame = Frame::read(&path, source + "/", key, &mut self.walk_errors);
                     if let (Some(f), Root::Dir(stack)) = (frame, &mut self.roots[i]) {
                         stack.push(f);
                     }
+                    continue;
                 }
                 Kind::File => match Format::detect(&path) {
-                    Some((format, compression)) => {
-                        return Some(InputFile {
-                            path,
-                            source,
-                            format,
-                            compression,
-                        });
-                    }
-                    None => self.skipped.push(source),
+                    Some((format, compression)) => Found::File(InputFile {
+                        path,
+                        source,
+                        format,
+                        compression,
+                    }),
+                    None => Found::Skipped(source),
                 },
                 // Symlinks are not followed; FIFOs, sockets and devices are not lead files.
-                Kind::Other => self.skipped.push(source),
-            }
+                Kind::Other => Found::Skipped(source),
+            };
+            return Some(Head {
+                key,
+                found,
+                root: i,
+            });
         }
     }
 
-    /// Sorts what was skipped; call once the walk is done.
+    /// Sorts the walk errors; call once the walk is done.
     pub fn finish(&mut self) {
-        self.skipped.sort();
+        self.walk_errors.sort();
     }
 }
 
 impl Iterator for Walk {
-    type Item = InputFile;
+    type Item = Found;
 
-    fn next(&mut self) -> Option<InputFile> {
-        let Head { file, root } = self.heads.pop()?;
+    fn next(&mut self) -> Option<Found> {
+        let Head { found, root, .. } = self.heads.pop()?;
         self.advance(root);
-        Some(file)
+        Some(found)
+    }
+}
+
+/// A file named explicitly: its source is its name; `--format` overrides its extension.
+fn named_file(input: &Path, format: Option<Format>) -> Head {
+    let (source, key) = match input.file_name() {
+        Some(n) => (
+            n.to_string_lossy().into_owned(),
+            n.as_encoded_bytes().to_vec(),
+        ),
+        None => {
+            let s = slash_path(input);
+            let k = s.clone().into_bytes();
+            (s, k)
+        }
+    };
+    let detected = Format::detect(input);
+    let chosen = match (format, detected) {
+        (Some(f), d) => Some((f, d.and_then(|(_, c)| c))),
+        (None, d) => d,
+    };
+    let found = match chosen {
+        Some((format, compression)) => Found::File(InputFile {
+            path: input.to_path_buf(),
+            source,
+            format,
+            compression,
+        }),
+        None => Found::Skipped(source),
+    };
+    Head {
+        key,
+        found,
+        root: 0,
     }
 }
 
@@ -188,27 +219,33 @@ impl Iterator for Walk {
 #[derive(Debug)]
 enum Root {
     /// A file named explicitly (or standard input), until it is taken.
-    File(Option<InputFile>),
+    Named(Option<Head>),
     /// A directory: the directories on the current path of its walk, innermost last.
     Dir(Vec<Frame>),
 }
 
-/// A root's next file, ordered so that the heap (a max-heap) pops the smallest source.
+/// A root's next entry, ordered so that the heap (a max-heap) pops the smallest source.
 #[derive(Debug)]
 struct Head {
-    file: InputFile,
+    /// The source path as the platform stores it (the order).
+    key: Vec<u8>,
+    found: Found,
     root: usize,
 }
 
 impl Head {
-    fn key(&self) -> (&str, &Path, usize) {
-        (&self.file.source, &self.file.path, self.root)
+    fn order_key(&self) -> (&[u8], &[u8], usize) {
+        let path = match &self.found {
+            Found::File(f) => f.path.as_os_str().as_encoded_bytes(),
+            Found::Skipped(_) => &[],
+        };
+        (&self.key, path, self.root)
     }
 }
 
 impl Ord for Head {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.key().cmp(&self.key())
+        other.order_key().cmp(&self.order_key())
     }
 }
 
@@ -246,8 +283,10 @@ struct Entry {
 #[derive(Debug)]
 struct Frame {
     dir: PathBuf,
-    /// Source path of the directory, ending in `/` (empty for a root).
+    /// Source path of the directory, ending in `/` (empty for a root)...
     prefix: String,
+    /// ...and as the platform stores it.
+    raw_prefix: Vec<u8>,
     /// The entries' names, one after another (as the platform encodes them).
     names: Vec<u8>,
     entries: Vec<Entry>,
@@ -257,7 +296,12 @@ struct Frame {
 impl Frame {
     /// Reads and sorts `dir`. What cannot be read is added to `errors`; `None` when the
     /// directory itself cannot be.
-    fn read(dir: &Path, prefix: String, errors: &mut Vec<(String, String)>) -> Option<Frame> {
+    fn read(
+        dir: &Path,
+        prefix: String,
+        raw_prefix: Vec<u8>,
+        errors: &mut Vec<(String, String)>,
+    ) -> Option<Frame> {
         let listing = match std::fs::read_dir(dir) {
             Ok(l) => l,
             Err(e) => {
@@ -268,6 +312,7 @@ impl Frame {
         let mut frame = Frame {
             dir: dir.to_path_buf(),
             prefix,
+            raw_prefix,
             names: Vec::new(),
             entries: Vec::new(),
             next: 0,
@@ -307,7 +352,7 @@ impl Frame {
         let name = |e: &Entry| &names[e.start as usize..(e.start + e.len) as usize];
         frame.entries.sort_unstable_by(|a, b| {
             let (na, nb) = (name(a), name(b));
-            source_order(na, a.kind == Kind::Dir, nb, b.kind == Kind::Dir).then(na.cmp(nb))
+            source_order(na, a.kind == Kind::Dir, nb, b.kind == Kind::Dir)
         });
         frame.names.shrink_to_fit();
         frame.entries.shrink_to_fit();
@@ -322,15 +367,12 @@ impl Frame {
     }
 }
 
-/// The order of two entries' source paths: their names as written in the outputs, a
-/// directory's followed by `/`.
+/// The order of two entries' source paths: their names, a directory's followed by `/`.
 fn source_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
-    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
     let slash = |dir: bool| if dir { &b"/"[..] } else { &b""[..] };
-    a.as_bytes()
-        .iter()
+    a.iter()
         .chain(slash(a_dir))
-        .cmp(b.as_bytes().iter().chain(slash(b_dir)))
+        .cmp(b.iter().chain(slash(b_dir)))
 }
 
 fn slash_path(p: &Path) -> String {
@@ -350,8 +392,21 @@ mod tests {
         std::fs::write(p, b"{}").unwrap();
     }
 
-    fn sources(walk: Walk) -> Vec<String> {
-        walk.map(|f| f.source).collect()
+    /// Sources in walk order, skipped ones marked `skip:`.
+    fn walked(walk: &mut Walk) -> Vec<String> {
+        walk.map(|f| match f {
+            Found::File(f) => f.source,
+            Found::Skipped(s) => format!("skip:{s}"),
+        })
+        .collect()
+    }
+
+    fn files(walk: Walk) -> Vec<InputFile> {
+        walk.filter_map(|f| match f {
+            Found::File(f) => Some(f),
+            Found::Skipped(_) => None,
+        })
+        .collect()
     }
 
     #[test]
@@ -370,28 +425,32 @@ mod tests {
             "é.json",
             "z/y/x/w.ndjson",
             "a b/c.csv",
+            "a/notes.txt",
+            "notes.txt",
         ];
         for r in rels {
             touch(dir.path(), r);
         }
-        touch(dir.path(), "notes.txt");
         let mut expected: Vec<String> = rels.iter().map(|s| s.to_string()).collect();
         expected.sort();
+        for e in &mut expected {
+            if e.ends_with(".txt") {
+                *e = format!("skip:{e}");
+            }
+        }
         let mut walk = Walk::new(&[dir.path().to_path_buf()], None, None).unwrap();
-        let got: Vec<String> = walk.by_ref().map(|f| f.source).collect();
-        assert_eq!(got, expected);
-        walk.finish();
-        assert_eq!(walk.skipped, ["notes.txt"]);
+        assert_eq!(walked(&mut walk), expected);
+        assert!(walk.walk_errors.is_empty());
     }
 
     #[test]
-    fn several_inputs_merge_into_one_order() {
+    fn several_inputs_merge_into_one_order_skipped_files_too() {
         let one = tempfile::tempdir().unwrap();
         let two = tempfile::tempdir().unwrap();
-        for r in ["a.json", "c/d.json", "e.json"] {
+        for r in ["a.json", "c/d.json", "e.json", "d.txt"] {
             touch(one.path(), r);
         }
-        for r in ["b.json", "c.json", "d.json", "e.json"] {
+        for r in ["b.json", "c.json", "d.json", "e.json", "b.txt", "f.txt"] {
             touch(two.path(), r);
         }
         touch(two.path(), "named.xml");
@@ -401,23 +460,60 @@ mod tests {
             two.path().to_path_buf(),
         ];
         let walk = Walk::new(&inputs, None, None).unwrap();
-        let got: Vec<(String, PathBuf)> = walk.map(|f| (f.source, f.path)).collect();
+        let got: Vec<(String, PathBuf)> = files(walk)
+            .into_iter()
+            .map(|f| (f.source, f.path))
+            .collect();
         let mut expected = got.clone();
         expected.sort();
         assert_eq!(got, expected);
-        let got: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        let mut walk = Walk::new(&inputs, None, None).unwrap();
         assert_eq!(
-            got,
+            walked(&mut walk),
             [
                 "a.json",
                 "b.json",
+                "skip:b.txt",
                 "c.json",
                 "c/d.json",
                 "d.json",
+                "skip:d.txt",
                 "e.json",
                 "e.json",
+                "skip:f.txt",
                 "named.xml",
                 "named.xml"
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_ordered_by_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        // Both directories read "\u{fffd}/" in the outputs; their files must not
+        // interleave by what the outputs show.
+        let fe = dir.path().join(OsStr::from_bytes(b"\xfe"));
+        let ff = dir.path().join(OsStr::from_bytes(b"\xff"));
+        if std::fs::create_dir(&fe).is_err() {
+            return; // a file system that refuses such names
+        }
+        std::fs::create_dir(&ff).unwrap();
+        std::fs::write(fe.join("b.json"), b"{}").unwrap();
+        std::fs::write(ff.join("a.json"), b"{}").unwrap();
+        std::fs::write(dir.path().join("z.json"), b"{}").unwrap();
+        let inputs = [dir.path().to_path_buf(), ff.join("a.json")];
+        let walk = Walk::new(&inputs, None, None).unwrap();
+        let got: Vec<PathBuf> = files(walk).into_iter().map(|f| f.path).collect();
+        // By bytes: "a.json" (named) < "z.json" < "\xfe/b.json" < "\xff/a.json".
+        assert_eq!(
+            got,
+            [
+                ff.join("a.json"),
+                dir.path().join("z.json"),
+                fe.join("b.json"),
+                ff.join("a.json")
             ]
         );
     }
@@ -428,10 +524,10 @@ mod tests {
         touch(dir.path(), "in/a.json");
         touch(dir.path(), "out/accepted.ndjson");
         let out = dir.path().join("out");
-        let walk = Walk::new(&[dir.path().to_path_buf()], Some(&out), None).unwrap();
-        assert_eq!(sources(walk), ["in/a.json"]);
-        let walk = Walk::new(std::slice::from_ref(&out), Some(&out), None).unwrap();
-        assert!(sources(walk).is_empty());
+        let mut walk = Walk::new(&[dir.path().to_path_buf()], Some(&out), None).unwrap();
+        assert_eq!(walked(&mut walk), ["in/a.json"]);
+        let mut walk = Walk::new(std::slice::from_ref(&out), Some(&out), None).unwrap();
+        assert!(walked(&mut walk).is_empty());
         let err = Walk::new(&[dir.path().join("nope")], None, None).unwrap_err();
         assert!(err.starts_with("input path "), "{err}");
         let err = Walk::new(&[PathBuf::from("-")], None, None).unwrap_err();
@@ -453,7 +549,7 @@ mod tests {
             return;
         }
         let mut walk = Walk::new(&[dir.path().to_path_buf()], None, None).unwrap();
-        let got: Vec<String> = walk.by_ref().map(|f| f.source).collect();
+        let got = walked(&mut walk);
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
         assert_eq!(got, ["b/y.json"]);
         assert_eq!(walk.walk_errors.len(), 1);

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::record::Location;
 
-pub use discover::Walk;
+pub use discover::{Found, Walk};
 
 /// Input formats of spec §6.
 #[derive(
@@ -258,6 +258,11 @@ impl<'s> BatchSink<'s> {
         self.last_item_seq = self.next_seq;
     }
 
+    /// Batches handed on so far.
+    pub fn handed_on(&self) -> u64 {
+        self.next_seq
+    }
+
     /// Items pushed so far.
     pub fn pushed(&self) -> u64 {
         self.pushed
@@ -336,7 +341,16 @@ impl<'s> BatchSink<'s> {
     }
 
     pub fn flush(&mut self) {
-        if self.batch.items.is_empty() || self.stopped {
+        if self.batch.items.is_empty() {
+            return;
+        }
+        self.hand_on();
+    }
+
+    /// Hands the batch on even when it holds no item: a long run of files that give no
+    /// record (empty files, skipped ones) still reaches the ordered end, which settles them.
+    pub fn hand_on(&mut self) {
+        if self.stopped {
             return;
         }
         let fresh = self

@@ -251,3 +251,71 @@ fn single_object_json_file() {
     assert_eq!(a[0]["communicationNumber"], "CN-ONE");
     assert_eq!(a[0]["action"], "CREATE");
 }
+
+#[test]
+fn thousands_of_files_without_records_are_all_listed_in_order() {
+    // More empty and skipped files in a row than a batch holds records: with no record to
+    // carry them, the reader hands on empty batches so that the files are settled as the
+    // run goes. Each still gets its row, in order, whatever the thread count.
+    let wd = Workdir::new();
+    for i in 0..1500 {
+        wd.create(&format!("a/{i:04}.json"), "");
+        wd.create(&format!("b/{i:04}.txt"), "notes");
+    }
+    wd.create(
+        "c/lead.json",
+        serde_json::to_string(&individual("1")).unwrap(),
+    );
+    let runs: Vec<_> = ["1", "2", "3"]
+        .iter()
+        .map(|jobs| {
+            let out = wd.path().join(format!("out-{jobs}"));
+            let run = wd
+                .command("process")
+                .arg(wd.input())
+                .args(["--jobs", jobs])
+                .out(&out)
+                .run();
+            (run, out)
+        })
+        .collect();
+    let s = runs[0].0.summary();
+    let rows = s["byFile"].as_array().unwrap();
+    assert_eq!((s["files"].as_u64(), rows.len()), (Some(1501), 1501));
+    for (i, row) in rows.iter().take(1500).enumerate() {
+        assert_eq!(row["source"], format!("a/{i:04}.json"));
+        assert_eq!(row["records"], 0);
+    }
+    assert_eq!(rows[1500]["source"], "c/lead.json");
+    assert_eq!(
+        (
+            rows[1500]["records"].as_u64(),
+            rows[1500]["accepted"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    let skipped: Vec<&str> = s["skippedFiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..1500).map(|i| format!("b/{i:04}.txt")).collect();
+    assert_eq!(skipped, expected);
+    for (run, out) in &runs[1..] {
+        for name in ["errors.csv", "rejected.ndjson", "accepted.ndjson"] {
+            assert_eq!(
+                std::fs::read(out.join(name)).unwrap(),
+                std::fs::read(runs[0].1.join(name)).unwrap(),
+                "{name}"
+            );
+        }
+        let mut other = run.summary();
+        let mut first = s.clone();
+        for v in [&mut other, &mut first] {
+            v["elapsedMs"] = Value::Null;
+            v["outputs"] = Value::Null;
+        }
+        assert_eq!(other, first);
+    }
+}
