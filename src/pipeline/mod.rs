@@ -443,12 +443,34 @@ fn progress_bar(settings: &Settings) -> Option<indicatif::ProgressBar> {
     if !settings.progress || !std::io::stderr().is_terminal() {
         return None;
     }
-    // The walk is lazy (memory must not grow with the number of files), so the number of
-    // files is not known up front: the bar counts files and records as they go.
+    // The run's walk is lazy (memory must not grow with the number of files), so the
+    // number of files is not known up front: the bar counts files and records as they go,
+    // and a second walk on its own thread counts the files, then gives the bar its length
+    // (a walk reads directories only: a small fraction of reading the files).
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] file {pos}  {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
+    let (counted, inputs, out, format) = (
+        bar.clone(),
+        settings.inputs.clone(),
+        settings.out.clone(),
+        settings.format,
+    );
+    let _ = std::thread::Builder::new()
+        .name("leadbatch-count".into())
+        .spawn(move || {
+            let Ok(walk) = source::Walk::new(&inputs, Some(&out), format) else {
+                return;
+            };
+            let files = walk.filter(|f| matches!(f, source::Found::File(_))).count();
+            counted.set_length(files as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {eta} left  {msg}",
+            ) {
+                counted.set_style(style);
+            }
+        });
     Some(bar)
 }
