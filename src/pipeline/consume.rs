@@ -53,9 +53,8 @@ impl State {
             return;
         }
         if let Some(p) = &self.progress {
-            if let Some(Item::Record(r)) = batch.items.last() {
-                p.set_position(r.loc.file as u64);
-            }
+            // Files settled: every one whose records are all written, with or without records.
+            p.set_position(self.ledger.settled());
             let secs = self.started.elapsed().as_secs_f64().max(0.001);
             p.set_message(format!(
                 "{} records, {:.0} records/s",

@@ -336,9 +336,14 @@ impl Frame {
                 }
             };
             let bytes = name.as_encoded_bytes();
-            let (Ok(start), Ok(len)) =
-                (u32::try_from(frame.names.len()), u32::try_from(bytes.len()))
-            else {
+            let start = u32::try_from(frame.names.len()).ok();
+            let len = u32::try_from(bytes.len()).ok();
+            // The end must fit too: `name` slices `start..start + len`.
+            let (Some(start), Some(len), Some(_)) = (
+                start,
+                len,
+                start.zip(len).and_then(|(s, l)| s.checked_add(l)),
+            ) else {
                 errors.push((
                     dir.display().to_string(),
                     "too many entries in one directory (4 GiB of names)".into(),
