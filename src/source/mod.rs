@@ -40,7 +40,8 @@ impl Format {
     /// The format (and compression) for a file name, by extension (case-insensitive):
     /// `.gz` and `.zst` may follow any supported extension.
     pub fn detect(path: &std::path::Path) -> Option<(Format, Option<Compression>)> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // The extension is ASCII: a name that is not UTF-8 elsewhere still has one.
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let (rest, compression) = if let Some(r) = name.strip_suffix(".gz") {
             (r, Some(Compression::Gzip))
         } else if let Some(r) = name.strip_suffix(".zst") {
