@@ -4,7 +4,7 @@
 //! The reader tells the ledger when it opens a file and when it is done with it (`FileEvent`,
 //! in file order). The ordered end counts each record against its file while the file is
 //! open here, and once the last batch holding the file's records has been consumed, the
-//! file is settled: its row goes to the summary's temporary file (`FileListWriter`) and its
+//! file is settled: its row goes to the summary's temporary file (`output::list`) and its
 //! source path to another, where the duplicate check finds it when a later record names an
 //! earlier file. Only the files whose batches are in flight (a few thousand at most) are
 //! in memory. Skipped files pass through here too, on their way to their own list.
