@@ -76,12 +76,8 @@ pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'
                     }
                 } else {
                     // `<name>text</name>`, most elements: one step when it is a leaf.
-                    let (gap, next) = gap_at(b, i);
-                    let raw = if is_blank(gap) {
-                        ""
-                    } else {
-                        text.get(i..i + gap.len())?
-                    };
+                    let Gap { len, next, blank } = gap_at(b, i);
+                    let raw = if blank { "" } else { text.get(i..i + len)? };
                     let leaf_end = next.and_then(|k| end_tag(b, i + k, qname));
                     match leaf_end {
                         Some(after) if tree.leaf(local, raw)? => i = after,
@@ -95,9 +91,9 @@ pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'
         }
         // Text up to the next tag. White space alone makes no event (quick-xml's
         // `trim_text_start`); other text goes whole, leading white space included.
-        let (gap, next) = gap_at(b, i);
-        if !is_blank(gap) {
-            tree.text(text.get(i..i + gap.len())?).ok()?;
+        let Gap { len, next, blank } = gap_at(b, i);
+        if !blank {
+            tree.text(text.get(i..i + len)?).ok()?;
         }
         match next {
             Some(k) => i += k,
@@ -110,17 +106,40 @@ pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'
     tree.finish().ok()
 }
 
-/// The text from `i` to the next `<`, and that `<`'s distance from `i`.
-#[inline]
-fn gap_at(b: &[u8], i: usize) -> (&[u8], Option<usize>) {
-    let rest = &b[i..];
-    let next = find_lt(rest);
-    (&rest[..next.unwrap_or(rest.len())], next)
+/// The text from a position to the next `<`.
+struct Gap {
+    /// Its length.
+    len: usize,
+    /// The `<`'s distance from the start, if there is one.
+    next: Option<usize>,
+    /// Whether it is all white space.
+    blank: bool,
 }
 
+/// The text from `i` to the next `<`. Between tags it is mostly layout (a newline and an
+/// indentation), which one loop steps over and classifies; the rest, a value, is searched
+/// word by word.
 #[inline]
-fn is_blank(gap: &[u8]) -> bool {
-    gap.iter().all(|&c| is_ws(c))
+fn gap_at(b: &[u8], i: usize) -> Gap {
+    let rest = &b[i..];
+    let mut j = 0;
+    while j < rest.len() && is_ws(rest[j]) {
+        j += 1;
+    }
+    if j == rest.len() || rest[j] == b'<' {
+        let next = (j < rest.len()).then_some(j);
+        return Gap {
+            len: j,
+            next,
+            blank: true,
+        };
+    }
+    let next = find_lt(&rest[j..]).map(|k| j + k);
+    Gap {
+        len: next.unwrap_or(rest.len()),
+        next,
+        blank: false,
+    }
 }
 
 /// Past the end tag at `lt` when it is `</name>`, white space before `>` allowed (quick-xml

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use memchr::memmem;
 use quick_xml::escape::{EscapeError, resolve_xml_entity};
 
-use super::bytes::is_ws;
+use super::bytes::{has_amp, is_ws};
 use super::names::{NameTable, lookup};
 use crate::catalog::{self, Shape, Type};
 use crate::record::Node;
@@ -99,6 +99,7 @@ impl<'a> Text<'a> {
     }
 }
 
+#[inline]
 fn trim_xml(s: &str) -> &str {
     // XML white space is ASCII, so byte positions next to it are character boundaries.
     let b = s.as_bytes();
@@ -188,7 +189,7 @@ impl<'a> Tree<'a> {
         if parent.start == start && parent.text.is_blank() {
             parent.text = Text::Empty;
         }
-        let text = if raw.len() <= 64 && !raw.as_bytes().contains(&b'&') {
+        let text = if raw.len() <= 64 && !has_amp(raw.as_bytes()) {
             Cow::Borrowed(trim_xml(raw))
         } else {
             Text::One(piece(raw).ok()?).finish()
@@ -351,7 +352,7 @@ fn child_kind<'a>(names: &[NameTable], parent: Kind, local: Cow<'a, str>) -> (Ki
 /// A text event's raw text with its references expanded.
 fn piece(raw: &str) -> Result<Cow<'_, str>, StepFault> {
     // Most text holds no reference: skip the unescaper's set-up for it.
-    if raw.len() <= 64 && !raw.as_bytes().contains(&b'&') {
+    if raw.len() <= 64 && !has_amp(raw.as_bytes()) {
         Ok(Cow::Borrowed(raw))
     } else {
         quick_xml::escape::unescape_with(raw, resolve_xml_entity)

@@ -241,3 +241,21 @@ proptest! {
         agrees(&rec, &ReadOptions::default());
     }
 }
+
+/// `has_amp` against `contains`: every length up to 64, a `&` at every position or none,
+/// among bytes that differ from `&` in one bit (0x27 `'`, 0x24 `$`, 0xA6) as well as text.
+#[test]
+fn has_amp_finds_an_ampersand_anywhere() {
+    use crate::source::xml::bytes::has_amp;
+    for fill in [b'a', b'\'', b'$', 0xA6, b'&' ^ 0x80] {
+        for n in 0..=64usize {
+            let plain = vec![fill; n];
+            assert!(!has_amp(&plain), "fill {fill:#x}, length {n}");
+            for at in 0..n {
+                let mut with = plain.clone();
+                with[at] = b'&';
+                assert!(has_amp(&with), "fill {fill:#x}, length {n}, & at {at}");
+            }
+        }
+    }
+}
