@@ -394,3 +394,49 @@ fn xml_parse_errors_give_the_files_line_and_column() {
         errors[0].message
     );
 }
+
+/// A broken element structure inside one record (a misspelt end tag, an unclosed element)
+/// rejects that record with a located `parse-error`; the records after it are read.
+#[test]
+fn xml_a_broken_record_rejects_only_itself() {
+    let wd = Workdir::new();
+    let good = |n: &str| xml_record(&format!("ComNr_{n}"), &format!("Lead_{n}"), "Jonas", "");
+    let misspelt = xml_record("ComNr_2", "Lead_2", "Ona</Firstname><X>", "");
+    let unclosed = xml_record("ComNr_4", "Lead_4", "Rūta", "<ListAddress><Address>");
+    wd.create(
+        "leads.xml",
+        xml_leads(&[good("1"), misspelt, good("3"), unclosed, good("5")]),
+    );
+    let run = wd.process();
+    run.assert_exit_code(1);
+    assert_counts(&run, 5, 3, 2, "two broken records among five");
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    // Each record takes 14 lines after the two of the prologue.
+    let at = |e: &crate::util::ErrorRow| (e.record.clone(), e.line.clone(), e.code.clone());
+    assert_eq!(
+        at(&errors[0]),
+        ("2".into(), "17".into(), "parse-error".into())
+    );
+    assert!(
+        errors[0].message.starts_with("line 25, column 17: ")
+            && errors[0].message.contains("</Firstname>"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(
+        at(&errors[1]),
+        ("4".into(), "45".into(), "parse-error".into())
+    );
+    assert!(
+        errors[1].message.contains("</AMLYZE_CUSTOMER>"),
+        "{}",
+        errors[1].message
+    );
+    let ids: Vec<String> = run
+        .accepted()
+        .iter()
+        .map(|l| l["customerExtId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["Lead_1", "Lead_3", "Lead_5"]);
+}

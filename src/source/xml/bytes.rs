@@ -123,7 +123,7 @@ static NAME_END: [bool; 256] = {
 };
 
 #[inline]
-fn is_name_end(b: u8) -> bool {
+pub(super) fn is_name_end(b: u8) -> bool {
     NAME_END[b as usize]
 }
 

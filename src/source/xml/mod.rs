@@ -6,11 +6,15 @@
 //! - `read` runs on the single reader thread and only cuts. A light byte scanner (memchr
 //!   for `<`, no tree, no unescaping) follows the markup — comments, CDATA sections,
 //!   processing instructions, the DOCTYPE, quoted attribute values — and the element name
-//!   stack, and copies each `AMLYZE_CUSTOMER` element's bytes into the batch. Memory is
-//!   bounded whatever the file size: a fixed window buffer, the open-element stack, and the
-//!   record being cut (itself bounded by `--max-record-bytes`). A structural fault (a
-//!   mismatched end tag, an element left open at end of file, text after the root) ends the
-//!   file with one file-level `parse-error`; the records cut before it stand.
+//!   stack outside records, and copies each `AMLYZE_CUSTOMER` element's bytes into the
+//!   batch. Inside a record it only looks for the record's own end tag (`cut/record`): the
+//!   record's element structure is checked by the worker that parses it, so a fault there
+//!   (a mismatched end tag, an unclosed element) rejects that record alone and the file
+//!   goes on. Memory is bounded whatever the file size: a fixed window buffer, the
+//!   open-element stack, and the record being cut (itself bounded by `--max-record-bytes`).
+//!   A fault in the document's structure outside records (a mismatched end tag, an element
+//!   left open at end of file, a record whose end never comes, text after the root) ends
+//!   the file with one file-level `parse-error`; the records cut before it stand.
 //! - `parse_record` runs on the workers and parses one cut element into a `Node` tree whose
 //!   keys are the catalog's canonical names, walking the catalog while descending, so that
 //!   the rules see the same tree as for JSON. A hand-written tokenizer (`fast`) reads the
@@ -30,8 +34,8 @@
 //! stack on the heap.
 //!
 //! Layout: `encoding` opens the stream (byte-order mark, XML declaration, `--encoding`);
-//! `cut` is the reader thread's scanner, `cut/tags` its start and end tags (with the shorter
-//! way for plain tags inside a record) and where records begin and end; `parse` is the
+//! `cut` is the reader thread's scanner, `cut/tags` its start and end tags and where records
+//! begin, `cut/record` where they end; `parse` is the
 //! workers' `parse_record`, which tries `fast` and falls back on quick-xml, both building
 //! their tree with `tree` and looking element names up in `names`; `bytes` holds the
 //! byte-level helpers they share.

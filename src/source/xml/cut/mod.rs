@@ -1,15 +1,19 @@
 //! The reader thread's half: a light byte scanner (memchr for `<`, no tree, no unescaping)
 //! that follows the markup (comments, CDATA sections, processing instructions, the DOCTYPE)
-//! and the open-element stack through a fixed window, and copies each `AMLYZE_CUSTOMER`
-//! element's bytes into the batch. This file holds the window, the main loop and the
-//! constructs that are only skipped; start and end tags, and so where records begin and end,
-//! are in `tags`.
+//! and, outside records, the open-element stack through a fixed window, and copies each
+//! `AMLYZE_CUSTOMER` element's bytes into the batch. This file holds the window, the main
+//! loop and the constructs that are only skipped; start and end tags, and so where records
+//! begin, are in `tags`; what is looked at inside a record, and so where it ends, in
+//! `record`.
 
+mod record;
 mod tags;
 
 use std::io::{self, Read};
 
 use memchr::{memmem, memrchr};
+
+use record::Inside;
 
 use super::bytes::{count_chars, count_newlines, find_lt, is_ws};
 use super::encoding::{OpenError, open_stream};
@@ -127,8 +131,13 @@ struct Scanner {
     frames: Vec<Frame>,
     /// Open elements beyond `NAMED_DEPTH`, counted only.
     deep: usize,
-    /// `simple_tags`' stack (window position and length of each name), kept for reuse.
-    simple_open: Vec<(usize, usize)>,
+    /// The record element's name as written (prefix included), while a record is cut.
+    rec_name: Vec<u8>,
+    /// Open elements named like the record, inside it.
+    rec_nested: usize,
+    /// The record has just begun: try the one search for its end (`record`).
+    rec_search: bool,
+    record_finder: memmem::Finder<'static>,
     root_seen: bool,
     root_closed: bool,
     /// Markup (declaration, comment, PI, DOCTYPE) was seen: the file is not just blank.
@@ -155,7 +164,10 @@ impl Scanner {
             names: Vec::new(),
             frames: Vec::new(),
             deep: 0,
-            simple_open: Vec::new(),
+            rec_name: Vec::new(),
+            rec_nested: 0,
+            rec_search: false,
+            record_finder: memmem::Finder::new(RECORD_ELEMENT),
             root_seen: false,
             root_closed: false,
             markup_seen: false,
@@ -303,9 +315,12 @@ impl Scanner {
                 }
                 continue;
             }
-            // Inside a record, plain tags take a shorter way; what it declines goes on below.
-            if self.rec.is_some() && self.deep == 0 && !self.simple_tags() {
-                continue;
+            // Inside a record only its end is looked for (`record`); markup goes on below.
+            if self.rec.is_some() {
+                match self.in_record(sink)? {
+                    Inside::Took => continue,
+                    Inside::Markup => {}
+                }
             }
             self.need(LOOKAHEAD, sink)?;
             let rest = &self.buf[self.pos..self.end];

@@ -1,15 +1,13 @@
-//! The scanner's start and end tags: element names pushed on and popped off the
-//! open-element stack, end tags checked against it, attributes skipped, and the record
-//! element's start and end, which begin a record and hand its bytes on.
+//! The scanner's start and end tags outside records: element names pushed on and popped off
+//! the open-element stack, end tags checked against it, attributes skipped; the record
+//! element's start, which begins a record, and popping it, which hands its bytes on.
 
 use memchr::{memchr, memchr3, memrchr};
 
 use super::{Frame, NAME_MAX, NAMED_DEPTH, RECORD_ELEMENT, Rec, Scanner, Stop, rec_take};
 use crate::diagnostic::{Diagnostic, code};
 use crate::record::Location;
-use crate::source::xml::bytes::{
-    eq_short, find_lt, find_name_end, is_name_start, is_ws, local_name,
-};
+use crate::source::xml::bytes::{eq_short, find_name_end, is_name_start, is_ws, local_name};
 use crate::source::{BatchSink, Item, RawBody, RawRecord};
 
 impl Scanner {
@@ -34,73 +32,6 @@ impl Scanner {
         }
     }
 
-    /// From the `<` at `pos` inside a record: the plain tags that make up nearly all of a
-    /// record (`<Name>`, `<Name/>`, and `</Name>` closing one of them), without the general
-    /// path's bookkeeping. Elements opened here are held as window positions (no name copy,
-    /// no frame) while their end tags follow in the window; on leaving, those still open are
-    /// handed to the general stack. Stops at the first tag it does not take (`true`, `pos`
-    /// at that `<`: attributes, markup, an end tag for an element opened before, anything
-    /// odd, a tag running past the window) or where the window runs out of `<` (`false`).
-    pub(super) fn simple_tags(&mut self) -> bool {
-        let mut open = std::mem::take(&mut self.simple_open);
-        let limit = NAMED_DEPTH.saturating_sub(self.frames.len());
-        let buf = &self.buf[..self.end];
-        let mut p = self.pos;
-        let declined = loop {
-            // `buf[p]` is a `<`.
-            let Some(&next) = buf.get(p + 1) else {
-                break true;
-            };
-            if next == b'/' {
-                let Some(&(at, len)) = open.last() else {
-                    break true;
-                };
-                let close = p + 2 + len;
-                if close >= buf.len()
-                    || buf[close] != b'>'
-                    || !eq_short(&buf[p + 2..close], &buf[at..at + len])
-                {
-                    break true;
-                }
-                open.pop();
-                p = close + 1;
-            } else {
-                if !is_name_start(next) || open.len() >= limit {
-                    break true;
-                }
-                let Some(len) = find_name_end(&buf[p + 1..]) else {
-                    break true;
-                };
-                let after = p + 1 + len;
-                match buf[after] {
-                    b'>' => {
-                        open.push((p + 1, len));
-                        p = after + 1;
-                    }
-                    b'/' if buf.get(after + 1) == Some(&b'>') => p = after + 2,
-                    _ => break true,
-                }
-            }
-            match find_lt(&buf[p..]) {
-                Some(k) => p += k,
-                None => break false,
-            }
-        };
-        self.pos = if declined { p } else { self.end };
-        for &(at, len) in &open {
-            let name_at = self.names.len();
-            self.names.extend_from_slice(&self.buf[at..at + len]);
-            self.frames.push(Frame {
-                name_at,
-                off: self.base + (at - 1) as u64,
-                line: 0,
-            });
-        }
-        open.clear();
-        self.simple_open = open;
-        declined
-    }
-
     pub(super) fn start_tag(&mut self, sink: &mut BatchSink) -> Result<(), Stop> {
         let len = self.scan_name(1, sink)?;
         if len == 0 || !is_name_start(self.buf[self.pos + 1]) {
@@ -123,7 +54,7 @@ impl Scanner {
         // The element is pushed before its attributes are scanned: a refill in between must
         // see it to resolve its line before its `<` leaves the window.
         if named {
-            self.names.extend_from_slice(&self.buf[name]);
+            self.names.extend_from_slice(&self.buf[name.clone()]);
             self.frames.push(Frame {
                 name_at,
                 off: self.base + self.pos as u64,
@@ -134,6 +65,10 @@ impl Scanner {
         }
         if is_record {
             self.records += 1;
+            self.rec_name.clear();
+            self.rec_name.extend_from_slice(&self.buf[name]);
+            self.rec_nested = 0;
+            self.rec_search = true;
             let line = self.line_at(self.pos);
             // The column is only worth a bounded look back: on a single-line file of many
             // records it would cost a window scan per record.
@@ -177,7 +112,7 @@ impl Scanner {
     }
 
     /// Skips a start tag's attributes through its `>`; whether it was `/>`.
-    fn scan_attributes(
+    pub(super) fn scan_attributes(
         &mut self,
         name_at: usize,
         named: bool,
@@ -308,7 +243,7 @@ impl Scanner {
     }
 
     /// The end tag of the innermost open element was consumed.
-    fn pop_element(&mut self, sink: &mut BatchSink) -> Result<(), Stop> {
+    pub(super) fn pop_element(&mut self, sink: &mut BatchSink) -> Result<(), Stop> {
         if self.deep > 0 {
             self.deep -= 1;
         } else if let Some(f) = self.frames.pop() {
