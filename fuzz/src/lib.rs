@@ -225,7 +225,8 @@ pub fn run_pipeline(ext: &str, data: &[u8]) {
         "records != accepted + rejected"
     );
     let mut per_file = 0;
-    for f in &summary.by_file {
+    for f in summary.by_file.iter() {
+        let f = f.expect("the per-file rows read back");
         assert_eq!(
             f.records,
             f.accepted + f.rejected,
