@@ -13,8 +13,9 @@
 //!   goes on. Memory is bounded whatever the file size: a fixed window buffer, the
 //!   open-element stack, and the record being cut (itself bounded by `--max-record-bytes`).
 //!   A fault in the document's structure outside records (a mismatched end tag, an element
-//!   left open at end of file, a record whose end never comes, text after the root) ends
-//!   the file with one file-level `parse-error`; the records cut before it stand.
+//!   left open at end of file, text after the root), a record whose end never comes, and a
+//!   comment, CDATA section or PI left open end the file with one file-level `parse-error`
+//!   (`cut/record` lists the rest); the records cut before it stand.
 //! - `parse_record` runs on the workers and parses one cut element into a `Node` tree whose
 //!   keys are the catalog's canonical names, walking the catalog while descending, so that
 //!   the rules see the same tree as for JSON. A hand-written tokenizer (`fast`) reads the

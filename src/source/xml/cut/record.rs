@@ -2,18 +2,21 @@
 //! the record element's name `Q` (prefix included), white space allowed before its `>`.
 //! Comments, CDATA sections and processing instructions are skipped whole (their content
 //! can neither end nor open anything), and a nested element named `Q` (not `<Q/>`) must be
-//! closed first. Every other tag is the parser's business: the worker that parses the record
-//! checks its element structure and reports a fault in it as a `parse-error` of that record,
-//! with line and column, and the file goes on. Only a record whose end never comes ends the
-//! file (at its end, "element <Q> ... is not closed").
+//! closed first. Everything else is the parser's business: the worker that parses the
+//! record checks its element structure (and any other `<!` markup, a DOCTYPE say) and
+//! reports a fault there as a `parse-error` of that record, with line and column, and the
+//! file goes on. What still ends the file from inside a record: a comment, CDATA section
+//! or PI that is never closed, a start tag of a nested element named `Q` that is broken
+//! (a `<` inside it, the file ending in it), and a record whose end never comes (at the
+//! end of the file, "element <Q> ... is not closed").
 //!
 //! Why not follow every tag, as outside records: the parser does it again anyway, and the
 //! scanner's tag loop was an eighth of an XML run. Most records are found whole by one
-//! search instead (`skip_to_end`): when the first occurrence of `AMLYZE_CUSTOMER` after the
-//! start tag is the end tag and no markup comes before it, the record can end nowhere else.
-//! Any other record is read `<` by `<` (`in_record`), which gives the same cut: the search
-//! is only a shortcut, so where records end never depends on the window or on how the input
-//! arrived.
+//! search instead (`skip_to_end`): from the record's first `<`, when the first
+//! `AMLYZE_CUSTOMER` in the window is the end tag and no `<!` or `<?` comes before it, the
+//! record can end nowhere else. Any other record is read `<` by `<` (`in_record`), which
+//! gives the same cut: the search is only a shortcut, so where records end never depends
+//! on the window or on how the input arrived.
 
 use memchr::memchr2_iter;
 
@@ -25,7 +28,7 @@ use crate::source::xml::bytes::{is_name_end, is_ws};
 pub(super) enum Inside {
     /// Took it (and maybe ended the record); the scan goes on from `pos`.
     Took,
-    /// Markup (`<!` or `<?`): the general path skips it.
+    /// A comment, CDATA section or PI: the general path skips it.
     Markup,
 }
 
@@ -39,7 +42,12 @@ impl Scanner {
         self.need(LOOKAHEAD.max(q + 2), sink)?;
         let rest = &self.buf[self.pos..self.end];
         match rest.get(1) {
-            Some(b'!' | b'?') => return Ok(Inside::Markup),
+            Some(b'?') => return Ok(Inside::Markup),
+            Some(b'!') if rest.starts_with(b"<!--") || rest.starts_with(b"<![CDATA[") => {
+                return Ok(Inside::Markup);
+            }
+            // Other `<!` markup (a DOCTYPE, a typo) is the parser's to report.
+            Some(b'!') => self.pos += 2,
             Some(b'/') => {
                 if !(rest.len() >= 2 + q
                     && rest[2..2 + q] == self.rec_name[..]
