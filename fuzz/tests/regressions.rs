@@ -4,7 +4,8 @@
 //!
 //!     cargo test --manifest-path fuzz/Cargo.toml --no-default-features
 //!
-//! (`--release` is what CI should run: the time budget below is meant for an optimized build.)
+//! (`.ci/run` runs it unoptimized, with `CARGO_TARGET_DIR=target` to reuse the main crate's
+//! build, under the larger budget below; `--release` holds the fixtures to the tighter one.)
 //! One fixture that panics fails the test, and so does one that takes longer than
 //! `fixture_budget()`; all failing fixtures are listed.
 
