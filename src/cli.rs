@@ -10,7 +10,7 @@ use crate::pipeline::{Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
 use crate::rules::scalar::Date;
 use crate::source::transcode::encoding_for_label;
-use crate::source::{Format, ReadOptions};
+use crate::source::{Format, ReadOptions, WalkOptions};
 
 /// The configuration file looked for in the working directory.
 pub const CONFIG_FILE: &str = "leadbatch.toml";
@@ -115,6 +115,9 @@ pub struct Options {
     /// utf-8, windows-1252, iso-8859-1, utf-16 [default: utf-8].
     #[arg(long)]
     pub encoding: Option<String>,
+    /// Read hidden files and directories (names starting with `.`) too.
+    #[arg(long)]
+    pub hidden: bool,
     /// CSV decimals use a comma (`10000,50`).
     #[arg(long)]
     pub decimal_comma: bool,
@@ -152,6 +155,7 @@ impl Options {
             max_depth: self.max_depth.or(base.max_depth),
             max_findings: self.max_findings.or(base.max_findings),
             encoding: self.encoding.or(base.encoding),
+            hidden: self.hidden || base.hidden,
             decimal_comma: self.decimal_comma || base.decimal_comma,
             redact: self.redact || base.redact,
             file_mode: self.file_mode.or(base.file_mode),
@@ -272,7 +276,10 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             redact: o.redact,
             classifiers,
         },
-        format: o.format,
+        walk: WalkOptions {
+            format: o.format,
+            hidden: o.hidden,
+        },
         strict: o.strict,
         file_mode,
         payload_layout: o.payload_layout.unwrap_or(PayloadLayout::Ndjson),

@@ -100,6 +100,9 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
     pipeline::install_signal_handler();
     match pipeline::run(&settings) {
         Ok(summary) => {
+            for notice in summary.notices() {
+                eprintln!("leadbatch: {notice}");
+            }
             if settings.json {
                 println!(
                     "{}",

@@ -9,7 +9,7 @@ use std::io::{self, Read};
 use serde::Serialize;
 
 use super::list::{List, Row, get_text, get_u8, get_u64, put_text, put_u64};
-use crate::source::Format;
+use crate::source::{Format, Overlap};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -21,6 +21,9 @@ pub struct FileSummary {
     pub rejected: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The code of a file-level warning (`empty-file`); its message is in errors.csv.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     /// BLAKE3 of the file's bytes as stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blake3: Option<crate::source::digest::Digest>,
@@ -54,6 +57,9 @@ pub struct Summary {
     /// Directories or entries the walk could not read (path and reason).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable_paths: Vec<String>,
+    /// INPUTs whose files were already read through another INPUT (each file is read once).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overlapping_inputs: Vec<Overlap>,
     /// BLAKE3 of every output file written before this summary.
     pub outputs: BTreeMap<String, String>,
     /// Milliseconds from the start until every record was written; the final fsyncs, the
@@ -67,12 +73,73 @@ impl Summary {
         self.by_file.flagged() as usize + self.unreadable_paths.len()
     }
 
+    /// What the operator is told on stderr at the end of a run, one line each: INPUTs that
+    /// overlapped, files skipped and paths that could not be read (a count and the first
+    /// few; the whole lists are in summary.json).
+    pub fn notices(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .overlapping_inputs
+            .iter()
+            .map(|o| {
+                format!(
+                    "INPUT {} overlaps INPUT {}: {} {} read once, through {}",
+                    o.input,
+                    o.read_through,
+                    o.files,
+                    plural(o.files, "file", "files"),
+                    o.read_through
+                )
+            })
+            .collect();
+        if !self.skipped_files.is_empty() {
+            let first: Vec<String> = self
+                .skipped_files
+                .iter()
+                .take(NOTICE_NAMES)
+                .map_while(Result::ok)
+                .collect();
+            let n = self.skipped_files.len();
+            lines.push(format!(
+                "{n} {} skipped (not lead files by extension, hidden, office lock files, or not \
+                 regular files): {}{}",
+                plural(n, "file", "files"),
+                first.join(", "),
+                more(n, first.len()),
+            ));
+        }
+        if !self.unreadable_paths.is_empty() {
+            let n = self.unreadable_paths.len() as u64;
+            let first = &self.unreadable_paths[..self.unreadable_paths.len().min(NOTICE_NAMES)];
+            lines.push(format!(
+                "{n} {} could not be read: {}{}",
+                plural(n, "path", "paths"),
+                first.join("; "),
+                more(n, first.len()),
+            ));
+        }
+        lines
+    }
+
     /// The one-line summary printed on stdout.
     pub fn line(&self) -> String {
         format!(
             "{} records: {} accepted, {} rejected, {} warnings in {} files",
             self.records, self.accepted, self.rejected, self.warnings, self.files
         )
+    }
+}
+
+/// How many paths a notice names before it says how many more there are.
+const NOTICE_NAMES: usize = 5;
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+fn more(total: u64, shown: usize) -> String {
+    match total.saturating_sub(shown as u64) {
+        0 => String::new(),
+        rest => format!(" and {rest} more (see summary.json)"),
     }
 }
 
@@ -83,7 +150,7 @@ pub type FileList = List<FileSummary>;
 pub type PathList = List<String>;
 
 /// A row as bytes: the source, the format, the three counts, the digest (a flag, then 32
-/// bytes), the error (a flag, then the text).
+/// bytes), the error and the warning (each a flag, then the text).
 impl Row for FileSummary {
     fn encode(&self, out: &mut Vec<u8>) {
         put_text(out, &self.source);
@@ -103,12 +170,14 @@ impl Row for FileSummary {
             }
             None => out.push(0),
         }
-        match &self.error {
-            Some(e) => {
-                out.push(1);
-                put_text(out, e);
+        for text in [&self.error, &self.warning] {
+            match text {
+                Some(t) => {
+                    out.push(1);
+                    put_text(out, t);
+                }
+                None => out.push(0),
             }
-            None => out.push(0),
         }
     }
 
@@ -130,10 +199,13 @@ impl Row for FileSummary {
                 Some(crate::source::digest::Digest(d))
             }
         };
-        let error = match get_u8(r)? {
-            0 => None,
-            _ => Some(get_text(r)?),
+        let mut text = || -> io::Result<Option<String>> {
+            Ok(match get_u8(r)? {
+                0 => None,
+                _ => Some(get_text(r)?),
+            })
         };
+        let (error, warning) = (text()?, text()?);
         Ok(FileSummary {
             source,
             format,
@@ -141,6 +213,7 @@ impl Row for FileSummary {
             accepted,
             rejected,
             error,
+            warning,
             blake3,
         })
     }
@@ -167,8 +240,39 @@ mod tests {
             accepted: u64::from(i) * 2,
             rejected: u64::from(i),
             error: (i == 1).then(|| "cannot read: gone".to_string()),
+            warning: (i == 3).then(|| "empty-file".to_string()),
             blake3: (i != 2).then_some(Digest([i; 32])),
         }
+    }
+
+    #[test]
+    fn notices_name_overlaps_then_the_first_skipped_and_unreadable_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = super::super::list::ListWriter::create(dir.path(), "skipped").unwrap();
+        for i in 0..7 {
+            w.push(&format!("s{i}.txt")).unwrap();
+        }
+        let summary = Summary {
+            skipped_files: w.finish().unwrap(),
+            unreadable_paths: vec!["in/locked: Permission denied (os error 13)".into()],
+            overlapping_inputs: vec![Overlap {
+                input: "in/x.json".into(),
+                read_through: "in".into(),
+                files: 1,
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            summary.notices(),
+            [
+                "INPUT in/x.json overlaps INPUT in: 1 file read once, through in",
+                "7 files skipped (not lead files by extension, hidden, office lock files, or not \
+                 regular files): s0.txt, s1.txt, s2.txt, s3.txt, s4.txt and 2 more (see \
+                 summary.json)",
+                "1 path could not be read: in/locked: Permission denied (os error 13)",
+            ]
+        );
+        assert!(Summary::default().notices().is_empty());
     }
 
     #[test]

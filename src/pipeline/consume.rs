@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use super::check::{Ctx, parse, render};
 use super::{Outcome, Summary};
+use crate::diagnostic::Severity;
 use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
 use crate::output::report::{ReportFinding, ReportFindings};
@@ -74,7 +75,13 @@ impl State {
         match (item, outcome) {
             (Item::FileError { loc, diag }, _) => {
                 let fs = self.ledger.row(loc.file)?;
-                fs.error = Some(diag.message.clone());
+                match diag.severity {
+                    Severity::Error => fs.error = Some(diag.message.clone()),
+                    Severity::Warning => {
+                        fs.warning = Some(diag.code.to_string());
+                        self.summary.warnings += 1;
+                    }
+                }
                 self.report.add(
                     diag.code,
                     ReportFinding {

@@ -83,6 +83,7 @@ impl Ledger {
                         accepted: 0,
                         rejected: 0,
                         error: None,
+                        warning: None,
                         blake3: None,
                     },
                     read: None,

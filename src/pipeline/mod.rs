@@ -32,7 +32,7 @@ use std::time::Instant;
 use crate::output::report::ReportFindings;
 use crate::output::{self, RecordWriters, Summary};
 use crate::rules::{Checked, RuleSettings, cross::Duplicates};
-use crate::source::{self, Batch, Format, ReadOptions};
+use crate::source::{self, Batch, ReadOptions, WalkOptions};
 
 use check::Ctx;
 use consume::State;
@@ -69,8 +69,8 @@ pub struct Settings {
     pub jobs: usize,
     pub read: ReadOptions,
     pub rules: RuleSettings,
-    /// `--format`: for standard input and explicitly named files.
-    pub format: Option<Format>,
+    /// `--format` (for standard input and explicitly named files) and `--hidden`.
+    pub walk: WalkOptions,
     /// `--strict`: warnings reject.
     pub strict: bool,
     /// Permission bits of output files.
@@ -92,7 +92,7 @@ impl Settings {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             read: ReadOptions::default(),
             rules: RuleSettings::default(),
-            format: None,
+            walk: WalkOptions::default(),
             strict: false,
             file_mode: 0o600,
             payload_layout: PayloadLayout::Ndjson,
@@ -151,7 +151,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             settings.out.display()
         ))
     })?;
-    let mut walk = source::Walk::new(&settings.inputs, Some(&settings.out), settings.format)
+    let mut walk = source::Walk::new(&settings.inputs, Some(&settings.out), &settings.walk)
         .map_err(RunError::Usage)?;
     output::remove_stale(&settings.out);
     let writers = RecordWriters::create(
@@ -326,6 +326,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     };
     summary.files = summary.by_file.len();
     walk.finish();
+    summary.overlapping_inputs = walk.overlaps();
     summary.unreadable_paths = walk
         .walk_errors
         .iter()
@@ -452,16 +453,16 @@ fn progress_bar(settings: &Settings) -> Option<indicatif::ProgressBar> {
         indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] file {pos}  {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    let (counted, inputs, out, format) = (
+    let (counted, inputs, out, walk) = (
         bar.clone(),
         settings.inputs.clone(),
         settings.out.clone(),
-        settings.format,
+        settings.walk,
     );
     let _ = std::thread::Builder::new()
         .name("leadbatch-count".into())
         .spawn(move || {
-            let Ok(walk) = source::Walk::new(&inputs, Some(&out), format) else {
+            let Ok(walk) = source::Walk::new(&inputs, Some(&out), &walk) else {
                 return;
             };
             let files = walk.filter(|f| matches!(f, source::Found::File(_))).count();

@@ -38,6 +38,9 @@ pub(super) fn read_all(
                 });
                 let pushed = sink.pushed();
                 let digest = source::read_file(index, &f, opts, &mut sink);
+                if sink.pushed() == pushed && digest.is_some() {
+                    sink.file_error(empty_file(index), empty_file_warning());
+                }
                 let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
                 let _ = ledger.send(FileEvent::Read { digest, last_batch });
                 sink.flush_file();
@@ -60,6 +63,26 @@ pub(super) fn read_all(
     }
     sink.flush();
     sink.handed_on()
+}
+
+/// Where a file-level finding about file `index` as a whole stands.
+fn empty_file(index: u32) -> crate::record::Location {
+    crate::record::Location {
+        file: index,
+        record: 0,
+        line: 0,
+    }
+}
+
+/// A file read wholly that gave no record and no error: in a nightly drop this is usually
+/// an export that failed upstream, so it is said, as a warning (the run's status is not
+/// changed by it).
+fn empty_file_warning() -> crate::diagnostic::Diagnostic {
+    crate::diagnostic::Diagnostic::warning(
+        crate::diagnostic::code::EMPTY_FILE,
+        "",
+        "the file holds no lead record",
+    )
 }
 
 /// Records per batch: enough to keep a worker busy for about a millisecond.
@@ -203,16 +226,22 @@ mod tests {
 
     #[test]
     fn files_without_records_still_reach_the_ordered_end_in_batches() {
-        // 2,500 empty files and 100 skipped ones fill no batch; without empty batches
-        // handed on, the ledger would hold them all until the end of the run.
+        // 2,500 skipped files and 100 empty ones (one warning each) fill no batch; without
+        // batches handed on before they are full, the ledger would hold them all until the
+        // end of the run.
         let dir = tempfile::tempdir().unwrap();
         for i in 0..2500 {
-            std::fs::write(dir.path().join(format!("{i:04}.json")), b"").unwrap();
-        }
-        for i in 0..100 {
             std::fs::write(dir.path().join(format!("{i:04}.txt")), b"").unwrap();
         }
-        let mut walk = source::Walk::new(&[dir.path().to_path_buf()], None, None).unwrap();
+        for i in 0..100 {
+            std::fs::write(dir.path().join(format!("{i:04}.json")), b"").unwrap();
+        }
+        let mut walk = source::Walk::new(
+            &[dir.path().to_path_buf()],
+            None,
+            &source::WalkOptions::default(),
+        )
+        .unwrap();
         let (tx, rx) = mpsc::channel();
         let mut events_at_batch = Vec::new();
         let handed_on = read_all(
@@ -221,7 +250,12 @@ mod tests {
             &source::Spares::default(),
             &tx,
             &mut |b: Batch| {
-                assert!(b.items.is_empty());
+                // Only the empty files' warnings: no batch waits for a record to fill it.
+                assert!(b.items.iter().all(|i| matches!(
+                    i,
+                    source::Item::FileError { diag, .. }
+                        if diag.code == crate::diagnostic::code::EMPTY_FILE
+                )));
                 events_at_batch.push(rx.try_iter().count());
                 true
             },

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::record::Location;
 
-pub use discover::{Found, Walk};
+pub use discover::{Found, Overlap, Walk, WalkOptions};
 
 /// Input formats of spec §6.
 #[derive(

@@ -24,6 +24,7 @@ mod codes;
 mod contract;
 mod duplicates;
 mod inputs;
+mod operator_inputs;
 
 use serde_json::{Value, json};
 

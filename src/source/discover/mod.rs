@@ -1,6 +1,20 @@
-//! Walking the INPUT paths: recursive, symlinks not followed, files picked by extension,
-//! the run's own output directory never read back, every file in the order of its source
-//! path.
+//! Walking the INPUT paths: recursive, symlinks inside the walk not followed (those named
+//! on the command line are, as `find -H` and ripgrep do), files picked by extension, hidden
+//! entries and office lock files passed over, the run's own output directory never read
+//! back, every file read once, in the order of its source path.
+//!
+//! Source paths: with one INPUT a file's source is its path relative to that INPUT (the
+//! file's name when the INPUT is a file); with several, each source starts with its INPUT
+//! as given on the command line (`a/leads.ndjson`, `b/leads.ndjson`), so that the same name
+//! under two INPUTs never reads the same in the outputs.
+//!
+//! Overlapping INPUTs (`input input/x.ndjson`, one directory twice, a directory and a
+//! symlink to it): a file is identified by its device and inode, and read through the
+//! INPUT where it comes first in source-path order; the walk counts the others
+//! (`overlaps`). Only INPUTs whose resolved paths are nested in one another (or equal) are
+//! tracked so, which costs one `stat` and 16 bytes per file of those INPUTs: a single INPUT,
+//! the nightly case, costs nothing. **(decision)** Hard links inside one INPUT are two
+//! files, as they are to `find`.
 //!
 //! The walk is lazy: a run of two million files must not hold two million paths. Each
 //! directory is read and sorted when the walk enters it, and only the directories on the
@@ -18,7 +32,7 @@
 //! directory happened to list them in.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -33,36 +47,73 @@ pub enum Found {
     Skipped(String),
 }
 
+/// What the walk reads besides the lead files found by extension.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// `--format`: for standard input and files named explicitly, whatever their extension.
+    pub format: Option<Format>,
+    /// `--hidden`: read hidden files and directories (names starting with `.`) too.
+    pub hidden: bool,
+}
+
 /// The entries of the INPUT paths, in order of source path, found as they are asked for.
 #[derive(Debug)]
 pub struct Walk {
     roots: Vec<Root>,
+    /// The INPUT paths as given (for messages about overlaps).
+    inputs: Vec<PathBuf>,
+    /// Per root: whether its files are identified by inode (it overlaps another root).
+    tracked: Vec<bool>,
+    /// Device and inode of every file found under a tracked root, and the root it came from.
+    seen: HashMap<(u64, u64), usize>,
+    /// Files found again under another root: (root, root first read through) -> count.
+    overlapped: BTreeMap<(usize, usize), u64>,
     /// The next entry of each root that has one, smallest source first.
     heads: BinaryHeap<Head>,
     exclude: Option<PathBuf>,
+    hidden: bool,
     /// Directories or entries that could not be read: (path, message); sorted by `finish`.
     pub walk_errors: Vec<(String, String)>,
 }
 
+/// Files of one INPUT already read through another (summary.json `overlappingInputs`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overlap {
+    /// The INPUT whose files were passed over, as given.
+    pub input: String,
+    /// The INPUT they were read through, as given.
+    pub read_through: String,
+    pub files: u64,
+}
+
 impl Walk {
-    /// Starts walking `inputs`. A missing input path is an error (usage error, exit 2).
-    /// `exclude` (the output directory) is never descended into. `format` (`--format`)
-    /// applies to standard input (`-`) and to files named explicitly, whatever their
-    /// extension.
+    /// Starts walking `inputs`. A missing input path is an error (usage error, exit 2), and
+    /// so is a file named explicitly that is not a lead file by its extension when no
+    /// `--format` names its format. `exclude` (the output directory) is never descended
+    /// into.
     pub fn new(
         inputs: &[PathBuf],
         exclude: Option<&Path>,
-        format: Option<Format>,
+        opts: &WalkOptions,
     ) -> Result<Walk, String> {
         let mut walk = Walk {
             roots: Vec::with_capacity(inputs.len()),
+            inputs: inputs.to_vec(),
+            tracked: overlapping_roots(inputs),
+            seen: HashMap::new(),
+            overlapped: BTreeMap::new(),
             heads: BinaryHeap::new(),
             exclude: exclude.and_then(|p| p.canonicalize().ok()),
+            hidden: opts.hidden,
             walk_errors: Vec::new(),
         };
+        let prefixed = inputs.len() > 1;
         for input in inputs {
             let root = if input.as_os_str() == "-" {
-                let format = format.ok_or("reading standard input (`-`) needs --format")?;
+                let format = opts
+                    .format
+                    .ok_or("reading standard input (`-`) needs --format")?;
                 Root::Named(Some(Head {
                     key: b"-".to_vec(),
                     found: Found::File(InputFile {
@@ -74,19 +125,28 @@ impl Walk {
                     root: 0,
                 }))
             } else {
-                let meta = std::fs::symlink_metadata(input)
+                // Followed when named on the command line: a symlink to the drop directory
+                // is the drop directory.
+                let meta = std::fs::metadata(input)
                     .map_err(|e| format!("input path {}: {e}", input.display()))?;
                 if meta.is_dir() {
+                    let (prefix, raw_prefix) = if prefixed {
+                        let (s, mut raw) = joined(input);
+                        raw.push(b'/');
+                        (s + "/", raw)
+                    } else {
+                        (String::new(), Vec::new())
+                    };
                     let mut stack = Vec::new();
                     if !walk.excluded(input)
                         && let Some(f) =
-                            Frame::read(input, String::new(), Vec::new(), &mut walk.walk_errors)
+                            Frame::read(input, prefix, raw_prefix, &mut walk.walk_errors)
                     {
                         stack.push(f);
                     }
                     Root::Dir(stack)
                 } else {
-                    Root::Named(Some(named_file(input, format)))
+                    Root::Named(Some(named_file(input, opts.format, prefixed)?))
                 }
             };
             walk.roots.push(root);
@@ -133,7 +193,12 @@ impl Walk {
             let mut key = Vec::with_capacity(frame.raw_prefix.len() + entry.len as usize + 1);
             key.extend_from_slice(&frame.raw_prefix);
             key.extend_from_slice(name.as_encoded_bytes());
+            let passed_over = is_lock_file(name.as_encoded_bytes())
+                || (!self.hidden && name.as_encoded_bytes().first() == Some(&b'.'));
             let found = match entry.kind {
+                // A hidden directory is listed once, as itself, and not entered.
+                Kind::Dir if passed_over => Found::Skipped(source + "/"),
+                _ if passed_over => Found::Skipped(source),
                 Kind::Dir => {
                     if self.excluded(&path) {
                         continue;
@@ -169,50 +234,137 @@ impl Walk {
     pub fn finish(&mut self) {
         self.walk_errors.sort();
     }
+
+    /// INPUTs whose files were found again under another INPUT, in the order of the INPUTs.
+    pub fn overlaps(&self) -> Vec<Overlap> {
+        let given = |i: usize| self.inputs[i].display().to_string();
+        self.overlapped
+            .iter()
+            .map(|(&(input, first), &files)| Overlap {
+                input: given(input),
+                read_through: given(first),
+                files,
+            })
+            .collect()
+    }
+
+    /// Whether `file`, found under `root`, was found before under another root (or the same
+    /// one, given twice); remembers it otherwise.
+    fn found_before(&mut self, file: &InputFile, root: usize) -> bool {
+        if !self.tracked[root] {
+            return false;
+        }
+        let Some(id) = file_id(&file.path) else {
+            // Cannot be identified (it vanished): the reader reports it.
+            return false;
+        };
+        match self.seen.get(&id) {
+            Some(&first) => {
+                *self.overlapped.entry((root, first)).or_default() += 1;
+                true
+            }
+            None => {
+                self.seen.insert(id, root);
+                false
+            }
+        }
+    }
 }
 
 impl Iterator for Walk {
     type Item = Found;
 
     fn next(&mut self) -> Option<Found> {
-        let Head { found, root, .. } = self.heads.pop()?;
-        self.advance(root);
-        Some(found)
+        loop {
+            let Head { found, root, .. } = self.heads.pop()?;
+            self.advance(root);
+            if let Found::File(f) = &found
+                && self.found_before(f, root)
+            {
+                continue;
+            }
+            return Some(found);
+        }
     }
 }
 
-/// A file named explicitly: its source is its name; `--format` overrides its extension.
-fn named_file(input: &Path, format: Option<Format>) -> Head {
+/// Which roots overlap another: one's resolved path is the other's or inside it. Standard
+/// input and paths that cannot be resolved overlap nothing.
+fn overlapping_roots(inputs: &[PathBuf]) -> Vec<bool> {
+    let resolved: Vec<Option<PathBuf>> = inputs
+        .iter()
+        .map(|p| {
+            (p.as_os_str() != "-")
+                .then(|| p.canonicalize().ok())
+                .flatten()
+        })
+        .collect();
+    let mut tracked = vec![false; inputs.len()];
+    for (i, a) in resolved.iter().enumerate() {
+        for (j, b) in resolved.iter().enumerate().skip(i + 1) {
+            if let (Some(a), Some(b)) = (a, b)
+                && (a.starts_with(b) || b.starts_with(a))
+            {
+                tracked[i] = true;
+                tracked[j] = true;
+            }
+        }
+    }
+    tracked
+}
+
+/// Device and inode of a file (symlinks followed: a file named through a link is the file).
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// An office suite's lock file beside an open document: `~$export.csv` (Microsoft Office),
+/// `.~lock.export.csv#` (LibreOffice). Never lead data, even with `--hidden`.
+fn is_lock_file(name: &[u8]) -> bool {
+    name.starts_with(b"~$") || name.starts_with(b".~lock.")
+}
+
+/// A file named explicitly: its source is its name (its path as given, with several
+/// INPUTs); `--format` overrides its extension. Without `--format`, a file that is not a
+/// lead file by its extension is a usage error: naming it says it should be read.
+fn named_file(input: &Path, format: Option<Format>, prefixed: bool) -> Result<Head, String> {
     let (source, key) = match input.file_name() {
-        Some(n) => (
+        Some(n) if !prefixed => (
             n.to_string_lossy().into_owned(),
             n.as_encoded_bytes().to_vec(),
         ),
-        None => {
-            let s = slash_path(input);
-            let k = s.clone().into_bytes();
-            (s, k)
-        }
+        _ => joined(input),
     };
     let detected = Format::detect(input);
-    let chosen = match (format, detected) {
-        (Some(f), d) => Some((f, d.and_then(|(_, c)| c))),
-        (None, d) => d,
+    let (format, compression) = match (format, detected) {
+        (Some(f), d) => (f, d.and_then(|(_, c)| c)),
+        (None, Some(d)) => d,
+        (None, None) => {
+            return Err(format!(
+                "input {} is not a lead file by its extension (.json, .ndjson, .jsonl, .xml, \
+                 .csv, .tsv, optionally followed by .gz or .zst); to read it anyway, name its \
+                 format: --format json|ndjson|xml|csv",
+                input.display()
+            ));
+        }
     };
-    let found = match chosen {
-        Some((format, compression)) => Found::File(InputFile {
+    Ok(Head {
+        key,
+        found: Found::File(InputFile {
             path: input.to_path_buf(),
             source,
             format,
             compression,
         }),
-        None => Found::Skipped(source),
-    };
-    Head {
-        key,
-        found,
         root: 0,
-    }
+    })
 }
 
 /// One INPUT path.
@@ -380,11 +532,20 @@ fn source_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
         .cmp(b.iter().chain(slash(b_dir)))
 }
 
-fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+/// A path as given, its components joined by `/` (a trailing separator dropped): as text
+/// for the outputs, and as the platform stores it for the order.
+fn joined(p: &Path) -> (String, Vec<u8>) {
+    let (mut text, mut raw) = (String::new(), Vec::new());
+    for (i, c) in p.components().enumerate() {
+        // The root component is `/` itself: joining after it would double the separator.
+        if i > 0 && raw.last() != Some(&b'/') {
+            raw.push(b'/');
+            text.push('/');
+        }
+        raw.extend_from_slice(c.as_os_str().as_encoded_bytes());
+        text.push_str(&c.as_os_str().to_string_lossy());
+    }
+    (text, raw)
 }
 
 #[cfg(test)]
