@@ -14,13 +14,13 @@ use tempfile::TempDir;
 /// The run's "today" in every test: date checks must not depend on the calendar.
 pub const AS_OF: &str = "2026-11-23";
 
-/// Path of a shared sample, relative to the crate.
+/// Path of one of the vendor's JSON samples (copied into `tests/fixtures/vendor/json/`).
 #[macro_export]
 macro_rules! sample_path {
     ($name:literal) => {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/samples/json/",
+            "/tests/fixtures/vendor/json/",
             $name
         )
     };
