@@ -8,7 +8,7 @@
 //! payload only). Throughput is one element per iteration, so criterion reports elements/s;
 //! the time per iteration is the ns/record figure.
 //!
-//! The inputs are the vendor samples under `../shared/samples/json/`, read at run time:
+//! The inputs are the vendor samples under `tests/fixtures/vendor/json/`, read at run time:
 //! - `small_lead`: `lead-individual-mandatory.json` (mandatory fields only);
 //! - `full_individual`: `customer-individual-fullPayloadExample.json` made a lead
 //!   (riskManagementCategory LEAD_IND, sourceOfRiskLevel EVALUATE, birthDate added);
@@ -28,7 +28,7 @@ use leadbatch::rules::scalar::Date;
 use leadbatch::rules::{self, RuleSettings};
 use leadbatch::source::json_value;
 
-const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/samples/json/");
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vendor/json/");
 const MAX_DEPTH: usize = 64;
 
 /// Reads a sample, applies `edit` to it and returns it as one compact JSON line.

@@ -414,14 +414,14 @@ fn report_html_is_self_contained_and_lists_rejections() {
     assert!(html.contains("ORGANIZATION"));
 }
 
-/// Renders report.html in headless Chromium and checks the page text. Opt-in
-/// (`LEADBATCH_CHROMIUM=1`): it needs Debian's `chromium` package.
+/// Renders report.html in headless Chromium and checks the page text. Ignored by default
+/// (it needs Debian's `chromium` package), so that `cargo test` lists it as ignored rather
+/// than passing it unchecked; run it with
+/// `cargo test --locked --test tests -- --ignored report_renders_in_headless_chromium`
+/// (`.ci/run` does when `chromium` is installed).
 #[test]
+#[ignore = "needs the chromium package; see the doc comment"]
 fn report_renders_in_headless_chromium() {
-    if std::env::var_os("LEADBATCH_CHROMIUM").is_none() {
-        eprintln!("skipped: set LEADBATCH_CHROMIUM=1 (needs the chromium package)");
-        return;
-    }
     let wd = Workdir::new();
     let mut bad = lead(2);
     bad["birthDate"] = json!("22023-01-20");
@@ -444,7 +444,7 @@ fn report_renders_in_headless_chromium() {
         .arg("--dump-dom")
         .arg(&url)
         .output()
-        .expect("chromium");
+        .expect("run chromium (is the chromium package installed?)");
     let text = String::from_utf8_lossy(&dom.stdout);
     assert!(
         text.contains("leadbatch report") && text.contains("bad-date"),

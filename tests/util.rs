@@ -11,16 +11,20 @@ use std::process::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod corpus;
+
+pub use corpus::Expected;
+
 /// The run's "today" in every test: date checks must not depend on the calendar.
 pub const AS_OF: &str = "2026-11-23";
 
-/// Path of a shared sample, relative to the crate.
+/// Path of one of the vendor's JSON samples (copied into `tests/fixtures/vendor/json/`).
 #[macro_export]
 macro_rules! sample_path {
     ($name:literal) => {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/samples/json/",
+            "/tests/fixtures/vendor/json/",
             $name
         )
     };
@@ -146,54 +150,26 @@ impl Workdir {
             .run()
     }
 
-    /// Generates the bench corpus into `in/<name>`: returns the corpus path and the
-    /// generator's expectations (`.expected.tsv`, written next to the work dir's root so
-    /// that it is not read as input).
+    /// Generates the synthetic corpus (`corpus`: `count` leads of seed `seed`, one in ten
+    /// with one fault) as NDJSON into `in/<name>`: returns its path and each record's
+    /// expected verdict.
     pub fn gen_corpus(&self, name: &str, count: u32, seed: u32) -> (PathBuf, Vec<Expected>) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/gen_corpus.py");
-        let tmp = self.path().join(name);
-        let status = Command::new("python3")
-            .arg(script)
-            .args(["--count", &count.to_string()])
-            .args(["--seed", &seed.to_string()])
-            .args(["--format", "ndjson"])
-            .arg("--out")
-            .arg(&tmp)
-            .status()
-            .expect("python3 must be available to run gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed: {status}");
+        self.gen_corpus_as(name, "ndjson", count, seed)
+    }
+
+    /// `gen_corpus` in `format` (`json`, `ndjson`, `xml`, `csv`): the same records in every
+    /// format for the same count and seed.
+    pub fn gen_corpus_as(
+        &self,
+        name: &str,
+        format: &str,
+        count: u32,
+        seed: u32,
+    ) -> (PathBuf, Vec<Expected>) {
         let target = self.input().join(name);
-        std::fs::rename(&tmp, &target).unwrap();
-        let tsv = std::fs::read_to_string(format!("{}.expected.tsv", tmp.display())).unwrap();
-        let expected = tsv
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let cols: Vec<&str> = l.split('\t').collect();
-                assert_eq!(cols.len(), 4, "bad expected.tsv line {l:?}");
-                Expected {
-                    ordinal: cols[0].parse().unwrap(),
-                    valid: match cols[1] {
-                        "valid" => true,
-                        "invalid" => false,
-                        other => panic!("verdict {other:?}"),
-                    },
-                    fault: cols[2].to_string(),
-                    detail: cols[3].to_string(),
-                }
-            })
-            .collect();
+        let expected = corpus::write_corpus(&target, format, count, seed);
         (target, expected)
     }
-}
-
-/// One row of the generator's `.expected.tsv`.
-#[derive(Debug, Clone)]
-pub struct Expected {
-    pub ordinal: u64,
-    pub valid: bool,
-    pub fault: String,
-    pub detail: String,
 }
 
 pub struct TestCommand {

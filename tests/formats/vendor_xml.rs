@@ -1,4 +1,4 @@
-//! The vendor's XML samples (`/work/shared/samples/xml`): the lead samples are accepted with
+//! The vendor's XML samples (`tests/fixtures/vendor/xml`): the lead samples are accepted with
 //! their canonical payloads, the full customer sample converted to a lead is exactly the
 //! expected literal (checked section by section too), and unconverted it is not a lead.
 
@@ -15,7 +15,7 @@ use crate::eqnice;
 
 fn xml_sample(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/samples/xml")
+        .join("tests/fixtures/vendor/xml")
         .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }

@@ -1,4 +1,4 @@
-//! The vendor's own payloads (`/work/shared/samples/json`): the lead samples as they are, the
+//! The vendor's own payloads (`tests/fixtures/vendor/json`): the lead samples as they are, the
 //! customer samples converted to leads. All of them must be accepted, and their canonical
 //! payloads are checked byte for byte against what spec §2–§3 says they must be.
 //!

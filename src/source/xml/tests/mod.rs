@@ -15,10 +15,13 @@ use crate::diagnostic::code;
 use crate::record::{Location, Node};
 use crate::source::{Batch, BatchSink, Item, RawBody, RawRecord, ReadOptions};
 
+// The vendor's samples, copied into the crate's fixtures (see their README).
 const FULL: &str =
-    include_str!("../../../../../shared/samples/xml/customer-individual-evaluate-full.xml");
-const IND: &str = include_str!("../../../../../shared/samples/xml/lead-individual-mandatory.xml");
-const ORG: &str = include_str!("../../../../../shared/samples/xml/lead-organization-mandatory.xml");
+    include_str!("../../../../tests/fixtures/vendor/xml/customer-individual-evaluate-full.xml");
+const IND: &str =
+    include_str!("../../../../tests/fixtures/vendor/xml/lead-individual-mandatory.xml");
+const ORG: &str =
+    include_str!("../../../../tests/fixtures/vendor/xml/lead-organization-mandatory.xml");
 
 /// What the reader emitted, flattened.
 #[derive(Debug, PartialEq)]
