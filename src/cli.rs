@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::{Mode, PayloadLayout, Settings};
+use crate::pipeline::{DEFAULT_KEEP_RUNS, Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
 use crate::rules::scalar::Date;
 use crate::source::transcode::encoding_for_label;
@@ -130,6 +130,12 @@ pub struct Options {
     /// Directory of AMLYZE classifier lists (riskManagementCategory.json, legalForm.txt, ...).
     #[arg(long)]
     pub classifiers: Option<PathBuf>,
+    /// Seconds to wait for another run that holds the output directory [default: 0, exit 2 at once].
+    #[arg(long, value_name = "SECONDS")]
+    pub wait_lock: Option<u64>,
+    /// Committed runs kept in OUT/runs after a commit (the oldest go first) [default: 30].
+    #[arg(long, value_name = "N")]
+    pub keep_runs: Option<usize>,
     /// How accepted payloads are written [default: ndjson].
     #[arg(long, value_enum)]
     pub payload_layout: Option<PayloadLayout>,
@@ -161,6 +167,8 @@ impl Options {
             file_mode: self.file_mode.or(base.file_mode),
             classifiers: self.classifiers.or(base.classifiers),
             payload_layout: self.payload_layout.or(base.payload_layout),
+            wait_lock: self.wait_lock.or(base.wait_lock),
+            keep_runs: self.keep_runs.or(base.keep_runs),
         }
     }
 
@@ -179,6 +187,8 @@ impl Options {
         self.encoding.get_or_insert_with(|| "utf-8".into());
         self.file_mode.get_or_insert_with(|| "600".into());
         self.payload_layout.get_or_insert(PayloadLayout::Ndjson);
+        self.wait_lock.get_or_insert(0);
+        self.keep_runs.get_or_insert(DEFAULT_KEEP_RUNS);
         self
     }
 }
@@ -285,6 +295,19 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
         payload_layout: o.payload_layout.unwrap_or(PayloadLayout::Ndjson),
         progress: !o.quiet,
         json: o.json,
+        wait_lock: o
+            .wait_lock
+            .filter(|s| *s > 0)
+            .map(std::time::Duration::from_secs),
+        keep_runs: match o.keep_runs {
+            Some(0) => {
+                return Err(
+                    "--keep-runs 0 would remove the run just committed; use 1 or more".into(),
+                );
+            }
+            Some(n) => n,
+            None => DEFAULT_KEEP_RUNS,
+        },
     })
 }
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use leadbatch::cli::{Cli, CodesFormat, Command, RunArgs, config_toml};
 use leadbatch::diagnostic::CODES;
+use leadbatch::output;
 use leadbatch::pipeline::{self, Mode};
 
 /// mimalloc instead of the system allocator: the workers allocate each record's tree and
@@ -103,6 +104,15 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
             for notice in summary.notices() {
                 eprintln!("leadbatch: {notice}");
             }
+            eprintln!(
+                "leadbatch: committed {} ({} names it)",
+                settings
+                    .out
+                    .join(output::rundir::RUNS)
+                    .join(&summary.run_id)
+                    .display(),
+                settings.out.join(output::rundir::LATEST).display()
+            );
             if settings.json {
                 println!(
                     "{}",

@@ -2,7 +2,7 @@
 //! duplicate tables' keys (`rules::cross`) and the per-file rows of the summary
 //! (`pipeline::ledger`). They are written at their end, read anywhere, and unlinked as soon
 //! as they are opened on Unix, so nothing outlives the process, even a killed one.
-//! (Elsewhere the next run's sweep of stale temporary files removes them.)
+//! (Elsewhere the next run removes the directory of a run that never committed.)
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -17,9 +17,10 @@ pub(crate) struct Spill {
 }
 
 impl Spill {
-    /// Creates `.<name>.<pid>.tmp` in `dir`.
+    /// Creates `.<name>.spill` in `dir` (the run's own directory: `O_EXCL`, never an
+    /// existing file).
     pub(crate) fn create(dir: &Path, name: &str) -> io::Result<Spill> {
-        let path = crate::output::tmp_dir_path(dir, name);
+        let path = dir.join(format!(".{name}.spill"));
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)

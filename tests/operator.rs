@@ -233,7 +233,7 @@ fn configuration_file_sets_options_and_flags_override_it() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(wd.path().join("nightly-out/accepted.ndjson").exists());
+    assert!(wd.path().join("nightly-out/latest/accepted.ndjson").exists());
     std::fs::write(wd.path().join("bad.toml"), "outt = 1\n").unwrap();
     let o = bin()
         .current_dir(wd.path())
@@ -338,7 +338,7 @@ fn payload_files_layout_names_are_sanitised_and_unique() {
         .args(["--payload-layout", "files"])
         .run();
     run.assert_exit_code(0);
-    let mut names: Vec<String> = std::fs::read_dir(wd.out().join("accepted"))
+    let mut names: Vec<String> = std::fs::read_dir(wd.out().join("latest/accepted"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -353,11 +353,11 @@ fn payload_files_layout_names_are_sanitised_and_unique() {
         .map(String::from)
     );
     let one: Value = serde_json::from_str(
-        &std::fs::read_to_string(wd.out().join("accepted/Lead_O_3.json")).unwrap(),
+        &std::fs::read_to_string(wd.out().join("latest/accepted/Lead_O_3.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(one["customerExtId"], "Lead_O_3");
-    assert!(!wd.out().join("accepted.ndjson").exists());
+    assert!(!wd.out().join("latest/accepted.ndjson").exists());
 }
 
 #[test]
@@ -427,7 +427,7 @@ fn report_renders_in_headless_chromium() {
     bad["birthDate"] = json!("22023-01-20");
     wd.create_ndjson("a.ndjson", &[lead(1), bad]);
     let run = wd.process();
-    let report = run.out.join("report.html");
+    let report = run.dir().join("report.html");
     let profile = wd.path().join("chromium-profile");
     let shot = wd.path().join("report.png");
     let flags = [

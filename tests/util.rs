@@ -219,6 +219,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The committed set: `OUT/latest`, the run directory the last commit named.
+    pub fn dir(&self) -> PathBuf {
+        self.out.join("latest")
+    }
+
     pub fn assert_exit_code(&self, expected: i32) -> &Self {
         assert_eq!(
             self.code,
@@ -226,18 +231,18 @@ impl Run {
             "exit status\nstdout:\n{}\nstderr:\n{}\nerrors.csv:\n{}",
             self.stdout,
             self.stderr,
-            std::fs::read_to_string(self.out.join("errors.csv")).unwrap_or_default()
+            std::fs::read_to_string(self.dir().join("errors.csv")).unwrap_or_default()
         );
         self
     }
 
     pub fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.out.join(name))
+        std::fs::read_to_string(self.dir().join(name))
             .unwrap_or_else(|e| panic!("read {name}: {e}\nstderr: {}", self.stderr))
     }
 
     pub fn read_bytes(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.out.join(name))
+        std::fs::read(self.dir().join(name))
             .unwrap_or_else(|e| panic!("read {name}: {e}\nstderr: {}", self.stderr))
     }
 

@@ -1,13 +1,16 @@
-//! Writers only: `accepted.ndjson`, `rejected.ndjson`, `errors.csv`, `summary.json`.
+//! Writers only: `accepted.ndjson`, `rejected.ndjson`, `errors.csv`, `summary.json`,
+//! `report.html`, and the run directory they are written in (`rundir`).
 //!
-//! Every file is written under a temporary name in `--out` and renamed into place only
-//! when the whole run has completed (after an fsync of each file and of the directory), so
-//! a failed or killed run never leaves a mix of old and new outputs. Temporary files left
-//! by a killed run are removed by the next run.
+//! Every file is written under its own name in the run's own new directory
+//! (`OUT/runs/<run-id>/`, which nothing else writes in and no reader looks at before the
+//! commit), created with `O_EXCL` and `O_NOFOLLOW`, hashed as it is written and fsynced.
+//! The commit (`rundir::RunDir::commit`) then moves `OUT/latest` to the directory in one
+//! rename, so a failed or killed run never leaves a mix of old and new outputs.
 
 pub mod list;
 pub mod records;
 pub mod report;
+pub mod rundir;
 mod sink;
 pub mod summary;
 
@@ -21,9 +24,6 @@ use sink::Sink;
 pub use records::RecordWriters;
 pub use summary::{FileSummary, Summary};
 
-/// Suffix of temporary output files.
-const TMP_SUFFIX: &str = ".leadbatch-tmp";
-
 pub const ACCEPTED: &str = "accepted.ndjson";
 pub const REJECTED: &str = "rejected.ndjson";
 pub const ERRORS: &str = "errors.csv";
@@ -32,35 +32,29 @@ pub const REPORT: &str = "report.html";
 /// `--payload-layout files`: one pretty JSON file per accepted record.
 pub const ACCEPTED_DIR: &str = "accepted";
 
-/// A temporary directory name in `dir` for `name`.
-pub fn tmp_dir_path(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()))
-}
-
-/// An output file being written under a temporary name, hashed as it is written.
+/// An output file being written in the run directory, hashed as it is written.
 pub struct PendingFile {
     pub name: String,
-    final_path: PathBuf,
-    tmp_path: PathBuf,
+    path: PathBuf,
     writer: BufWriter<HashWriter<Sink>>,
 }
 
-/// A file written completely, fsynced, still under its temporary name.
+/// A file written completely and fsynced.
 pub struct FinishedFile {
     pub name: String,
     pub blake3: String,
-    tmp_path: PathBuf,
-    final_path: PathBuf,
+    path: PathBuf,
 }
 
-/// Creates a file with the run's permission bits (0600 unless `--file-mode` says otherwise).
+/// Creates a new file with the run's permission bits (0600 unless `--file-mode` says
+/// otherwise): never an existing file, never through a symlink planted at its name.
 pub fn create_file(path: &Path, mode: u32) -> io::Result<File> {
     let mut opts = fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        opts.mode(mode);
+        opts.mode(mode).custom_flags(libc::O_NOFOLLOW);
         let f = opts.open(path)?;
         // The umask may have narrowed the mode; the flag is what the user asked for.
         f.set_permissions(fs::Permissions::from_mode(mode))?;
@@ -86,13 +80,11 @@ impl PendingFile {
     }
 
     fn open(dir: &Path, name: &str, mode: u32, sink: fn(File) -> Sink) -> io::Result<PendingFile> {
-        let final_path = dir.join(name);
-        let tmp_path = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
-        let file = create_file(&tmp_path, mode)?;
+        let path = dir.join(name);
+        let file = create_file(&path, mode)?;
         Ok(PendingFile {
             name: name.to_string(),
-            final_path,
-            tmp_path,
+            path,
             writer: BufWriter::with_capacity(
                 256 << 10,
                 HashWriter {
@@ -107,9 +99,9 @@ impl PendingFile {
         &mut self.writer
     }
 
-    /// Flushes and fsyncs; the file keeps its temporary name.
+    /// Flushes and fsyncs.
     pub fn finish(self) -> io::Result<FinishedFile> {
-        let tmp = self.tmp_path.clone();
+        let path = self.path.clone();
         let result = (|| {
             let w = self.writer.into_inner().map_err(|e| e.into_error())?;
             w.inner.finish()?;
@@ -119,20 +111,19 @@ impl PendingFile {
             Ok(hasher) => Ok(FinishedFile {
                 name: self.name,
                 blake3: crate::source::digest::hex(&hasher),
-                tmp_path: self.tmp_path,
-                final_path: self.final_path,
+                path: self.path,
             }),
             Err(e) => {
-                let _ = fs::remove_file(tmp);
+                let _ = fs::remove_file(path);
                 Err(e)
             }
         }
     }
 
-    /// Removes the temporary file (the run failed). What is still buffered is dropped, not
-    /// written: flushing it would only wait on the device for a file about to be unlinked.
+    /// Removes the file (the run failed). What is still buffered is dropped, not written:
+    /// flushing it would only wait on the device for a file about to be unlinked.
     pub fn abandon(self) {
-        let _ = fs::remove_file(&self.tmp_path);
+        let _ = fs::remove_file(&self.path);
         drop(self.writer.into_parts());
     }
 }
@@ -192,52 +183,6 @@ pub fn finish_all(files: Vec<PendingFile>) -> io::Result<Vec<FinishedFile>> {
 /// Removes finished files that will not be committed.
 pub fn discard(files: Vec<FinishedFile>) {
     for f in files {
-        let _ = fs::remove_file(f.tmp_path);
-    }
-}
-
-/// Renames all finished files into place, then fsyncs the directory. `accepted_dir`, when
-/// given, is a finished directory of per-record payloads renamed to `accepted/`.
-pub fn commit(
-    dir: &Path,
-    files: Vec<FinishedFile>,
-    accepted_dir: Option<PathBuf>,
-) -> io::Result<()> {
-    if let Some(tmp_dir) = accepted_dir {
-        let target = dir.join(ACCEPTED_DIR);
-        let old = dir.join(format!(
-            ".{ACCEPTED_DIR}.old.{}{TMP_SUFFIX}",
-            std::process::id()
-        ));
-        if target.exists() {
-            fs::rename(&target, &old)?;
-        }
-        fs::rename(&tmp_dir, &target)?;
-        let _ = fs::remove_dir_all(&old);
-    }
-    for f in &files {
-        fs::rename(&f.tmp_path, &f.final_path)?;
-    }
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// Removes temporary files a killed run left in `dir`.
-pub fn remove_stale(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') && name.ends_with(TMP_SUFFIX) {
-            if e.path().is_dir() {
-                let _ = fs::remove_dir_all(e.path());
-            } else {
-                let _ = fs::remove_file(e.path());
-            }
-        }
+        let _ = fs::remove_file(f.path);
     }
 }

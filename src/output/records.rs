@@ -28,8 +28,8 @@ pub struct AcceptedDir {
 
 impl AcceptedDir {
     fn create(dir: &Path, mode: u32) -> io::Result<AcceptedDir> {
-        let tmp = super::tmp_dir_path(dir, super::ACCEPTED_DIR);
-        std::fs::create_dir_all(&tmp)?;
+        let tmp = dir.join(super::ACCEPTED_DIR);
+        super::rundir::create_dir(&tmp, super::rundir::dir_mode(mode))?;
         Ok(AcceptedDir {
             tmp,
             used: Default::default(),

@@ -42,6 +42,10 @@ pub struct Counts {
 pub struct Summary {
     pub version: String,
     pub spec: String,
+    /// This run's directory under `OUT/runs/`.
+    pub run_id: String,
+    /// The run `OUT/latest` named when this one began (null for the first run of OUT).
+    pub previous_run_id: Option<String>,
     pub as_of: String,
     pub inputs: Vec<String>,
     pub files: u64,

@@ -30,6 +30,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use crate::output::report::ReportFindings;
+use crate::output::rundir::{self, LockError, OutDir};
 use crate::output::{self, RecordWriters, Summary};
 use crate::rules::{Checked, RuleSettings, cross::Duplicates};
 use crate::source::{self, Batch, ReadOptions, WalkOptions};
@@ -80,6 +81,10 @@ pub struct Settings {
     pub progress: bool,
     /// Print summary.json on stdout (the caller's business; kept here so config shows it).
     pub json: bool,
+    /// `--wait-lock`: how long to wait for another run that holds OUT (None: not at all).
+    pub wait_lock: Option<std::time::Duration>,
+    /// `--keep-runs`: committed runs kept in `OUT/runs/` after a commit.
+    pub keep_runs: usize,
 }
 
 impl Settings {
@@ -98,16 +103,37 @@ impl Settings {
             payload_layout: PayloadLayout::Ndjson,
             progress: false,
             json: false,
+            wait_lock: None,
+            keep_runs: DEFAULT_KEEP_RUNS,
         }
     }
 }
 
+/// Committed runs kept after a commit, unless `--keep-runs` says otherwise.
+pub const DEFAULT_KEEP_RUNS: usize = 30;
+
 /// Set by SIGINT/SIGTERM: the run stops promptly and commits nothing.
 pub static STOP: AtomicBool = AtomicBool::new(false);
 
-/// Installs the SIGINT/SIGTERM handler that sets `STOP`.
+/// Installs the SIGINT/SIGTERM handler: it sets `STOP`, which every stage polls, and gives
+/// the run a second to wind down. A run whose reader waits on something that never
+/// answers (a stalled pipe, a FIFO, a hung network file system) cannot poll, so after that
+/// second the process exits with status 2 from here, unless the commit got there first.
+/// Nothing is lost either way: until `latest` is renamed, nothing is committed, and the
+/// next run removes the directory of this one.
 pub fn install_signal_handler() {
-    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(|| {
+        STOP.store(true, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(900));
+        // Holding the gate, no commit can begin its rename after this decision.
+        let gate = rundir::COMMIT_GATE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !*gate {
+            eprintln!("leadbatch: {}", RunError::Interrupted);
+            std::process::exit(2);
+        }
+    });
 }
 
 /// Why a run could not complete (exit status 2).
@@ -115,6 +141,8 @@ pub fn install_signal_handler() {
 pub enum RunError {
     /// Bad arguments (an input that does not exist, ...).
     Usage(String),
+    /// Another run holds the lock on OUT. Nothing was changed.
+    Busy(String),
     /// The run could not complete (output not writable, disk full, ...). No output replaced.
     Fatal(String),
     /// Stopped by a signal. No output replaced.
@@ -124,7 +152,7 @@ pub enum RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::Usage(m) | RunError::Fatal(m) => f.write_str(m),
+            RunError::Usage(m) | RunError::Busy(m) | RunError::Fatal(m) => f.write_str(m),
             RunError::Interrupted => f.write_str("interrupted; no output was replaced"),
         }
     }
@@ -142,44 +170,62 @@ enum Outcome {
     FileError,
 }
 
-/// Runs the pipeline and commits the outputs. Returns the summary that was written.
+/// Runs the pipeline and commits the outputs: under the lock on OUT, into the run's own
+/// directory, then `OUT/latest` moved to it. Returns the summary that was written.
 pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     let started = Instant::now();
-    std::fs::create_dir_all(&settings.out).map_err(|e| {
-        RunError::Fatal(format!(
-            "cannot create output directory {}: {e}",
+    let dir_mode = rundir::dir_mode(settings.file_mode);
+    let out = OutDir::lock(&settings.out, dir_mode, settings.wait_lock, &|| {
+        STOP.load(Ordering::Relaxed)
+    })
+    .map_err(|e| match e {
+        LockError::Busy(holder) => RunError::Busy(format!(
+            "another leadbatch run ({holder}) is using {}",
             settings.out.display()
-        ))
+        )),
+        LockError::Io(e) => RunError::Fatal(format!(
+            "cannot create or lock the output directory {}: {e}",
+            settings.out.display()
+        )),
     })?;
     let mut walk = source::Walk::new(&settings.inputs, Some(&settings.out), &settings.walk)
         .map_err(RunError::Usage)?;
-    output::remove_stale(&settings.out);
+    // Dropped uncommitted (any early return below), it removes everything the run wrote.
+    let mut run_dir = out.begin_run(dir_mode).map_err(|e| {
+        RunError::Fatal(format!(
+            "cannot create the run directory in {}: {e}",
+            settings.out.display()
+        ))
+    })?;
+    let dir = run_dir.path.clone();
     let writers = RecordWriters::create(
-        &settings.out,
+        &dir,
         settings.mode == Mode::Process,
         settings.payload_layout == PayloadLayout::Files,
         settings.file_mode,
     )
-    .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", settings.out.display())))?;
+    .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", dir.display())))?;
 
-    let (ledger, file_events) = Ledger::create(&settings.out).map_err(|e| {
+    let (ledger, file_events) = Ledger::create(&dir).map_err(|e| {
         RunError::Fatal(format!(
             "cannot create the file list in {}: {e}",
-            settings.out.display()
+            dir.display()
         ))
     })?;
     let mut state = State {
         ledger,
         writers,
-        duplicates: Duplicates::create(&settings.out).map_err(|e| {
+        duplicates: Duplicates::create(&dir).map_err(|e| {
             RunError::Fatal(format!(
                 "cannot create the duplicate-check files in {}: {e}",
-                settings.out.display()
+                dir.display()
             ))
         })?,
         summary: Summary {
             version: env!("CARGO_PKG_VERSION").to_string(),
             spec: crate::SPEC_VERSION.to_string(),
+            run_id: run_dir.id.clone(),
+            previous_run_id: run_dir.previous.clone(),
             as_of: settings.rules.as_of.to_string(),
             inputs: settings
                 .inputs
@@ -343,10 +389,8 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     // Every record is written: the time the run took. What follows is the last fsyncs and
     // the report, side by side, so that no core waits on another's few milliseconds.
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
-    let write_report = || {
-        write_report(&settings.out, &summary, &findings, settings.file_mode)
-            .and_then(|f| f.finish())
-    };
+    let write_report =
+        || write_report(&dir, &summary, &findings, settings.file_mode).and_then(|f| f.finish());
     let (finished, report) = std::thread::scope(|s| {
         // Closing the key files gives their page cache back: tens of megabytes, a few
         // milliseconds each. (Where no thread can start, they are closed right here.)
@@ -387,7 +431,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             return Err(fatal("report.html", e));
         }
     }
-    match write_summary(&settings.out, &summary, settings.file_mode).and_then(|f| f.finish()) {
+    match write_summary(&dir, &summary, settings.file_mode).and_then(|f| f.finish()) {
         Ok(f) => finished.push(f),
         Err(e) => {
             output::discard(finished);
@@ -395,12 +439,27 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             return Err(fatal("summary.json", e));
         }
     }
-    if STOP.load(Ordering::Relaxed) {
-        output::discard(finished);
-        abandon_dir(&accepted_dir);
-        return Err(RunError::Interrupted);
+    if let Some(d) = &accepted_dir {
+        rundir::sync_dir(d).map_err(|e| fatal("accepted/", e))?;
     }
-    output::commit(&settings.out, finished, accepted_dir).map_err(|e| fatal("outputs", e))?;
+    drop(finished);
+    match run_dir.commit(&|| !STOP.load(Ordering::Relaxed)) {
+        Ok(()) => {}
+        Err(_) if !run_dir.is_committed() && STOP.load(Ordering::Relaxed) => {
+            return Err(RunError::Interrupted);
+        }
+        Err(e) if run_dir.is_committed() => {
+            return Err(RunError::Fatal(format!(
+                "the run was committed ({} names it) but {} could not be made durable: {e}",
+                settings.out.join(rundir::LATEST).display(),
+                settings.out.display()
+            )));
+        }
+        Err(e) => return Err(fatal("the commit", e)),
+    }
+    if let Err(e) = out.prune(settings.keep_runs) {
+        eprintln!("leadbatch: warning: cannot remove old runs (--keep-runs): {e}");
+    }
     Ok(summary)
 }
 

@@ -125,7 +125,7 @@ fn a_named_file_that_is_not_a_lead_file_is_a_usage_error_suggesting_format() {
         "{}",
         run.stderr
     );
-    assert!(!wd.out().join("summary.json").exists());
+    assert!(!wd.out().join("latest").exists());
     let run = wd
         .command("process")
         .arg(&dat)

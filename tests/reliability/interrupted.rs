@@ -1,6 +1,6 @@
 //! Faults during the run: an unwritable `--out`, SIGKILL and SIGTERM mid-run, a full disk.
-//! The previous outputs are kept, nothing half-written is committed, and the next run
-//! removes stale temporary files.
+//! The previous outputs are kept (`latest` names the same complete set), nothing
+//! half-written is committed, and the next run removes the killed run's directory.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -22,7 +22,7 @@ fn an_unwritable_out_ends_the_run_with_status_2() {
         .run();
     run.assert_exit_code(2);
     assert!(
-        run.stderr.contains("cannot create output directory"),
+        run.stderr.contains("cannot create or lock the output directory"),
         "{}",
         run.stderr
     );
@@ -34,8 +34,10 @@ fn big_corpus(wd: &Workdir) {
     let (_, _) = wd.gen_corpus("big.ndjson", 60_000, 11);
 }
 
+/// The run `latest` names, and its files with their bytes.
 fn previous_outputs(wd: &Workdir) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(wd.out())
+    let target = std::fs::read_link(wd.out().join("latest")).unwrap();
+    let mut v: Vec<_> = std::fs::read_dir(wd.out().join("latest"))
         .unwrap()
         .flatten()
         .map(|e| {
@@ -47,15 +49,19 @@ fn previous_outputs(wd: &Workdir) -> Vec<(String, Vec<u8>)> {
         .filter(|(n, _)| !n.starts_with('.'))
         .collect();
     v.sort();
+    v.insert(0, ("latest ->".into(), target.into_os_string().into_encoded_bytes()));
     v
 }
 
+/// Run directories newer than the one `latest` names: a run in progress, or one killed.
 fn temp_files(wd: &Workdir) -> Vec<String> {
-    std::fs::read_dir(wd.out())
+    let latest = std::fs::read_link(wd.out().join("latest")).unwrap();
+    let latest = latest.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(wd.out().join("runs"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".leadbatch-tmp"))
+        .filter(|n| *n > latest)
         .collect()
 }
 
@@ -171,7 +177,7 @@ fn a_full_disk_ends_the_run_with_status_2_and_replaces_nothing() {
         .assert_exit_code(1);
     let before: Vec<_> = ["summary.json", "rejected.ndjson", "errors.csv"]
         .iter()
-        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .map(|n| std::fs::read(out.join("latest").join(n)).unwrap())
         .collect();
     wd.gen_corpus("big.ndjson", 3000, 5);
     let run = wd.command("process").arg(wd.input()).out(&out).run();
@@ -179,13 +185,10 @@ fn a_full_disk_ends_the_run_with_status_2_and_replaces_nothing() {
     assert!(run.stderr.contains("No space left"), "{}", run.stderr);
     let after: Vec<_> = ["summary.json", "rejected.ndjson", "errors.csv"]
         .iter()
-        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .map(|n| std::fs::read(out.join("latest").join(n)).unwrap())
         .collect();
     assert_eq!(before, after, "a failed run replaced outputs");
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".leadbatch-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // The failed run's directory is gone; only the committed run is left.
+    let runs: Vec<_> = std::fs::read_dir(out.join("runs")).unwrap().flatten().collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
 }

@@ -51,7 +51,7 @@ fn assert_invariant(run: &Run) -> Value {
         assert_eq!(n(f, "records"), n(f, "accepted") + n(f, "rejected"), "{f}");
     }
     let lines = |name: &str| {
-        std::fs::read_to_string(run.out.join(name)).map_or(0, |t| t.lines().count() as u64)
+        std::fs::read_to_string(run.dir().join(name)).map_or(0, |t| t.lines().count() as u64)
     };
     assert_eq!(lines("accepted.ndjson"), n(&s, "accepted"));
     assert_eq!(lines("rejected.ndjson"), n(&s, "rejected"));

@@ -62,7 +62,7 @@ fn redacted_reports_hold_no_personal_value() {
         .out(wd.path().join("plain"))
         .run();
     assert!(
-        std::fs::read_to_string(plain.out.join("rejected.ndjson"))
+        std::fs::read_to_string(plain.dir().join("rejected.ndjson"))
             .unwrap()
             .contains("Gintautas")
     );
@@ -82,7 +82,7 @@ fn output_files_are_owner_only_unless_file_mode_says_otherwise() {
         "summary.json",
         "report.html",
     ] {
-        let mode = std::fs::metadata(run.out.join(name))
+        let mode = std::fs::metadata(run.dir().join(name))
             .unwrap()
             .permissions()
             .mode()
@@ -95,7 +95,7 @@ fn output_files_are_owner_only_unless_file_mode_says_otherwise() {
         .out(wd.path().join("shared"))
         .args(["--file-mode", "640"])
         .run();
-    let mode = std::fs::metadata(run.out.join("errors.csv"))
+    let mode = std::fs::metadata(run.dir().join("errors.csv"))
         .unwrap()
         .permissions()
         .mode()

@@ -1,0 +1,419 @@
+//! The output directory and the run's commit: one run at a time, and a set that is all old
+//! or all new at every instant.
+//!
+//! ```text
+//! OUT/
+//!   latest -> runs/<run-id>      symlink, replaced atomically at each commit
+//!   runs/<run-id>/               one complete set per committed run, never modified again
+//!   .lock                        held (flock) by the run that owns OUT
+//! ```
+//!
+//! A run takes an exclusive `flock` on `OUT/.lock` before it touches anything in OUT (the
+//! kernel releases it when the process ends, however it ends), writes everything into its
+//! own new directory `runs/<run-id>/` (created 0700, or as `--file-mode` allows plus the x
+//! bits, whatever the umask; `mkdir` fails if it exists), and commits by fsyncing that
+//! directory and `runs/`, creating a symlink to it under a temporary name in OUT, renaming
+//! it over `latest` and fsyncing OUT. The rename is the commit: before it `latest` names the
+//! previous run, after it the new one, and a reader that resolves `latest` once sees one
+//! run's complete set. A run killed at any moment leaves `latest` on a complete set.
+//!
+//! **(decision)** Which run directories are committed follows from their ids: ids sort by
+//! time (`YYYYMMDDTHHMMSSZ-xxxxxx`, the suffix random), runs are serialised by the lock, and
+//! a new id is made to sort after the one `latest` names even if the clock went back. So,
+//! under the lock, a directory in `runs/` whose id sorts after `latest`'s (or that is not a
+//! run id at all) belongs to a run that never committed, and is removed; `--keep-runs N`
+//! keeps the N newest committed runs, never removing the one `latest` names.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The symlink naming the newest committed run.
+pub const LATEST: &str = "latest";
+/// The directory of the run directories.
+pub const RUNS: &str = "runs";
+/// The lock file of OUT.
+pub const LOCK: &str = ".lock";
+/// Prefix of the temporary name of the new `latest` link.
+const LATEST_TMP_PREFIX: &str = ".latest.";
+
+/// Whether this process has committed its run: held while the commit decides whether to
+/// rename `latest`, and by a signal's handler while it decides whether to end the process.
+pub static COMMIT_GATE: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+
+/// The permission bits of the directories a run creates: the file mode with an x bit
+/// wherever it has an r bit (`600` gives `700`, `640` gives `750`).
+pub fn dir_mode(file_mode: u32) -> u32 {
+    file_mode | ((file_mode & 0o444) >> 2)
+}
+
+/// Creates `path` (not its parents) with exactly `mode`, whatever the umask.
+pub fn create_dir(path: &Path, mode: u32) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        b.mode(mode);
+        b.create(path)?;
+        // The umask may have narrowed the mode: the flag is what the user asked for.
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        b.create(path)
+    }
+}
+
+/// OUT, locked by this process for as long as the value lives.
+#[derive(Debug)]
+pub struct OutDir {
+    root: PathBuf,
+    /// Holds the lock; closing it (the process ending) releases it.
+    _lock: File,
+}
+
+/// Why OUT could not be taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another run holds the lock: what its lock file says about it.
+    Busy(String),
+    Io(io::Error),
+}
+
+impl OutDir {
+    /// Locks `out` (created with `mode` if missing), waiting up to `wait` for another run to
+    /// finish (not at all when `None`); `stop` is polled while waiting.
+    pub fn lock(
+        out: &Path,
+        mode: u32,
+        wait: Option<Duration>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<OutDir, LockError> {
+        if !out.is_dir() {
+            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(LockError::Io)?;
+            }
+            match create_dir(out, mode) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                    return Err(LockError::Io(e));
+                }
+                _ => {}
+            }
+        }
+        let mut file = open_no_follow(&out.join(LOCK), true).map_err(LockError::Io)?;
+        let deadline = wait.map(|w| Instant::now() + w);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => {
+                    let waiting = deadline.is_some_and(|d| Instant::now() < d) && !stop();
+                    if !waiting {
+                        let holder = fs::read_to_string(out.join(LOCK)).unwrap_or_default();
+                        return Err(LockError::Busy(holder.trim().to_string()));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(LockError::Io(e)),
+            }
+        }
+        // Who holds it, for the message of a run that finds it taken.
+        file.set_len(0).map_err(LockError::Io)?;
+        let started = humane_time(SystemTime::now());
+        writeln!(file, "pid {}, started {started}", std::process::id()).map_err(LockError::Io)?;
+        Ok(OutDir {
+            root: out.to_path_buf(),
+            _lock: file,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The id of the run `latest` names, if any.
+    pub fn latest(&self) -> Option<String> {
+        let target = fs::read_link(self.root.join(LATEST)).ok()?;
+        let id = target.file_name()?.to_str()?.to_string();
+        is_run_id(&id).then_some(id)
+    }
+
+    /// Removes what runs that never committed left (their directories, a temporary link),
+    /// then creates this run's directory.
+    pub fn begin_run(&self, mode: u32) -> io::Result<RunDir> {
+        let previous = self.latest();
+        self.remove_uncommitted(previous.as_deref())?;
+        let runs = self.root.join(RUNS);
+        match create_dir(&runs, mode) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+        let id = new_run_id(SystemTime::now(), previous.as_deref());
+        let path = runs.join(&id);
+        create_dir(&path, mode)?;
+        Ok(RunDir {
+            id,
+            path,
+            out: self.root.clone(),
+            previous,
+            committed: false,
+        })
+    }
+
+    /// Directories in `runs/` of runs that never committed: not run ids, or sorting after
+    /// the run `latest` names (all of them when there is none); and temporary links.
+    fn remove_uncommitted(&self, latest: Option<&str>) -> io::Result<()> {
+        for entry in read_dir_or_empty(&self.root)? {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with(LATEST_TMP_PREFIX) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        for entry in read_dir_or_empty(&self.root.join(RUNS))? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let committed = is_run_id(&name) && latest.is_some_and(|l| name.as_str() <= l);
+            if !committed {
+                remove_entry(&entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the oldest committed runs beyond the `keep` newest (never the one `latest`
+    /// names). Returns how many were removed.
+    pub fn prune(&self, keep: usize) -> io::Result<usize> {
+        let Some(latest) = self.latest() else {
+            return Ok(0);
+        };
+        let mut ids: Vec<String> = read_dir_or_empty(&self.root.join(RUNS))?
+            .into_iter()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| is_run_id(n) && n.as_str() <= latest.as_str())
+            .collect();
+        ids.sort();
+        let surplus = ids.len().saturating_sub(keep.max(1));
+        for id in &ids[..surplus] {
+            if *id != latest {
+                fs::remove_dir_all(self.root.join(RUNS).join(id))?;
+            }
+        }
+        Ok(surplus)
+    }
+}
+
+/// This run's directory: removed when dropped uncommitted, so that a failed run leaves
+/// nothing behind (what a killed run leaves, the next run removes).
+#[derive(Debug)]
+pub struct RunDir {
+    pub id: String,
+    pub path: PathBuf,
+    out: PathBuf,
+    /// The run `latest` named when this one began.
+    pub previous: Option<String>,
+    committed: bool,
+}
+
+impl RunDir {
+    /// Makes the run's files durable and replaces `latest` with a link to this run. The
+    /// files must be written and fsynced. `proceed` is asked last before the rename (a
+    /// signal may have come): when it says no, nothing is committed.
+    pub fn commit(&mut self, proceed: &dyn Fn() -> bool) -> io::Result<()> {
+        fault("fsync-run-dir")?;
+        sync_dir(&self.path)?;
+        fault("fsync-runs")?;
+        sync_dir(&self.out.join(RUNS))?;
+        fault("symlink")?;
+        let tmp = self.out.join(format!("{LATEST_TMP_PREFIX}{}.tmp", self.id));
+        let target = Path::new(RUNS).join(&self.id);
+        symlink(&target, &tmp)?;
+        fault("rename")?;
+        {
+            // A signal's last word (`pipeline::install_signal_handler`) waits for this.
+            let mut gate = COMMIT_GATE.lock().unwrap_or_else(|e| e.into_inner());
+            if !proceed() {
+                let _ = fs::remove_file(&tmp);
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+            }
+            if let Err(e) = fs::rename(&tmp, self.out.join(LATEST)) {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+            // From here on the run is committed, whatever follows.
+            self.committed = true;
+            *gate = true;
+        }
+        fault("fsync-out")?;
+        sync_dir(&self.out)
+    }
+
+    pub fn is_committed(&self) -> bool {
+        self.committed
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// A run id: the time in UTC and a random suffix, `20261204T193005Z-3fa9c1`. It sorts after
+/// `after` (the run `latest` names), a second later if the clock says otherwise.
+fn new_run_id(now: SystemTime, after: Option<&str>) -> String {
+    let mut secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if let Some(prev) = after.and_then(parse_run_time) {
+        secs = secs.max(prev + 1);
+    }
+    format!("{}-{:06x}", compact_time(secs), random_u64() & 0xff_ffff)
+}
+
+/// `YYYYMMDDTHHMMSSZ` for seconds since the epoch.
+fn compact_time(secs: u64) -> String {
+    let (date, rest) = civil(secs);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        date.0,
+        date.1,
+        date.2,
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, for the lock file.
+fn humane_time(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (date, rest) = civil(secs);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.0,
+        date.1,
+        date.2,
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// The civil date (year, month, day) and the seconds into that day.
+fn civil(secs: u64) -> ((i64, u32, u32), u64) {
+    let days = (secs / 86_400) as i64;
+    let d = crate::rules::scalar::Date::from_days_since_epoch(days);
+    (
+        (i64::from(d.year), u32::from(d.month), u32::from(d.day)),
+        secs % 86_400,
+    )
+}
+
+/// The seconds since the epoch a run id stands for.
+fn parse_run_time(id: &str) -> Option<u64> {
+    if !is_run_id(id) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| id.get(r)?.parse::<u32>().ok();
+    let date = crate::rules::scalar::Date::parse_plain(&format!(
+        "{}-{}-{}",
+        id.get(0..4)?,
+        id.get(4..6)?,
+        id.get(6..8)?
+    ))?;
+    let days = u64::try_from(date.days_since_epoch()).ok()?;
+    let (h, m, s) = (n(9..11)?, n(11..13)?, n(13..15)?);
+    Some(days * 86_400 + u64::from(h) * 3600 + u64::from(m) * 60 + u64::from(s))
+}
+
+/// Whether `name` has the shape of a run id.
+pub fn is_run_id(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 23
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'T'
+        && b[9..15].iter().all(u8::is_ascii_digit)
+        && b[15] == b'Z'
+        && b[16] == b'-'
+        && b[17..]
+            .iter()
+            .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A random number from the operating system's entropy (std's hash keys are drawn from it).
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+/// Opens (creating, 0600) a file that must not be a symlink.
+fn open_no_follow(path: &Path, create: bool) -> io::Result<File> {
+    let mut o = fs::OpenOptions::new();
+    o.read(true).write(true).create(create);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    o.open(path)
+}
+
+fn read_dir_or_empty(dir: &Path) -> io::Result<Vec<fs::DirEntry>> {
+    match fs::read_dir(dir) {
+        Ok(rd) => rd.collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+fn remove_entry(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// Fsyncs a directory: an error is an error (the commit is not durable without it).
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, _link: &Path) -> io::Result<()> {
+    Err(io::Error::other("the run directory layout needs symlinks"))
+}
+
+/// A commit step that tests make fail (`LEADBATCH_FAULT=<step>`: an I/O error there) or
+/// kill the process at (`LEADBATCH_FAULT=kill:<step>`). Compiled in only with the
+/// `fault-injection` feature, which the shipped binary does not have.
+#[cfg(feature = "fault-injection")]
+pub fn fault(step: &str) -> io::Result<()> {
+    match std::env::var("LEADBATCH_FAULT") {
+        Ok(v) if v == step => Err(io::Error::other(format!("injected fault at {step}"))),
+        Ok(v) if v.strip_prefix("kill:") == Some(step) => {
+            // SAFETY: kill(2) on this process; nothing is borrowed.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn fault(_step: &str) -> io::Result<()> {
+    Ok(())
+}
+
