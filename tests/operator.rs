@@ -233,7 +233,11 @@ fn configuration_file_sets_options_and_flags_override_it() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(wd.path().join("nightly-out/latest/accepted.ndjson").exists());
+    assert!(
+        wd.path()
+            .join("nightly-out/latest/accepted.ndjson")
+            .exists()
+    );
     std::fs::write(wd.path().join("bad.toml"), "outt = 1\n").unwrap();
     let o = bin()
         .current_dir(wd.path())

@@ -192,6 +192,12 @@ impl TestCommand {
         self
     }
 
+    /// Sets an environment variable of the run.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
     /// `--out DIR` (and remembers it for reading the outputs).
     pub fn out(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out = dir.into();

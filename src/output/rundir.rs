@@ -149,6 +149,13 @@ impl OutDir {
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
             _ => {}
         }
+        // A symlink planted at `runs` would put this run's files where its owner can reach.
+        if !fs::symlink_metadata(&runs)?.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} is not a directory (a symlink?): refusing to write through it",
+                runs.display()
+            )));
+        }
         let id = new_run_id(SystemTime::now(), previous.as_deref());
         let path = runs.join(&id);
         create_dir(&path, mode)?;
@@ -416,4 +423,3 @@ pub fn fault(step: &str) -> io::Result<()> {
 pub fn fault(_step: &str) -> io::Result<()> {
     Ok(())
 }
-

@@ -32,9 +32,8 @@ pub(super) fn run_one(name: &str, bytes: &[u8]) -> Ran {
     std::fs::write(input.join(name), bytes).unwrap();
     let out = dir.path().join("out");
     let summary = run_settings(vec![input], out.clone());
-    let read = |f: &str| {
-        std::fs::read(out.join("latest").join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
-    };
+    let read =
+        |f: &str| std::fs::read(out.join("latest").join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
     Ran {
         summary,
         accepted: String::from_utf8(read("accepted.ndjson")).unwrap(),

@@ -41,9 +41,10 @@ fn special_files_and_loops_in_the_tree_never_hang() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let s: Value =
-        serde_json::from_str(&std::fs::read_to_string(wd.out().join("latest/summary.json")).unwrap())
-            .unwrap();
+    let s: Value = serde_json::from_str(
+        &std::fs::read_to_string(wd.out().join("latest/summary.json")).unwrap(),
+    )
+    .unwrap();
     let skipped: Vec<_> = s["skippedFiles"]
         .as_array()
         .unwrap()
@@ -75,9 +76,10 @@ fn a_fifo_named_explicitly_is_a_file_error_not_a_hang() {
         .unwrap();
     let out = wait_with_timeout(child, Duration::from_secs(60));
     assert_eq!(out.status.code(), Some(1));
-    let s: Value =
-        serde_json::from_str(&std::fs::read_to_string(wd.out().join("latest/summary.json")).unwrap())
-            .unwrap();
+    let s: Value = serde_json::from_str(
+        &std::fs::read_to_string(wd.out().join("latest/summary.json")).unwrap(),
+    )
+    .unwrap();
     assert!(
         s["byFile"][0]["error"]
             .as_str()

@@ -22,7 +22,8 @@ fn an_unwritable_out_ends_the_run_with_status_2() {
         .run();
     run.assert_exit_code(2);
     assert!(
-        run.stderr.contains("cannot create or lock the output directory"),
+        run.stderr
+            .contains("cannot create or lock the output directory"),
         "{}",
         run.stderr
     );
@@ -49,7 +50,13 @@ fn previous_outputs(wd: &Workdir) -> Vec<(String, Vec<u8>)> {
         .filter(|(n, _)| !n.starts_with('.'))
         .collect();
     v.sort();
-    v.insert(0, ("latest ->".into(), target.into_os_string().into_encoded_bytes()));
+    v.insert(
+        0,
+        (
+            "latest ->".into(),
+            target.into_os_string().into_encoded_bytes(),
+        ),
+    );
     v
 }
 
@@ -189,6 +196,9 @@ fn a_full_disk_ends_the_run_with_status_2_and_replaces_nothing() {
         .collect();
     assert_eq!(before, after, "a failed run replaced outputs");
     // The failed run's directory is gone; only the committed run is left.
-    let runs: Vec<_> = std::fs::read_dir(out.join("runs")).unwrap().flatten().collect();
+    let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
+        .unwrap()
+        .flatten()
+        .collect();
     assert_eq!(runs.len(), 1, "{runs:?}");
 }

@@ -16,6 +16,7 @@
 mod files;
 mod hostile;
 mod interrupted;
+mod outdir;
 mod personal;
 
 use std::collections::BTreeSet;
