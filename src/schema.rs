@@ -5,6 +5,11 @@
 //! enums and country codes, `YYYY-MM-DD` dates or RFC 3339 timestamps, numbers as numbers),
 //! per-entity-type mandatory and forbidden fields, no unknown fields. Rules that need the
 //! run's context (dates against `--as-of`, duplicates, classifier lists) are not in it.
+//!
+//! Integers have any size (spec §2, the vendor's BigInteger): JSON Schema's `integer` has no
+//! bound of its own, so only the counts' minimum and Percent's range are stated. The payload
+//! writes them digit for digit; a validator that reads numbers as doubles may round a
+//! 24-digit one while checking it, but still sees an integer.
 
 use serde_json::{Map, Value, json};
 
