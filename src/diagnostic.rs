@@ -219,7 +219,10 @@ pub const CODES: &[CodeInfo] = &[
         "fieldOfActivity.student.higherSchoolCountry is invalid",
     ),
     e("FOA02", "fieldOfActivity.pension.pensionCountry is invalid"),
-    e("AV07", "additional value does not parse as its datatype"),
+    e(
+        "AV07",
+        "additional value does not parse as its datatype (TIMESTAMP: yyyy-MM-dd HH:mm:ss.SSSZ with exactly three fraction digits, or RFC 3339)",
+    ),
     e(
         "C017.C016.RE01",
         "related entity: relationType is mandatory",
