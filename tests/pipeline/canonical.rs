@@ -43,7 +43,7 @@ fn canonical_forms_follow_spec_section_2() {
         "initialDepositAmount": "10000.50",
         "initialDepositCurrency": "eur",
         "listContact": [],
-        "listAddress": [{"city": "Rīga", "country": "lv"}],
+        "listAddress": [{"city": "Rīga", "addressDetails": " Brīvības iela 5 ", "country": "lv"}],
         "listPaymentCountry": [{"turnoverDirection": "in", "country": "de"}],
         "listActivity": [{"incomePercentage": "40", "activityType": "X"}],
         "listAdditionalValues": [
@@ -56,7 +56,7 @@ fn canonical_forms_follow_spec_section_2() {
     run.assert_exit_code(0);
     let lines = run.accepted_lines();
     assert_eq!(lines.len(), 1);
-    let expected = r#"{"communicationNumber":"CF-1","requester":"t","action":"CREATE","sourceOfRiskLevel":"EVALUATE","initializeScreeningProcesses":["PEP","SANCTIONS"],"riskManagementCategory":"lead_Ind","entityType":"INDIVIDUAL","customerExtId":"CF-EXT","applicationDate":"2024-01-10","approvalDate":"2024-04-08T10:45:00.000+02:00","firstName":"Jonas","lastName":"Jonaitis","citizenshipCountry":"LT","birthDate":"1980-01-01","isPEP":false,"initialDepositAmount":10000.50,"initialDepositCurrency":"EUR","listAddress":[{"country":"LV","city":"Rīga"}],"listPaymentCountry":[{"country":"DE","turnoverDirection":"IN"}],"listActivity":[{"activityType":"X","incomePercentage":40}],"listAdditionalValues":[{"code":"n","datatype":"INTEGER","description":"d","value":"26"},{"code":"b","datatype":"BOOLEAN","description":"d","value":"true"}]}"#;
+    let expected = r#"{"communicationNumber":"CF-1","requester":"t","action":"CREATE","sourceOfRiskLevel":"EVALUATE","initializeScreeningProcesses":["PEP","SANCTIONS"],"riskManagementCategory":"lead_Ind","entityType":"INDIVIDUAL","customerExtId":"CF-EXT","applicationDate":"2024-01-10","approvalDate":"2024-04-08T10:45:00.000+02:00","firstName":"Jonas","lastName":"Jonaitis","citizenshipCountry":"LT","birthDate":"1980-01-01","isPEP":false,"initialDepositAmount":10000.50,"initialDepositCurrency":"EUR","listAddress":[{"country":"LV","addressDetails":"Brīvības iela 5","city":"Rīga"}],"listPaymentCountry":[{"country":"DE","turnoverDirection":"IN"}],"listActivity":[{"activityType":"X","incomePercentage":40}],"listAdditionalValues":[{"code":"n","datatype":"INTEGER","description":"d","value":"26"},{"code":"b","datatype":"BOOLEAN","description":"d","value":"true"}]}"#;
     // 10000.50 and 10000.5 are the same JSON number: compare values, then key order.
     let want: Value = serde_json::from_str(expected).unwrap();
     let got: Value = serde_json::from_str(&lines[0]).unwrap();
@@ -67,7 +67,7 @@ fn canonical_forms_follow_spec_section_2() {
     assert!(got["initialDepositAmount"].is_number());
     assert_eq!(top_level_keys(expected), top_level_keys(&lines[0]));
     for (list, keys) in [
-        ("listAddress", vec!["country", "city"]),
+        ("listAddress", vec!["country", "addressDetails", "city"]),
         ("listPaymentCountry", vec!["country", "turnoverDirection"]),
         ("listActivity", vec!["activityType", "incomePercentage"]),
     ] {

@@ -210,7 +210,7 @@ pub(super) fn vendor_cases() -> Vec<Case> {
                 set(
                     v,
                     "listAddress",
-                    json!([{"country": "XX", "city": "Vilnius"}]),
+                    json!([{"country": "XX", "addressDetails": "Gedimino pr. 9", "city": "Vilnius"}]),
                 )
             },
             &[("Q004.ADR02", "listAddress[0].country", E)],
@@ -222,7 +222,10 @@ pub(super) fn vendor_cases() -> Vec<Case> {
                 set(
                     v,
                     "listAddress",
-                    json!([{"country": "LT"}, {"city": "Vilnius"}]),
+                    json!([
+                        {"country": "LT", "addressDetails": "Gedimino pr. 9"},
+                        {"addressDetails": "Gedimino pr. 9", "city": "Vilnius"}
+                    ]),
                 )
             },
             &[("Q004.ADR02", "listAddress[1].country", E)],
