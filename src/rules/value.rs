@@ -107,7 +107,8 @@ pub(super) fn scalar(
                 Type::Country => ("country", "an ISO 3166-1 alpha-2 country code"),
                 _ => ("currency", "an ISO 4217 currency code"),
             };
-            let known = match c.s.classifiers.as_ref().and_then(|cl| cl.list(list_name)) {
+            let supplied = c.s.classifiers.as_ref().and_then(|cl| cl.list(list_name));
+            let known = match supplied {
                 Some(list) => list.contains(upper) || list.contains(text),
                 None if list_name == "country" => iso::is_country(upper),
                 None => iso::is_currency(upper),
@@ -118,10 +119,15 @@ pub(super) fn scalar(
             } else {
                 let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
                 let shown = c.show(field, text);
+                // A supplied list replaces the ISO list: say which one the code missed.
+                let against = match supplied_file(c, list_name) {
+                    Some(file) => format!("in the supplied {list_name} list ({file})"),
+                    None => what.to_string(),
+                };
                 c.report(Diagnostic::error(
                     code,
                     path.render(),
-                    format!("{} {shown} is not {what}", field.name),
+                    format!("{} {shown} is not {against}", field.name),
                 ));
                 false
             }
@@ -136,10 +142,14 @@ pub(super) fn scalar(
             {
                 let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
                 let shown = c.show(field, text);
+                let file = supplied_file(c, name).unwrap_or_default();
                 c.report(Diagnostic::error(
                     code,
                     path.render(),
-                    format!("{} {shown} is not in the {name} classifier", field.name),
+                    format!(
+                        "{} {shown} is not in the supplied {name} classifier ({file})",
+                        field.name
+                    ),
                 ));
                 return false;
             }
@@ -364,6 +374,11 @@ pub(super) fn scalar(
         },
         Type::List(_) | Type::Object(_) => unreachable!("containers are checked by the walker"),
     }
+}
+
+/// The file a supplied list (`--classifiers`) came from.
+fn supplied_file<'c>(c: &'c Checker, name: &str) -> Option<&'c str> {
+    c.s.classifiers.as_ref().and_then(|cl| cl.file(name))
 }
 
 /// Text of a string leaf (JSON string or XML/CSV text), trimmed.
