@@ -61,35 +61,47 @@ impl Diagnostic {
     }
 }
 
-/// Local codes (spec §5).
+/// Local codes (spec §5), and the vendor codes the rules use outside the catalog's per-field
+/// codes. `ALL` lists every constant of this module: the macro keeps the two in step, so that
+/// a test can check that `CODES` (what `leadbatch codes` prints) lists each of them.
 pub mod code {
-    pub const PARSE_ERROR: &str = "parse-error";
-    pub const UNKNOWN_FIELD: &str = "unknown-field";
-    pub const MISSING_FIELD: &str = "missing-field";
-    pub const BAD_TYPE: &str = "bad-type";
-    pub const BAD_ENUM: &str = "bad-enum";
-    pub const BAD_DATE: &str = "bad-date";
-    pub const BAD_CODE: &str = "bad-code";
-    pub const TOO_LONG: &str = "too-long";
-    pub const OUT_OF_RANGE: &str = "out-of-range";
-    pub const NOT_A_LEAD: &str = "not-a-lead";
-    pub const APPROVAL_DATE_REQUIRED: &str = "approval-date-required";
-    pub const DUPLICATE_COMMUNICATION_NUMBER: &str = "duplicate-communication-number";
-    pub const DUPLICATE_CUSTOMER_EXT_ID: &str = "duplicate-customer-ext-id";
-    pub const DUPLICATE_FIELD: &str = "duplicate-field";
-    pub const IGNORED_FOR_EVALUATE: &str = "ignored-for-evaluate";
-    pub const DATE_ORDER: &str = "date-order";
-    pub const DOCUMENT_EXPIRED: &str = "document-expired";
-    pub const EXCEL_MANGLED: &str = "excel-mangled";
-    pub const EMPTY_FILE: &str = "empty-file";
-    /// Vendor codes used outside the catalog's per-field codes.
-    pub const LEAD_IMPORT: &str = "C008.I02";
-    pub const FIELD_NOT_FOR_INDIVIDUAL: &str = "C014";
-    pub const FIELD_NOT_FOR_ORGANIZATION: &str = "C015";
-    pub const CLOSING_DATE_REQUIRED: &str = "C013";
-    pub const CLOSING_DATE_FORBIDDEN: &str = "C013a";
-    pub const ADDITIONAL_VALUE: &str = "AV07";
-    pub const RELATED_ADDITIONAL_VALUE: &str = "C017.C016.AV07";
+    macro_rules! codes {
+        ($($(#[$doc:meta])* $name:ident = $value:literal;)*) => {
+            $($(#[$doc])* pub const $name: &str = $value;)*
+            /// Every code of this module.
+            pub const ALL: &[&str] = &[$($name),*];
+        };
+    }
+
+    codes! {
+        PARSE_ERROR = "parse-error";
+        UNKNOWN_FIELD = "unknown-field";
+        MISSING_FIELD = "missing-field";
+        BAD_TYPE = "bad-type";
+        BAD_ENUM = "bad-enum";
+        BAD_DATE = "bad-date";
+        BAD_CODE = "bad-code";
+        TOO_LONG = "too-long";
+        OUT_OF_RANGE = "out-of-range";
+        NOT_A_LEAD = "not-a-lead";
+        APPROVAL_DATE_REQUIRED = "approval-date-required";
+        DUPLICATE_COMMUNICATION_NUMBER = "duplicate-communication-number";
+        DUPLICATE_CUSTOMER_EXT_ID = "duplicate-customer-ext-id";
+        DUPLICATE_FIELD = "duplicate-field";
+        IGNORED_FOR_EVALUATE = "ignored-for-evaluate";
+        DATE_ORDER = "date-order";
+        DOCUMENT_EXPIRED = "document-expired";
+        EXCEL_MANGLED = "excel-mangled";
+        EMPTY_FILE = "empty-file";
+        /// Vendor codes used outside the catalog's per-field codes.
+        LEAD_IMPORT = "C008.I02";
+        FIELD_NOT_FOR_INDIVIDUAL = "C014";
+        FIELD_NOT_FOR_ORGANIZATION = "C015";
+        CLOSING_DATE_REQUIRED = "C013";
+        CLOSING_DATE_FORBIDDEN = "C013a";
+        ADDITIONAL_VALUE = "AV07";
+        RELATED_ADDITIONAL_VALUE = "C017.C016.AV07";
+    }
 }
 
 /// A code with its severity and meaning, as `leadbatch codes` prints it.
@@ -224,7 +236,10 @@ pub const CODES: &[CodeInfo] = &[
         "fieldOfActivity.student.higherSchoolCountry is invalid",
     ),
     e("FOA02", "fieldOfActivity.pension.pensionCountry is invalid"),
-    e("AV07", "additional value does not parse as its datatype"),
+    e(
+        "AV07",
+        "additional value does not parse as its datatype (TIMESTAMP: yyyy-MM-dd HH:mm:ss.SSSZ with exactly three fraction digits, or RFC 3339)",
+    ),
     e(
         "C017.C016.RE01",
         "related entity: relationType is mandatory",
@@ -236,6 +251,10 @@ pub const CODES: &[CodeInfo] = &[
     e(
         "C017.C016.RE03",
         "related entity: country not a known country",
+    ),
+    e(
+        "C017.C016.RE05",
+        "related entity: legalForm not in the supplied legalForm classifier",
     ),
     e(
         "C017.C016.RE06.Co1",

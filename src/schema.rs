@@ -5,6 +5,11 @@
 //! enums and country codes, `YYYY-MM-DD` dates or RFC 3339 timestamps, numbers as numbers),
 //! per-entity-type mandatory and forbidden fields, no unknown fields. Rules that need the
 //! run's context (dates against `--as-of`, duplicates, classifier lists) are not in it.
+//!
+//! Integers have any size (spec §2, the vendor's BigInteger): JSON Schema's `integer` has no
+//! bound of its own, so only the counts' minimum and Percent's range are stated. The payload
+//! writes them digit for digit; a validator that reads numbers as doubles may round a
+//! 24-digit one while checking it, but still sees an integer.
 
 use serde_json::{Map, Value, json};
 
@@ -41,9 +46,12 @@ pub fn schema() -> Value {
 fn object_schema(shape: &Shape) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
+    let is_lead = std::ptr::eq(shape, &catalog::LEAD);
     for f in shape.fields {
-        props.insert(f.name.to_string(), type_schema(f));
-        if f.ind == Presence::Mandatory && f.org == Presence::Mandatory {
+        props.insert(f.name.to_string(), type_schema(f, is_lead));
+        // A def serves the lead and related entities alike: what only the lead's own objects
+        // require is added where the lead refers to the def (`lead_items`).
+        if f.ind == Presence::Mandatory && f.org == Presence::Mandatory && !f.optional_in_related {
             required.push(json!(f.name));
         }
     }
@@ -94,7 +102,33 @@ fn object_schema(shape: &Shape) -> Value {
     Value::Object(obj)
 }
 
-fn type_schema(f: &Field) -> Value {
+/// The items of a list (or an object) the lead itself holds: the def, plus the fields only
+/// the lead's own objects require (`addressDetails` of `listAddress`, spec §4).
+fn lead_items(shape: &Shape) -> Value {
+    let reference = json!({"$ref": format!("#/$defs/{}", shape.name)});
+    let own: Vec<&str> = shape
+        .fields
+        .iter()
+        .filter(|f| f.optional_in_related && f.ind == Presence::Mandatory)
+        .map(|f| f.name)
+        .collect();
+    if own.is_empty() {
+        return reference;
+    }
+    let mut v = reference;
+    v["required"] = json!(own);
+    v
+}
+
+/// The schema of one field; `in_lead` when the field belongs to the lead itself.
+fn type_schema(f: &Field, in_lead: bool) -> Value {
+    let items = |shape: &Shape| {
+        if in_lead {
+            lead_items(shape)
+        } else {
+            json!({"$ref": format!("#/$defs/{}", shape.name)})
+        }
+    };
     match &f.ty {
         Type::Str { max_chars: Some(n) } => {
             json!({"type": "string", "minLength": 1, "maxLength": n})
@@ -116,9 +150,9 @@ fn type_schema(f: &Field) -> Value {
         Type::List(shape) => json!({
             "type": "array",
             "minItems": 1,
-            "items": {"$ref": format!("#/$defs/{}", shape.name)}
+            "items": items(shape)
         }),
-        Type::Object(shape) => json!({"$ref": format!("#/$defs/{}", shape.name)}),
+        Type::Object(shape) => items(shape),
         Type::AnyScalar => json!({"type": "string"}),
     }
 }
@@ -141,5 +175,19 @@ mod tests {
             }
         }
         assert_eq!(s["required"][2], "action");
+    }
+
+    #[test]
+    fn address_details_are_required_only_in_the_leads_own_addresses() {
+        let s = schema();
+        assert_eq!(
+            s["properties"]["listAddress"]["items"],
+            json!({"$ref": "#/$defs/Address", "required": ["addressDetails"]})
+        );
+        assert_eq!(s["$defs"]["Address"]["required"], json!(["country"]));
+        assert_eq!(
+            s["$defs"]["RelatedEntity"]["properties"]["listAddress"]["items"],
+            json!({"$ref": "#/$defs/Address"})
+        );
     }
 }

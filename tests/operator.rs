@@ -109,7 +109,7 @@ fn every_accepted_payload_satisfies_the_generated_schema_and_rejections_fail_it(
 #[test]
 fn codes_command_lists_every_code_and_the_readme_table_matches() {
     let text: Value = serde_json::from_str(&stdout_of(&["codes", "--format", "json"])).unwrap();
-    let codes: Vec<(String, String)> = text
+    let codes: Vec<(String, String, String)> = text
         .as_array()
         .unwrap()
         .iter()
@@ -117,29 +117,37 @@ fn codes_command_lists_every_code_and_the_readme_table_matches() {
             (
                 c["code"].as_str().unwrap().to_string(),
                 c["severity"].as_str().unwrap().to_string(),
+                c["meaning"].as_str().unwrap().to_string(),
             )
         })
         .collect();
     assert!(
         codes
             .iter()
-            .any(|(c, s)| c == "document-expired" && s == "warning")
+            .any(|(c, s, _)| c == "document-expired" && s == "warning")
     );
     assert!(
         codes
             .iter()
-            .any(|(c, s)| c == "C017.C016.RE01" && s == "error")
+            .any(|(c, s, _)| c == "C017.C016.RE01" && s == "error")
     );
+    // The README's table: the same codes, severities and meanings, in the same order.
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let table: Vec<(String, String)> = readme
+    let table: Vec<(String, String, String)> = readme
         .lines()
         .filter_map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
-            (cells.len() >= 4
+            (cells.len() == 5
                 && cells[1].starts_with('`')
                 && matches!(cells[2], "error" | "warning"))
-            .then(|| (cells[1].trim_matches('`').to_string(), cells[2].to_string()))
+            .then(|| {
+                (
+                    cells[1].trim_matches('`').to_string(),
+                    cells[2].to_string(),
+                    cells[3].to_string(),
+                )
+            })
         })
         .collect();
     assert_eq!(
@@ -148,6 +156,48 @@ fn codes_command_lists_every_code_and_the_readme_table_matches() {
     );
     let plain = stdout_of(&["codes"]);
     assert_eq!(plain.lines().count(), codes.len());
+}
+
+/// Every code the program can emit is listed by `leadbatch codes`, and nothing else: the
+/// vendor codes of every catalog row (top level and in related entities) and the codes of
+/// `diagnostic::code` (local codes and the vendor codes the rules use directly). A finding
+/// is always made with one of these (`Diagnostic::code` is `&'static str` taken from them).
+#[test]
+fn codes_command_lists_exactly_the_codes_the_program_can_emit() {
+    use std::collections::BTreeSet;
+
+    use leadbatch::catalog;
+    use leadbatch::diagnostic::code;
+
+    let mut emittable: BTreeSet<&str> = code::ALL.iter().copied().collect();
+    for shape in catalog::shapes() {
+        for f in shape.fields {
+            let c = &f.codes;
+            emittable.extend(
+                [c.missing, c.invalid, c.rel_missing, c.rel_invalid]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+    }
+    assert!(emittable.contains("C017.C016.RE05") && emittable.contains("parse-error"));
+    let text: Value = serde_json::from_str(&stdout_of(&["codes", "--format", "json"])).unwrap();
+    let listed: BTreeSet<&str> = text
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    let unlisted: Vec<&&str> = emittable.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "codes the program emits but `leadbatch codes` does not list: {unlisted:?}"
+    );
+    let never: Vec<&&str> = listed.difference(&emittable).collect();
+    assert!(
+        never.is_empty(),
+        "codes `leadbatch codes` lists but nothing emits: {never:?}"
+    );
 }
 
 #[test]
@@ -201,6 +251,88 @@ fn classifier_lists_restrict_codes() {
             ),
             ("5".into(), "C016.I06".into(), "citizenshipCountry".into()),
         ]
+    );
+}
+
+/// A supplied `country` or `currency` list replaces the ISO list: a code it lacks is
+/// reported as not in that list, naming its file, never as "not an ISO code" (`JP` is one).
+#[test]
+fn unknown_codes_name_the_supplied_list_they_are_missing_from() {
+    let wd = Workdir::new();
+    let cl = wd.path().join("classifiers");
+    std::fs::create_dir_all(&cl).unwrap();
+    std::fs::write(cl.join("country.txt"), "LT\nLV\n").unwrap();
+    std::fs::write(cl.join("currency.json"), r#"["EUR"]"#).unwrap();
+    std::fs::write(cl.join("legalForm.json"), r#"[{"code": "UAB"}]"#).unwrap();
+    let mut country = lead(1);
+    country["citizenshipCountry"] = json!("jp");
+    let mut currency = lead(2);
+    currency["initialDepositCurrency"] = json!("USD");
+    let mut related = org(3);
+    related["legalForm"] = json!("GMBH");
+    related["listRelatedEntity"] = json!([{
+        "entityType": "INDIVIDUAL", "relationType": "OWNER", "firstName": "Ona",
+        "lastName": "Onaitė", "listAddress": [{"country": "EE"}]
+    }]);
+    wd.create_ndjson("l.ndjson", &[country, currency, related]);
+    let run = wd
+        .command("process")
+        .arg(wd.input())
+        .out(wd.out())
+        .arg("--classifiers")
+        .arg(&cl)
+        .run();
+    run.assert_exit_code(1);
+    let got: Vec<(String, String, String, String)> = run
+        .errors()
+        .into_iter()
+        .map(|e| (e.record, e.code, e.path, e.message))
+        .collect();
+    let row = |r: &str, c: &str, p: &str, m: &str| (r.into(), c.into(), p.into(), m.into());
+    assert_eq!(
+        got,
+        vec![
+            row(
+                "1",
+                "C016.I06",
+                "citizenshipCountry",
+                r#"citizenshipCountry "jp" is not in the supplied country list (country.txt)"#
+            ),
+            row(
+                "2",
+                "bad-code",
+                "initialDepositCurrency",
+                r#"initialDepositCurrency "USD" is not in the supplied currency list (currency.json)"#
+            ),
+            row(
+                "3",
+                "bad-code",
+                "legalForm",
+                r#"legalForm "GMBH" is not in the supplied legalForm classifier (legalForm.json)"#
+            ),
+            row(
+                "3",
+                "C017.C016.RE06.ADR02",
+                "listRelatedEntity[0].listAddress[0].country",
+                r#"country "EE" is not in the supplied country list (country.txt)"#
+            ),
+        ]
+    );
+    // Two files for one classifier: which holds the codes is not guessed.
+    std::fs::write(cl.join("country.json"), r#"["LT"]"#).unwrap();
+    let run = wd
+        .command("process")
+        .arg(wd.input())
+        .out(wd.path().join("out2"))
+        .arg("--classifiers")
+        .arg(&cl)
+        .run();
+    run.assert_exit_code(2);
+    assert!(
+        run.stderr
+            .contains("country.json and country.txt both hold the country classifier"),
+        "{}",
+        run.stderr
     );
 }
 

@@ -14,6 +14,7 @@ const fn field(name: &'static str, ty: Type, ind: Presence, org: Presence) -> Fi
         codes: Codes::NONE,
         identifier: false,
         personal: false,
+        optional_in_related: false,
     }
 }
 
@@ -49,6 +50,10 @@ impl Field {
     }
     const fn personal(mut self) -> Field {
         self.personal = true;
+        self
+    }
+    const fn optional_in_related(mut self) -> Field {
+        self.optional_in_related = true;
         self
     }
 }
@@ -281,7 +286,11 @@ pub static ADDRESS: Shape = Shape {
             .code(Some("Q004.ADR02"), Some("Q004.ADR02"))
             .rel_code(Some("C017.C016.RE06.ADR02"), Some("C017.C016.RE06.ADR02")),
         nested("addressType", class("addressType"), O),
-        nested("addressDetails", STR, O).personal(),
+        // Spec §4: mandatory in the lead's own listAddress (both lead field tables mark it
+        // so, every vendor sample carries it); optional in related entities' addresses.
+        nested("addressDetails", STR, M)
+            .optional_in_related()
+            .personal(),
         nested("city", STR, O),
         nested("region", STR, O),
         nested("streetAddress", STR, O).personal(),

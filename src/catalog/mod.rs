@@ -105,6 +105,9 @@ pub struct Field {
     pub identifier: bool,
     /// Personal data: masked by `--redact`.
     pub personal: bool,
+    /// Mandatory in the lead's own objects but optional inside a related entity (spec §4:
+    /// `addressDetails` of the lead's `listAddress`).
+    pub optional_in_related: bool,
 }
 
 impl Field {
@@ -120,6 +123,16 @@ impl Field {
                     Presence::Optional
                 }
             }
+        }
+    }
+
+    /// Presence inside an object of the lead itself (`in_related` false) or of a related
+    /// entity (true).
+    pub fn presence_in(&self, entity: Option<EntityType>, in_related: bool) -> Presence {
+        if in_related && self.optional_in_related {
+            Presence::Optional
+        } else {
+            self.presence(entity)
         }
     }
 

@@ -3,14 +3,23 @@
 //! Each file names its classifier (`riskManagementCategory.json`, `legalForm.txt`): a JSON
 //! array of strings, a JSON array of objects with a `code` field, or one code per line in
 //! `.txt`. When a list is present its codes are the only valid ones; `country` and
-//! `currency` lists replace the built-in ISO 3166 / ISO 4217 lists.
+//! `currency` lists replace the built-in ISO 3166 / ISO 4217 lists. Each list remembers its
+//! file, so that a finding about an unknown code names the list it was checked against.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 #[derive(Debug, Default)]
 pub struct Classifiers {
-    lists: HashMap<String, HashSet<String>>,
+    lists: HashMap<String, List>,
+}
+
+/// One supplied list and the file it came from.
+#[derive(Debug)]
+struct List {
+    codes: HashSet<String>,
+    /// The file's name in the `--classifiers` directory (`country.txt`).
+    file: String,
 }
 
 impl Classifiers {
@@ -38,21 +47,45 @@ impl Classifiers {
             } else {
                 parse_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
             };
-            lists.insert(stem.to_string(), codes);
+            let file = format!("{stem}.{ext}");
+            // Two files for one classifier (`country.json` and `country.txt`): which one
+            // holds the codes is not for leadbatch to guess.
+            if let Some(other) = lists.get(stem).map(|l: &List| l.file.clone()) {
+                return Err(format!(
+                    "--classifiers {}: {other} and {file} both hold the {stem} classifier; keep one",
+                    dir.display()
+                ));
+            }
+            lists.insert(stem.to_string(), List { codes, file });
         }
         Ok(Classifiers { lists })
     }
 
     /// The list for a classifier, when one was supplied.
     pub fn list(&self, name: &str) -> Option<&HashSet<String>> {
-        self.lists.get(name)
+        self.lists.get(name).map(|l| &l.codes)
     }
 
+    /// The name of the file a supplied list came from (`country.txt`).
+    pub fn file(&self, name: &str) -> Option<&str> {
+        self.lists.get(name).map(|l| l.file.as_str())
+    }
+
+    /// Lists given in memory; each is named as if read from `<name>.txt`.
     pub fn from_lists(lists: impl IntoIterator<Item = (String, Vec<String>)>) -> Classifiers {
         Classifiers {
             lists: lists
                 .into_iter()
-                .map(|(k, v)| (k, v.into_iter().collect()))
+                .map(|(k, v)| {
+                    let file = format!("{k}.txt");
+                    (
+                        k,
+                        List {
+                            codes: v.into_iter().collect(),
+                            file,
+                        },
+                    )
+                })
                 .collect(),
         }
     }
@@ -118,6 +151,21 @@ mod tests {
         assert_eq!(c.list("legalForm").unwrap().len(), 2);
         assert_eq!(c.list("relationType").unwrap().len(), 2);
         assert!(c.list("notes").is_none());
+        assert_eq!(c.file("legalForm"), Some("legalForm.json"));
+        assert_eq!(c.file("relationType"), Some("relationType.txt"));
+        assert_eq!(c.file("notes"), None);
+    }
+
+    #[test]
+    fn two_files_for_one_classifier_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("country.json"), r#"["LT"]"#).unwrap();
+        std::fs::write(dir.path().join("country.txt"), "LV\n").unwrap();
+        let e = Classifiers::load(dir.path()).unwrap_err();
+        assert!(
+            e.contains("country.json and country.txt both hold the country classifier"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -310,10 +310,11 @@ pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path
 
 /// DeclaredTurnover: at least one of from/to; from <= to.
 pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path: &Path) {
+    // Integers of any size (BigInteger amounts), compared as canonical text.
     let num = |i: usize| {
         slots[i].and_then(|n| match n {
-            Node::Number(t) => scalar::parse_integer(t).ok(),
-            Node::Str(t) | Node::Text(t) => scalar::parse_integer(t.trim()).ok(),
+            Node::Number(t) => scalar::canonical_integer(t).ok(),
+            Node::Str(t) | Node::Text(t) => scalar::canonical_integer(t.trim()).ok(),
             _ => None,
         })
     };
@@ -327,7 +328,7 @@ pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path
         return;
     }
     if let (Some(from), Some(to)) = (num(fi), num(ti))
-        && from > to
+        && scalar::compare_integers(&from, &to).is_gt()
     {
         c.report(Diagnostic::error(
             code::OUT_OF_RANGE,

@@ -371,7 +371,7 @@ impl<'s> Checker<'s> {
             let value = slots[i].filter(|v| !v.is_absent());
             let rule = match overrides {
                 Some(o) => o.presence(i, field, entity),
-                None => lead::PresenceRule::of(field.presence(entity)),
+                None => lead::PresenceRule::of(field.presence_in(entity, in_related)),
             };
             let Some(value) = value else {
                 if rule.presence == Presence::Mandatory {

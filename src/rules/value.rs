@@ -107,7 +107,8 @@ pub(super) fn scalar(
                 Type::Country => ("country", "an ISO 3166-1 alpha-2 country code"),
                 _ => ("currency", "an ISO 4217 currency code"),
             };
-            let known = match c.s.classifiers.as_ref().and_then(|cl| cl.list(list_name)) {
+            let supplied = c.s.classifiers.as_ref().and_then(|cl| cl.list(list_name));
+            let known = match supplied {
                 Some(list) => list.contains(upper) || list.contains(text),
                 None if list_name == "country" => iso::is_country(upper),
                 None => iso::is_currency(upper),
@@ -118,10 +119,15 @@ pub(super) fn scalar(
             } else {
                 let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
                 let shown = c.show(field, text);
+                // A supplied list replaces the ISO list: say which one the code missed.
+                let against = match supplied_file(c, list_name) {
+                    Some(file) => format!("in the supplied {list_name} list ({file})"),
+                    None => what.to_string(),
+                };
                 c.report(Diagnostic::error(
                     code,
                     path.render(),
-                    format!("{} {shown} is not {what}", field.name),
+                    format!("{} {shown} is not {against}", field.name),
                 ));
                 false
             }
@@ -136,10 +142,14 @@ pub(super) fn scalar(
             {
                 let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
                 let shown = c.show(field, text);
+                let file = supplied_file(c, name).unwrap_or_default();
                 c.report(Diagnostic::error(
                     code,
                     path.render(),
-                    format!("{} {shown} is not in the {name} classifier", field.name),
+                    format!(
+                        "{} {shown} is not in the supplied {name} classifier ({file})",
+                        field.name
+                    ),
                 ));
                 return false;
             }
@@ -211,7 +221,7 @@ pub(super) fn scalar(
         Type::Int { min } => match integer(c, field, node, path) {
             Some(v) => {
                 if let Some(min) = min
-                    && v < *min
+                    && scalar::compare_integers(&v, &min.to_string()).is_lt()
                 {
                     c.report(Diagnostic::error(
                         code::OUT_OF_RANGE,
@@ -220,14 +230,14 @@ pub(super) fn scalar(
                     ));
                     return false;
                 }
-                out.extend_from_slice(v.to_string().as_bytes());
+                out.extend_from_slice(v.as_bytes());
                 true
             }
             None => false,
         },
         Type::Percent => match integer(c, field, node, path) {
-            Some(v) if (0..=100).contains(&v) => {
-                out.extend_from_slice(v.to_string().as_bytes());
+            Some(v) if is_percentage(&v) => {
+                out.extend_from_slice(v.as_bytes());
                 true
             }
             Some(v) => {
@@ -366,13 +376,24 @@ pub(super) fn scalar(
     }
 }
 
+/// The file a supplied list (`--classifiers`) came from.
+fn supplied_file<'c>(c: &'c Checker, name: &str) -> Option<&'c str> {
+    c.s.classifiers.as_ref().and_then(|cl| cl.file(name))
+}
+
 /// Text of a string leaf (JSON string or XML/CSV text), trimmed.
 fn text_of<'n>(node: &'n Node) -> Option<&'n str> {
     node.as_text()
 }
 
-/// An Integer: a JSON integer or a string of digits.
-fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i64> {
+/// An Integer (spec §2): a JSON integer or a string of digits, of any size, as its canonical
+/// text (see `scalar::canonical_integer`).
+fn integer<'t>(
+    c: &mut Checker,
+    field: &Field,
+    node: &'t Node,
+    path: &Path,
+) -> Option<std::borrow::Cow<'t, str>> {
     let text = match node {
         Node::Number(n) => *n,
         Node::Str(s) | Node::Text(s) => crate::record::trim(s),
@@ -389,21 +410,9 @@ fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i
             return None;
         }
     };
-    match scalar::parse_integer(text) {
+    match scalar::canonical_integer(text) {
         Ok(v) => Some(v),
-        Err(NumberError::OutOfRange) => {
-            c.report(Diagnostic::error(
-                code::OUT_OF_RANGE,
-                path.render(),
-                format!(
-                    "{} {} does not fit a 64-bit integer",
-                    field.name,
-                    c.show(field, text)
-                ),
-            ));
-            None
-        }
-        Err(NumberError::NotANumber) => {
+        Err(_) => {
             // 1e400 and 1.5 are numbers, but not integers.
             c.report(Diagnostic::error(
                 code::BAD_TYPE,
@@ -413,6 +422,11 @@ fn integer(c: &mut Checker, field: &Field, node: &Node, path: &Path) -> Option<i
             None
         }
     }
+}
+
+/// Spec Percent: a canonical Integer from 0 to 100.
+fn is_percentage(v: &str) -> bool {
+    !scalar::is_negative(v) && scalar::compare_integers(v, "100").is_le()
 }
 
 pub(super) fn date_message(name: &str, text: &str, e: &DateError) -> String {

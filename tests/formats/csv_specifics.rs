@@ -24,10 +24,11 @@ fn csv_headers_are_matched_case_insensitively() {
     let header = concat!(
         "COMMUNICATIONNUMBER,Requester,riskmanagementcategory,SourceOfRiskLevel,CustomerExtId,",
         "ENTITYTYPE,ApplicationDate,FirstName,LASTNAME,BirthDate,CitizenshipCountry,",
-        "ListAddress.0.Country,LISTADDRESS[0].CITY,FieldOfActivity.Employment.IsEmployee\n",
+        "ListAddress.0.Country,LISTADDRESS[0].CITY,listaddress.0.ADDRESSDETAILS,",
+        "FieldOfActivity.Employment.IsEmployee\n",
     );
     let csv = format!(
-        "{header}C1,core-banking,LEAD_IND,EVALUATE,E1,INDIVIDUAL,2024-03-01,Eglė,Šimkus,1990-07-15,lt,lt,Vilnius,TRUE\n"
+        "{header}C1,core-banking,LEAD_IND,EVALUATE,E1,INDIVIDUAL,2024-03-01,Eglė,Šimkus,1990-07-15,lt,lt,Vilnius,Gedimino pr. 9,TRUE\n"
     );
     let (_wd, run) = run_files(&[("case.csv", csv.as_bytes())], &[]);
     run.assert_exit_code(0);
@@ -37,7 +38,7 @@ fn csv_headers_are_matched_case_insensitively() {
             r#""riskManagementCategory":"LEAD_IND","entityType":"INDIVIDUAL","customerExtId":"E1","applicationDate":"2024-03-01","#,
             r#""firstName":"Eglė","lastName":"Šimkus","citizenshipCountry":"LT","birthDate":"1990-07-15","#,
             r#""fieldOfActivity":{"employment":{"isEmployee":true}},"#,
-            r#""listAddress":[{"country":"LT","city":"Vilnius"}]}"#,
+            r#""listAddress":[{"country":"LT","addressDetails":"Gedimino pr. 9","city":"Vilnius"}]}"#,
             "\n"
         ),
         run.read("accepted.ndjson")

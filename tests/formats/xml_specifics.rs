@@ -59,7 +59,7 @@ fn xml_prefixed_elements_are_read_namespaces_ignored() {
       <am:LastName>Šimkus</am:LastName>
       <am:BirthDate>1990-07-15</am:BirthDate>
       <am:CitizenshipCountry>LT</am:CitizenshipCountry>
-      <am:ListAddress><am:Address><am:Country>LT</am:Country><am:City>Vilnius</am:City></am:Address></am:ListAddress>
+      <am:ListAddress><am:Address><am:Country>LT</am:Country><am:AddressDetails>Gedimino pr. 9</am:AddressDetails><am:City>Vilnius</am:City></am:Address></am:ListAddress>
     </am:AMLYZE_CUSTOMER>
   </soapenv:Body>
 </soapenv:Envelope>
@@ -72,7 +72,7 @@ fn xml_prefixed_elements_are_read_namespaces_ignored() {
             r#""initializeScreeningProcesses":["PEP"],"#,
             r#""riskManagementCategory":"LEAD_IND","entityType":"INDIVIDUAL","customerExtId":"E1","applicationDate":"2024-03-01","#,
             r#""firstName":"Eglė","lastName":"Šimkus","citizenshipCountry":"LT","birthDate":"1990-07-15","#,
-            r#""listAddress":[{"country":"LT","city":"Vilnius"}]}"#,
+            r#""listAddress":[{"country":"LT","addressDetails":"Gedimino pr. 9","city":"Vilnius"}]}"#,
             "\n"
         ),
         run.read("accepted.ndjson")
@@ -102,7 +102,7 @@ fn xml_repeated_source_of_wealth_lists_are_merged() {
     let extra = r#"<ListSourceOfWealth>
     <SourceOfWealth><SourceOfWealthCode>6</SourceOfWealthCode><Value>1250</Value></SourceOfWealth>
   </ListSourceOfWealth>
-  <ListAddress><Address><Country>LT</Country></Address></ListAddress>
+  <ListAddress><Address><Country>LT</Country><AddressDetails>Gedimino pr. 9</AddressDetails></Address></ListAddress>
   <ListSourceOfWealth>
     <SourceOfWealth><Code>9</Code><Amount>10.50</Amount><Comment>Savings</Comment></SourceOfWealth>
     <SourceOfWealth><SourceOfWealthCode>7</SourceOfWealthCode></SourceOfWealth>
@@ -114,7 +114,7 @@ fn xml_repeated_source_of_wealth_lists_are_merged() {
         with_tail(
             &minimal_line("C1", "E1", "Eglė"),
             concat!(
-                r#","listAddress":[{"country":"LT"}],"#,
+                r#","listAddress":[{"country":"LT","addressDetails":"Gedimino pr. 9"}],"#,
                 r#""listSourceOfWealth":[{"code":"6","amount":1250},"#,
                 r#"{"code":"9","amount":10.5,"comment":"Savings"},{"code":"7"}]"#
             ),
@@ -134,7 +134,7 @@ fn xml_repeated_element_is_duplicate_field() {
             "C2",
             "E2",
             "Eglė",
-            "<ListAddress><Address><Country>LT</Country><City>Vilnius</City><City>Kaunas</City></Address></ListAddress>",
+            "<ListAddress><Address><Country>LT</Country><AddressDetails>Gedimino pr. 9</AddressDetails><City>Vilnius</City><City>Kaunas</City></Address></ListAddress>",
         ),
         // An object field twice.
         xml_record(
@@ -169,7 +169,7 @@ fn xml_unknown_element_is_unknown_field_at_its_path() {
             "C2",
             "E2",
             "Eglė",
-            "<ListAddress><Address><Country>LT</Country></Address><Address><Country>LV</Country><Floor>3</Floor></Address></ListAddress>",
+            "<ListAddress><Address><Country>LT</Country><AddressDetails>Gedimino pr. 9</AddressDetails></Address><Address><Country>LV</Country><AddressDetails>Brīvības iela 5</AddressDetails><Floor>3</Floor></Address></ListAddress>",
         ),
         xml_record(
             "C3",
@@ -232,9 +232,9 @@ fn xml_empty_elements_are_absent() {
 #[test]
 fn xml_any_repeated_list_element_is_merged() {
     let extra = concat!(
-        "<ListAddress><Address><Country>LT</Country></Address></ListAddress>\n",
+        "<ListAddress><Address><Country>LT</Country><AddressDetails>Vilnius</AddressDetails></Address></ListAddress>\n",
         "  <InitializeScreeningProcesses><Process>PEP</Process></InitializeScreeningProcesses>\n",
-        "  <ListAddress><Address><Country>LV</Country></Address></ListAddress>\n",
+        "  <ListAddress><Address><Country>LV</Country><AddressDetails>Rīga</AddressDetails></Address></ListAddress>\n",
         "  <InitializeScreeningProcesses><Process>sanctions</Process></InitializeScreeningProcesses>",
     );
     let xml = xml_leads(&[xml_record("C1", "E1", "Eglė", extra)]);
@@ -246,7 +246,7 @@ fn xml_any_repeated_list_element_is_merged() {
             r#""initializeScreeningProcesses":["PEP","SANCTIONS"],"#,
             r#""riskManagementCategory":"LEAD_IND","entityType":"INDIVIDUAL","customerExtId":"E1","applicationDate":"2024-03-01","#,
             r#""firstName":"Eglė","lastName":"Šimkus","citizenshipCountry":"LT","birthDate":"1990-07-15","#,
-            r#""listAddress":[{"country":"LT"},{"country":"LV"}]}"#,
+            r#""listAddress":[{"country":"LT","addressDetails":"Vilnius"},{"country":"LV","addressDetails":"Rīga"}]}"#,
             "\n"
         ),
         run.read("accepted.ndjson")

@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 
 use super::records::{
-    FieldS, activity, additional_value, address, contact, declared_turnover, document,
-    income_source, list, obj, one, opt, rec, related_entity, req,
+    FieldS, activity, additional_value, contact, declared_turnover, document, income_source,
+    lead_address, list, obj, one, opt, rec, related_entity, req,
 };
 use super::values::{
     CURRENCIES, boolean, country, date, date_or_timestamp, decimal, integer, kept, nb_text, recase,
@@ -75,7 +75,7 @@ fn common_fields() -> Vec<FieldS> {
         opt(0.3, "initialDepositAmount", decimal()),
         opt(0.2, "initialDepositCurrency", word(CURRENCIES)),
         list(0.4, "listContact", "Contact", 3, contact()),
-        list(0.4, "listAddress", "Address", 2, address()),
+        list(0.4, "listAddress", "Address", 2, lead_address()),
         list(
             0.3,
             "listBusinessEntityDocument",

@@ -57,11 +57,21 @@ pub(super) fn contact() -> impl Strategy<Value = Rec> {
     ])
 }
 
+/// An address of a related entity: addressDetails is optional there (spec §4).
 pub(super) fn address() -> impl Strategy<Value = Rec> {
+    address_with(opt(0.4, "addressDetails", text()))
+}
+
+/// An address of the lead itself: spec §4 makes addressDetails mandatory there.
+pub(super) fn lead_address() -> impl Strategy<Value = Rec> {
+    address_with(req("addressDetails", nb_text()))
+}
+
+fn address_with(details: FieldS) -> impl Strategy<Value = Rec> {
     rec(vec![
         req("country", country()),
         opt(0.4, "addressType", nb_text()),
-        opt(0.4, "addressDetails", text()),
+        details,
         opt(0.5, "city", text()),
         opt(0.3, "region", text()),
         opt(0.3, "streetAddress", text()),

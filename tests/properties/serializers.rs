@@ -280,7 +280,10 @@ fn serializers_write_what_the_readers_expect() {
             "listAddress",
             V::List(
                 "Address",
-                vec![vec![("country", string_value("LV".into()))]],
+                vec![vec![
+                    ("country", string_value("LV".into())),
+                    ("addressDetails", string_value("Rīga".into())),
+                ]],
             ),
         ),
     ];
@@ -309,10 +312,12 @@ fn serializers_write_what_the_readers_expect() {
         "{xml}"
     );
     assert!(
-        xml.contains("<ListAddress>\n<Address><Country>LV</Country>\n</Address></ListAddress>"),
+        xml.contains(
+            "<ListAddress>\n<Address><Country>LV</Country>\n<AddressDetails>Rīga</AddressDetails>\n</Address></ListAddress>"
+        ),
         "{xml}"
     );
-    let expected = r#"{"communicationNumber":"C1","requester":"a, \"b\" <c> & d\ne","action":"CREATE","sourceOfRiskLevel":"EVALUATE","riskManagementCategory":"LEAD_IND","entityType":"INDIVIDUAL","customerExtId":"E1","applicationDate":"2024-03-01","firstName":"Eglė","lastName":"Šimkus","citizenshipCountry":"LT","birthDate":"1990-07-15","listAddress":[{"country":"LV"}]}"#;
+    let expected = r#"{"communicationNumber":"C1","requester":"a, \"b\" <c> & d\ne","action":"CREATE","sourceOfRiskLevel":"EVALUATE","riskManagementCategory":"LEAD_IND","entityType":"INDIVIDUAL","customerExtId":"E1","applicationDate":"2024-03-01","firstName":"Eglė","lastName":"Šimkus","citizenshipCountry":"LT","birthDate":"1990-07-15","listAddress":[{"country":"LV","addressDetails":"Rīga"}]}"#;
     for (name, bytes) in [
         (
             "l.json",

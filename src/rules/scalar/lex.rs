@@ -237,7 +237,10 @@ pub(super) fn lex_date(s: &str) -> Result<Lexed<'_>, DateError> {
     }
 }
 
-/// The vendor form `yyyy-MM-dd HH:mm:ss[.SSS]±HHMM`, lexed from after the date's space.
+/// The vendor form `yyyy-MM-dd HH:mm:ss.SSS±HHMM`, lexed from after the date's space. The
+/// pattern `SSS` is exactly three fraction digits (milliseconds), never optional: the vendor
+/// (`Rest/leads/possibleErrors.md`) names this one format, and a value without them is not
+/// in it.
 pub(super) fn lex_vendor_time(mut c: Cursor<'_>) -> Result<(RawTime<'static>, Zone), DateError> {
     let hour = c.two()?;
     if !c.eat(b':') {
@@ -248,7 +251,7 @@ pub(super) fn lex_vendor_time(mut c: Cursor<'_>) -> Result<(RawTime<'static>, Zo
         return Err(SHAPE);
     }
     let second = c.two()?;
-    if c.eat(b'.') && c.skip_digits() != 3 {
+    if !c.eat(b'.') || c.skip_digits() != 3 {
         return Err(SHAPE);
     }
     let negative = match c.peek() {

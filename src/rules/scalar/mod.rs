@@ -8,8 +8,8 @@
 //! Layout: `calendar` is the [`Date`] type and its day arithmetic; `date` parses spec Date
 //! values and vendor timestamps (with the hints their errors carry), on top of `lex`, which
 //! cuts date and time text into raw parts before any calendar check; `number` holds
-//! integers, decimals, boolean words and the scientific-notation heuristic; `cursor` is the
-//! byte cursor they all scan with.
+//! integers (of any size), decimals, boolean words and the scientific-notation heuristic;
+//! `cursor` is the byte cursor they all scan with.
 
 mod calendar;
 mod cursor;
@@ -23,6 +23,6 @@ pub use date::{
     HINT_VENDOR_ZONE, HINT_ZONE_REQUIRED, check_vendor_timestamp, parse_date,
 };
 pub use number::{
-    NumberError, canonical_decimal, is_negative, looks_excel_mangled, parse_bool_word,
-    parse_integer,
+    NumberError, canonical_decimal, canonical_integer, compare_integers, is_negative,
+    looks_excel_mangled, parse_bool_word, parse_integer,
 };

@@ -1,6 +1,10 @@
-//! Numbers and words of the spec: `Integer` (`parse_integer`), `Decimal` with one canonical
-//! text per value (`canonical_decimal`, `is_negative`), boolean words, and the heuristic for
-//! identifiers a spreadsheet turned into scientific notation.
+//! Numbers and words of the spec: `Integer` of any size with one canonical text per value
+//! (`canonical_integer`, `compare_integers`), 64-bit integers (`parse_integer`), `Decimal`
+//! with one canonical text per value (`canonical_decimal`, `is_negative`), boolean words, and
+//! the heuristic for identifiers a spreadsheet turned into scientific notation.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
 
 use super::cursor::Cursor;
 
@@ -10,8 +14,60 @@ pub enum NumberError {
     OutOfRange,
 }
 
-/// Spec Integer: `[+-]?[0-9]+` (leading zeros allowed) that fits an `i64`. Anything else is
-/// `NotANumber` (`10.0`, `1e3`, ``, ` 1`, `0x10`); well-formed but too big is `OutOfRange`.
+/// Spec Integer (§2) -> canonical JSON integer text, of any size: the vendor types amounts
+/// such as `companyAssetValue`, `share` and turnover/income `from`/`to` as BigInteger, so
+/// `123456789012345678901234` is written digit for digit, never through a float.
+///
+/// Grammar: `[+-]?[0-9]+`. **(decision)** A leading `+` and leading zeros are accepted, as
+/// `BigInteger`'s own parser accepts them, and dropped: JSON allows neither, and numerically
+/// equal inputs give identical text (`+007`, `7`, `0007` -> `7`; `-0`, `+0`, `000` -> `0`).
+/// Anything else is `NotANumber` (`10.0`, `1e3`, ``, ` 1`, `0x10`, `1_000`). There is no
+/// size limit beyond the record's own (`--max-record-bytes`). The text is borrowed when it is
+/// already canonical, as it nearly always is.
+pub fn canonical_integer(s: &str) -> Result<Cow<'_, str>, NumberError> {
+    let b = s.as_bytes();
+    let (negative, start) = match b.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
+    };
+    let digits = &b[start..];
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(NumberError::NotANumber);
+    }
+    let zeros = digits.iter().take_while(|&&d| d == b'0').count();
+    let magnitude = &s[start + zeros.min(digits.len() - 1)..];
+    if magnitude == "0" {
+        return Ok(Cow::Borrowed("0"));
+    }
+    if !negative {
+        return Ok(Cow::Borrowed(magnitude));
+    }
+    if zeros == 0 {
+        return Ok(Cow::Borrowed(s));
+    }
+    Ok(Cow::Owned(format!("-{magnitude}")))
+}
+
+/// Orders two canonical integer texts (`canonical_integer`'s output) by value, without
+/// converting them to a machine integer.
+pub fn compare_integers(a: &str, b: &str) -> Ordering {
+    match (a.strip_prefix('-'), b.strip_prefix('-')) {
+        (None, None) => magnitude_order(a, b),
+        (Some(a), Some(b)) => magnitude_order(b, a),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+    }
+}
+
+/// Orders two digit strings without leading zeros: the longer is larger, else the text.
+fn magnitude_order(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// A 64-bit integer (`AdditionalValue` of datatype INTEGER): `[+-]?[0-9]+` (leading zeros
+/// allowed) that fits an `i64`. Anything else is `NotANumber` (`10.0`, `1e3`, ``, ` 1`,
+/// `0x10`); well-formed but too big is `OutOfRange`.
 pub fn parse_integer(s: &str) -> Result<i64, NumberError> {
     let b = s.as_bytes();
     let (negative, digits) = match b.first() {
@@ -233,6 +289,79 @@ mod tests {
             parse_integer("99999999999999999999999x"),
             Err(NumberError::NotANumber)
         );
+    }
+
+    fn int(s: &str) -> Result<String, NumberError> {
+        canonical_integer(s).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn integers_of_any_size_keep_every_digit() {
+        let big = "123456789012345678901234";
+        let cases = [
+            ("0", "0"),
+            ("-0", "0"),
+            ("+0", "0"),
+            ("000", "0"),
+            ("-000", "0"),
+            ("7", "7"),
+            ("+7", "7"),
+            ("007", "7"),
+            ("+007", "7"),
+            ("-7", "-7"),
+            ("-007", "-7"),
+            ("100", "100"),
+            ("-100", "-100"),
+            ("9223372036854775808", "9223372036854775808"),
+            (big, big),
+            ("-123456789012345678901234", "-123456789012345678901234"),
+            ("00123456789012345678901234", big),
+        ];
+        for (input, want) in cases {
+            assert_eq!(int(input).as_deref(), Ok(want), "{input}");
+        }
+        let huge = "9".repeat(5000);
+        assert_eq!(int(&huge).as_deref(), Ok(huge.as_str()));
+        // Already canonical: no copy.
+        assert!(matches!(canonical_integer(big), Ok(Cow::Borrowed(_))));
+        assert!(matches!(canonical_integer("-42"), Ok(Cow::Borrowed(_))));
+        for s in [
+            "10.0", "1e3", "", " 1", "1 ", "0x10", "+", "-", "+-1", "--1", "1_000", "١", "1,5",
+        ] {
+            assert_eq!(int(s), Err(NumberError::NotANumber), "{s}");
+        }
+    }
+
+    #[test]
+    fn integer_order_is_by_value() {
+        use Ordering::{Equal, Greater, Less};
+        let cases = [
+            ("0", "0", Equal),
+            ("1", "2", Less),
+            ("10", "9", Greater),
+            ("-10", "-9", Less),
+            ("-1", "0", Less),
+            ("0", "-1", Greater),
+            (
+                "123456789012345678901234",
+                "123456789012345678901233",
+                Greater,
+            ),
+            (
+                "123456789012345678901234",
+                "99999999999999999999999",
+                Greater,
+            ),
+            (
+                "-123456789012345678901234",
+                "-99999999999999999999999",
+                Less,
+            ),
+            ("-5", "123456789012345678901234", Less),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(compare_integers(a, b), want, "{a} vs {b}");
+        }
     }
 
     // ---- decimals ----

@@ -34,7 +34,7 @@ pub(super) fn local_cases() -> Vec<Case> {
                 set(
                     v,
                     "listAddress",
-                    json!([{"country": "LT", "street": "Gedimino"}]),
+                    json!([{"country": "LT", "addressDetails": "Gedimino pr. 9", "street": "Gedimino"}]),
                 )
             },
             &[("unknown-field", "listAddress[0].street", E)],
@@ -94,6 +94,27 @@ pub(super) fn local_cases() -> Vec<Case> {
             |v| set(v, "listContact", json!([{"contactType": "EMAIL"}])),
             &[("missing-field", "listContact[0].contactDetails", E)],
         ),
+        // Spec §4: addressDetails is mandatory in every address of the lead itself.
+        case(
+            "missing-field addressDetails of the lead's addresses",
+            Org,
+            |v| {
+                set(
+                    v,
+                    "listAddress",
+                    json!([
+                        {"country": "LT", "addressDetails": "Gedimino pr. 9"},
+                        {"country": "LV", "city": "Rīga"},
+                        {"country": "EE", "addressDetails": "  "}
+                    ]),
+                )
+            },
+            &[
+                ("missing-field", "listAddress[1].addressDetails", E),
+                ("missing-field", "listAddress[2].addressDetails", E),
+            ],
+        )
+        .message("missing-field", "AddressDetails is mandatory"),
         case(
             "missing-field documentNumber",
             Ind,
@@ -541,7 +562,7 @@ pub(super) fn local_cases() -> Vec<Case> {
                 set(
                     v,
                     "listAddress",
-                    json!([{"country": "LT", "city": "Vilnius"}]),
+                    json!([{"country": "LT", "addressDetails": "Gedimino pr. 9", "city": "Vilnius"}]),
                 )
             },
             &[("duplicate-field", "listAddress[0].city", E)],
@@ -575,7 +596,13 @@ pub(super) fn wrong_type_for_coded_fields_cases() -> Vec<Case> {
         case(
             "bad-type address country as a number",
             Org,
-            |v| set(v, "listAddress", json!([{"country": 440}])),
+            |v| {
+                set(
+                    v,
+                    "listAddress",
+                    json!([{"country": 440, "addressDetails": "Gedimino pr. 9"}]),
+                )
+            },
             &[("bad-type", "listAddress[0].country", E)],
         ),
     ]

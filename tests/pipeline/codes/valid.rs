@@ -26,6 +26,20 @@ pub(super) fn valid_cases() -> Vec<Case> {
             },
             &[],
         ),
+        // Spec §4: a related entity's address may omit addressDetails.
+        case(
+            "related entity address without addressDetails",
+            Org,
+            |v| {
+                rel(
+                    v,
+                    related_individual(),
+                    "listAddress",
+                    json!([{"country": "LT", "city": "Vilnius"}]),
+                )
+            },
+            &[],
+        ),
         case(
             "birthDate 1900-01-01 (lower bound)",
             Ind,

@@ -210,7 +210,7 @@ pub(super) fn vendor_cases() -> Vec<Case> {
                 set(
                     v,
                     "listAddress",
-                    json!([{"country": "XX", "city": "Vilnius"}]),
+                    json!([{"country": "XX", "addressDetails": "Gedimino pr. 9", "city": "Vilnius"}]),
                 )
             },
             &[("Q004.ADR02", "listAddress[0].country", E)],
@@ -222,7 +222,10 @@ pub(super) fn vendor_cases() -> Vec<Case> {
                 set(
                     v,
                     "listAddress",
-                    json!([{"country": "LT"}, {"city": "Vilnius"}]),
+                    json!([
+                        {"country": "LT", "addressDetails": "Gedimino pr. 9"},
+                        {"addressDetails": "Gedimino pr. 9", "city": "Vilnius"}
+                    ]),
                 )
             },
             &[("Q004.ADR02", "listAddress[1].country", E)],
@@ -503,6 +506,44 @@ pub(super) fn vendor_cases() -> Vec<Case> {
             &[(
                 "C017.C016.AV07",
                 "listRelatedEntity[0].listAdditionalValues[0].value",
+                E,
+            )],
+        ),
+        // Spec §4: the vendor's TIMESTAMP form is `yyyy-MM-dd HH:mm:ss.SSSZ`, with exactly three
+        // fraction digits; without them it is not the vendor's form (nor RFC 3339: a space).
+        case(
+            "AV07 TIMESTAMP without milliseconds",
+            Ind,
+            |v| {
+                set(
+                    v,
+                    "listAdditionalValues",
+                    json!([additional("TIMESTAMP", json!("2022-12-11 12:10:11+0200"))]),
+                )
+            },
+            &[("AV07", "listAdditionalValues[0].value", E)],
+        )
+        .message(
+            "AV07",
+            "Bad value for TIMESTAMP (format: 'yyyy-MM-dd HH:mm:ss.SSSZ') valueCode: isvip",
+        ),
+        case(
+            "C017.C016.AV07 related TIMESTAMP without milliseconds",
+            Org,
+            |v| {
+                rel(
+                    v,
+                    related_individual(),
+                    "listAdditionalValues",
+                    json!([
+                        additional("TIMESTAMP", json!("2022-12-11 12:10:11.000+0200")),
+                        additional("TIMESTAMP", json!("2022-12-11 12:10:11-0500")),
+                    ]),
+                );
+            },
+            &[(
+                "C017.C016.AV07",
+                "listRelatedEntity[0].listAdditionalValues[1].value",
                 E,
             )],
         ),

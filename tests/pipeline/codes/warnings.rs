@@ -85,7 +85,10 @@ pub(super) fn warning_cases() -> Vec<Case> {
             "Q004.ADR02 empty address object",
             Ind,
             |v| set(v, "listAddress", json!([{}])),
-            &[("Q004.ADR02", "listAddress[0].country", E)],
+            &[
+                ("Q004.ADR02", "listAddress[0].country", E),
+                ("missing-field", "listAddress[0].addressDetails", E),
+            ],
         ),
     ]
 }
