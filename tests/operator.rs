@@ -1,5 +1,7 @@
 //! The operator and compliance experience: schema and codes as products, classifiers,
-//! configuration, shell fit, the report and the audit trail.
+//! configuration, shell fit, the report and the audit trail. Submodules: `codes` (every code
+//! the program can emit is listed), `classifiers` (supplied lists named in messages),
+//! `payload_files` (the payload files' digests in the summary).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -7,6 +9,10 @@ use std::process::{Command, Stdio};
 use serde_json::{Value, json};
 
 use crate::util::Workdir;
+
+mod classifiers;
+mod codes;
+mod payload_files;
 
 fn lead(i: u32) -> Value {
     json!({
@@ -158,48 +164,6 @@ fn codes_command_lists_every_code_and_the_readme_table_matches() {
     assert_eq!(plain.lines().count(), codes.len());
 }
 
-/// Every code the program can emit is listed by `leadbatch codes`, and nothing else: the
-/// vendor codes of every catalog row (top level and in related entities) and the codes of
-/// `diagnostic::code` (local codes and the vendor codes the rules use directly). A finding
-/// is always made with one of these (`Diagnostic::code` is `&'static str` taken from them).
-#[test]
-fn codes_command_lists_exactly_the_codes_the_program_can_emit() {
-    use std::collections::BTreeSet;
-
-    use leadbatch::catalog;
-    use leadbatch::diagnostic::code;
-
-    let mut emittable: BTreeSet<&str> = code::ALL.iter().copied().collect();
-    for shape in catalog::shapes() {
-        for f in shape.fields {
-            let c = &f.codes;
-            emittable.extend(
-                [c.missing, c.invalid, c.rel_missing, c.rel_invalid]
-                    .into_iter()
-                    .flatten(),
-            );
-        }
-    }
-    assert!(emittable.contains("C017.C016.RE05") && emittable.contains("parse-error"));
-    let text: Value = serde_json::from_str(&stdout_of(&["codes", "--format", "json"])).unwrap();
-    let listed: BTreeSet<&str> = text
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
-    let unlisted: Vec<&&str> = emittable.difference(&listed).collect();
-    assert!(
-        unlisted.is_empty(),
-        "codes the program emits but `leadbatch codes` does not list: {unlisted:?}"
-    );
-    let never: Vec<&&str> = listed.difference(&emittable).collect();
-    assert!(
-        never.is_empty(),
-        "codes `leadbatch codes` lists but nothing emits: {never:?}"
-    );
-}
-
 #[test]
 fn classifier_lists_restrict_codes() {
     let wd = Workdir::new();
@@ -251,88 +215,6 @@ fn classifier_lists_restrict_codes() {
             ),
             ("5".into(), "C016.I06".into(), "citizenshipCountry".into()),
         ]
-    );
-}
-
-/// A supplied `country` or `currency` list replaces the ISO list: a code it lacks is
-/// reported as not in that list, naming its file, never as "not an ISO code" (`JP` is one).
-#[test]
-fn unknown_codes_name_the_supplied_list_they_are_missing_from() {
-    let wd = Workdir::new();
-    let cl = wd.path().join("classifiers");
-    std::fs::create_dir_all(&cl).unwrap();
-    std::fs::write(cl.join("country.txt"), "LT\nLV\n").unwrap();
-    std::fs::write(cl.join("currency.json"), r#"["EUR"]"#).unwrap();
-    std::fs::write(cl.join("legalForm.json"), r#"[{"code": "UAB"}]"#).unwrap();
-    let mut country = lead(1);
-    country["citizenshipCountry"] = json!("jp");
-    let mut currency = lead(2);
-    currency["initialDepositCurrency"] = json!("USD");
-    let mut related = org(3);
-    related["legalForm"] = json!("GMBH");
-    related["listRelatedEntity"] = json!([{
-        "entityType": "INDIVIDUAL", "relationType": "OWNER", "firstName": "Ona",
-        "lastName": "Onaitė", "listAddress": [{"country": "EE"}]
-    }]);
-    wd.create_ndjson("l.ndjson", &[country, currency, related]);
-    let run = wd
-        .command("process")
-        .arg(wd.input())
-        .out(wd.out())
-        .arg("--classifiers")
-        .arg(&cl)
-        .run();
-    run.assert_exit_code(1);
-    let got: Vec<(String, String, String, String)> = run
-        .errors()
-        .into_iter()
-        .map(|e| (e.record, e.code, e.path, e.message))
-        .collect();
-    let row = |r: &str, c: &str, p: &str, m: &str| (r.into(), c.into(), p.into(), m.into());
-    assert_eq!(
-        got,
-        vec![
-            row(
-                "1",
-                "C016.I06",
-                "citizenshipCountry",
-                r#"citizenshipCountry "jp" is not in the supplied country list (country.txt)"#
-            ),
-            row(
-                "2",
-                "bad-code",
-                "initialDepositCurrency",
-                r#"initialDepositCurrency "USD" is not in the supplied currency list (currency.json)"#
-            ),
-            row(
-                "3",
-                "bad-code",
-                "legalForm",
-                r#"legalForm "GMBH" is not in the supplied legalForm classifier (legalForm.json)"#
-            ),
-            row(
-                "3",
-                "C017.C016.RE06.ADR02",
-                "listRelatedEntity[0].listAddress[0].country",
-                r#"country "EE" is not in the supplied country list (country.txt)"#
-            ),
-        ]
-    );
-    // Two files for one classifier: which holds the codes is not guessed.
-    std::fs::write(cl.join("country.json"), r#"["LT"]"#).unwrap();
-    let run = wd
-        .command("process")
-        .arg(wd.input())
-        .out(wd.path().join("out2"))
-        .arg("--classifiers")
-        .arg(&cl)
-        .run();
-    run.assert_exit_code(2);
-    assert!(
-        run.stderr
-            .contains("country.json and country.txt both hold the country classifier"),
-        "{}",
-        run.stderr
     );
 }
 

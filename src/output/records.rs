@@ -4,6 +4,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use super::list::{List, ListWriter};
+use super::summary::PayloadDigest;
 use super::{ACCEPTED, ERRORS, PendingFile, REJECTED};
 use crate::canonical::{write_key, write_str};
 use crate::diagnostic::Diagnostic;
@@ -19,10 +21,15 @@ pub struct RecordReport<'a> {
 }
 
 /// `--payload-layout files`: one pretty JSON per accepted record under `accepted/`, named
-/// from its customerExtId (sanitised, made unique).
+/// from its customerExtId (sanitised, made unique). The digest of every file goes to
+/// `summary.json` `outputs` like any other output's; they are listed on disk as they are
+/// written (a run may write millions). The names already used are held in memory, to make
+/// each one unique (a few dozen bytes per accepted record).
 pub struct AcceptedDir {
     pub tmp: std::path::PathBuf,
     used: std::collections::HashSet<String>,
+    /// None once handed over (`RecordWriters::payload_digests`).
+    digests: Option<ListWriter<PayloadDigest>>,
     mode: u32,
 }
 
@@ -33,6 +40,7 @@ impl AcceptedDir {
         Ok(AcceptedDir {
             tmp,
             used: Default::default(),
+            digests: Some(ListWriter::create(dir, "payload-digests")?),
             mode,
         })
     }
@@ -48,11 +56,21 @@ impl AcceptedDir {
             name = format!("{base}-{n}.json");
             n += 1;
         }
-        let mut f = io::BufWriter::new(super::create_file(&self.tmp.join(&name), self.mode)?);
-        f.write_all(&crate::canonical::pretty(payload))?;
-        f.write_all(b"\n")?;
-        let f = f.into_inner().map_err(|e| e.into_error())?;
-        f.sync_data()
+        let mut text = crate::canonical::pretty(payload);
+        text.push(b'\n');
+        let mut f = super::create_file(&self.tmp.join(&name), self.mode)?;
+        f.write_all(&text)?;
+        f.sync_data()?;
+        let digest = PayloadDigest {
+            name,
+            blake3: crate::source::digest::Digest(*blake3::hash(&text).as_bytes()),
+        };
+        match &mut self.digests {
+            Some(list) => list.push(&digest),
+            None => Err(io::Error::other(
+                "internal error: a payload file written after its digests were handed over",
+            )),
+        }
     }
 }
 
@@ -215,6 +233,16 @@ impl RecordWriters {
         }
         l.push(b'\n');
         self.errors.writer().write_all(l)
+    }
+
+    /// The digests of the per-record payload files written so far (`--payload-layout
+    /// files`; empty otherwise), by name in `accepted/`, in the order they were written.
+    /// Call once, when every record is written.
+    pub fn payload_digests(&mut self) -> io::Result<List<PayloadDigest>> {
+        match self.accepted_dir.as_mut().and_then(|d| d.digests.take()) {
+            Some(list) => list.finish(),
+            None => Ok(List::default()),
+        }
     }
 
     /// The files to finish, and the temporary `accepted/` directory if any.

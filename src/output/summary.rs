@@ -64,8 +64,9 @@ pub struct Summary {
     /// INPUTs whose files were already read through another INPUT (each file is read once).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overlapping_inputs: Vec<Overlap>,
-    /// BLAKE3 of every output file written before this summary.
-    pub outputs: BTreeMap<String, String>,
+    /// BLAKE3 of every output file written before this summary, per-record payload files
+    /// (`--payload-layout files`) included.
+    pub outputs: Outputs,
     /// Milliseconds from the start until every record was written; the final fsyncs, the
     /// report and this summary come after.
     pub elapsed_ms: u64,
@@ -152,6 +153,70 @@ pub type FileList = List<FileSummary>;
 
 /// Source paths, in order.
 pub type PathList = List<String>;
+
+/// `outputs` of the summary: the digests of the run's files by name, and of the per-record
+/// payload files (`accepted/<name>.json`) in the order they were written, the run's record
+/// order. Those can be millions: they stay in a `List` on disk, not in memory. Written as one
+/// JSON object: names before `accepted/` (`accepted.ndjson`), the payload files, the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    files: BTreeMap<String, String>,
+    pub payloads: List<PayloadDigest>,
+}
+
+impl Outputs {
+    /// Records the digest of an output file.
+    pub fn insert(&mut self, name: String, digest: String) {
+        self.files.insert(name, digest);
+    }
+}
+
+impl Serialize for Outputs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        const PAYLOADS: &str = "accepted/";
+        let len = self.files.len() + self.payloads.len() as usize;
+        let mut map = s.serialize_map(Some(len))?;
+        let (before, after): (Vec<_>, Vec<_>) =
+            self.files.iter().partition(|(k, _)| k.as_str() < PAYLOADS);
+        for (k, v) in before {
+            map.serialize_entry(k, v)?;
+        }
+        for p in self.payloads.iter() {
+            let p = p.map_err(S::Error::custom)?;
+            map.serialize_entry(&format!("{PAYLOADS}{}", p.name), &p.blake3)?;
+        }
+        for (k, v) in after {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The digest of one per-record payload file, named as in `accepted/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadDigest {
+    pub name: String,
+    pub blake3: crate::source::digest::Digest,
+}
+
+/// A row as bytes: the name, then the 32 bytes of the digest.
+impl Row for PayloadDigest {
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_text(out, &self.name);
+        out.extend_from_slice(&self.blake3.0);
+    }
+
+    fn decode(r: &mut impl Read) -> io::Result<PayloadDigest> {
+        let name = get_text(r)?;
+        let mut d = [0u8; 32];
+        r.read_exact(&mut d)?;
+        Ok(PayloadDigest {
+            name,
+            blake3: crate::source::digest::Digest(d),
+        })
+    }
+}
 
 /// A row as bytes: the source, the format, the three counts, the digest (a flag, then 32
 /// bytes), the error and the warning (each a flag, then the text).

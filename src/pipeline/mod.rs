@@ -355,7 +355,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         )));
     }
     let State {
-        writers,
+        mut writers,
         duplicates,
         mut summary,
         report: findings,
@@ -378,6 +378,16 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         .iter()
         .map(|(path, msg)| format!("{path}: {msg}"))
         .collect();
+    // The per-record payload files' digests join the other outputs' in the summary.
+    summary.outputs.payloads = match writers.payload_digests() {
+        Ok(list) => list,
+        Err(e) => {
+            writers.abandon();
+            return Err(RunError::Fatal(format!(
+                "cannot list the payload files' digests: {e}"
+            )));
+        }
+    };
     let (files, accepted_dir) = writers.into_parts();
     let fatal =
         |what: &str, e: std::io::Error| RunError::Fatal(format!("cannot write {what}: {e}"));

@@ -221,7 +221,7 @@ pub(super) fn scalar(
         Type::Int { min } => match integer(c, field, node, path) {
             Some(v) => {
                 if let Some(min) = min
-                    && scalar::compare_integers(&v, &min.to_string()).is_lt()
+                    && is_below(&v, *min)
                 {
                     c.report(Diagnostic::error(
                         code::OUT_OF_RANGE,
@@ -421,6 +421,15 @@ fn integer<'t>(
             ));
             None
         }
+    }
+}
+
+/// Whether a canonical Integer is below `min`, without allocating: one that does not fit an
+/// `i64` is below any `i64` when negative, above it otherwise.
+fn is_below(v: &str, min: i64) -> bool {
+    match v.parse::<i64>() {
+        Ok(n) => n < min,
+        Err(_) => scalar::is_negative(v),
     }
 }
 

@@ -94,27 +94,6 @@ pub(super) fn local_cases() -> Vec<Case> {
             |v| set(v, "listContact", json!([{"contactType": "EMAIL"}])),
             &[("missing-field", "listContact[0].contactDetails", E)],
         ),
-        // Spec §4: addressDetails is mandatory in every address of the lead itself.
-        case(
-            "missing-field addressDetails of the lead's addresses",
-            Org,
-            |v| {
-                set(
-                    v,
-                    "listAddress",
-                    json!([
-                        {"country": "LT", "addressDetails": "Gedimino pr. 9"},
-                        {"country": "LV", "city": "Rīga"},
-                        {"country": "EE", "addressDetails": "  "}
-                    ]),
-                )
-            },
-            &[
-                ("missing-field", "listAddress[1].addressDetails", E),
-                ("missing-field", "listAddress[2].addressDetails", E),
-            ],
-        )
-        .message("missing-field", "AddressDetails is mandatory"),
         case(
             "missing-field documentNumber",
             Ind,
