@@ -136,6 +136,12 @@ pub struct Options {
     /// Committed runs kept in OUT/runs after a commit (the oldest go first) [default: 30].
     #[arg(long, value_name = "N")]
     pub keep_runs: Option<usize>,
+    /// SQLite ledger of earlier runs: files read before are skipped, keys accepted before are checked.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Read files the ledger says an earlier run read.
+    #[arg(long)]
+    pub reprocess: bool,
     /// How accepted payloads are written [default: ndjson].
     #[arg(long, value_enum)]
     pub payload_layout: Option<PayloadLayout>,
@@ -169,6 +175,8 @@ impl Options {
             payload_layout: self.payload_layout.or(base.payload_layout),
             wait_lock: self.wait_lock.or(base.wait_lock),
             keep_runs: self.keep_runs.or(base.keep_runs),
+            ledger: self.ledger.or(base.ledger),
+            reprocess: self.reprocess || base.reprocess,
         }
     }
 
@@ -299,6 +307,8 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             .wait_lock
             .filter(|s| *s > 0)
             .map(std::time::Duration::from_secs),
+        ledger: o.ledger,
+        reprocess: o.reprocess,
         keep_runs: match o.keep_runs {
             Some(0) => {
                 return Err(

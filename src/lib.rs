@@ -13,6 +13,7 @@ pub mod canonical;
 pub mod catalog;
 pub mod cli;
 pub mod diagnostic;
+pub mod ledger;
 pub mod output;
 pub mod pipeline;
 pub mod record;

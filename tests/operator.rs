@@ -388,11 +388,11 @@ fn summary_has_entity_types_and_digests_of_inputs_and_outputs() {
     let s = run.summary();
     assert_eq!(
         s["byEntityType"]["INDIVIDUAL"],
-        json!({"records": 1, "accepted": 1, "rejected": 0})
+        json!({"records": 1, "accepted": 1, "rejected": 0, "unchanged": 0})
     );
     assert_eq!(
         s["byEntityType"]["ORGANIZATION"],
-        json!({"records": 2, "accepted": 1, "rejected": 1})
+        json!({"records": 2, "accepted": 1, "rejected": 1, "unchanged": 0})
     );
     let digest = |bytes: &[u8]| blake3::hash(bytes).to_hex().to_string();
     assert_eq!(

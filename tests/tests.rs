@@ -8,6 +8,7 @@
 //! - `operator`: schema, codes, classifiers, configuration, shell fit, report, audit trail.
 
 mod formats;
+mod nightly;
 mod operator;
 mod pipeline;
 mod properties;

@@ -29,6 +29,8 @@ pub const REJECTED: &str = "rejected.ndjson";
 pub const ERRORS: &str = "errors.csv";
 pub const SUMMARY: &str = "summary.json";
 pub const REPORT: &str = "report.html";
+/// With a ledger: the records accepted before with the same payload.
+pub const UNCHANGED: &str = "unchanged.ndjson";
 /// `--payload-layout files`: one pretty JSON file per accepted record.
 pub const ACCEPTED_DIR: &str = "accepted";
 

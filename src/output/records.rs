@@ -99,6 +99,8 @@ pub struct RecordWriters {
     accepted_dir: Option<AcceptedDir>,
     rejected: PendingFile,
     errors: PendingFile,
+    /// With a ledger: `unchanged.ndjson`.
+    unchanged: Option<PendingFile>,
     line: Vec<u8>,
 }
 
@@ -109,6 +111,7 @@ impl RecordWriters {
         dir: &Path,
         with_accepted: bool,
         files_layout: bool,
+        with_unchanged: bool,
         mode: u32,
     ) -> io::Result<RecordWriters> {
         let (accepted, accepted_dir) = match (with_accepted, files_layout) {
@@ -124,11 +127,17 @@ impl RecordWriters {
         errors.writer().write_all(
             b"source,record,line,customerExtId,communicationNumber,severity,code,path,message\n",
         )?;
+        let unchanged = if with_unchanged {
+            Some(PendingFile::create(dir, super::UNCHANGED, mode)?)
+        } else {
+            None
+        };
         Ok(RecordWriters {
             accepted,
             accepted_dir,
             rejected,
             errors,
+            unchanged,
             line: Vec::with_capacity(4096),
         })
     }
@@ -245,6 +254,37 @@ impl RecordWriters {
         }
     }
 
+    /// A record accepted before with the same payload, in `unchanged.ndjson`: where it is,
+    /// its keys, and the run that accepted it.
+    pub fn unchanged(&mut self, r: &RecordReport, earlier_run: &str) -> io::Result<()> {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Line<'a> {
+            source: &'a str,
+            record: u64,
+            line: u64,
+            communication_number: Option<&'a str>,
+            customer_ext_id: Option<&'a str>,
+            earlier_run_id: &'a str,
+        }
+        let Some(f) = &mut self.unchanged else {
+            return Ok(());
+        };
+        let w = f.writer();
+        serde_json::to_writer(
+            &mut *w,
+            &Line {
+                source: r.source,
+                record: r.loc.record,
+                line: r.loc.line,
+                communication_number: r.communication_number,
+                customer_ext_id: r.customer_ext_id,
+                earlier_run_id: earlier_run,
+            },
+        )?;
+        w.write_all(b"\n")
+    }
+
     /// The files to finish, and the temporary `accepted/` directory if any.
     pub fn into_parts(self) -> (Vec<PendingFile>, Option<std::path::PathBuf>) {
         let mut v = Vec::new();
@@ -253,6 +293,9 @@ impl RecordWriters {
         }
         v.push(self.rejected);
         v.push(self.errors);
+        if let Some(u) = self.unchanged {
+            v.push(u);
+        }
         (v, self.accepted_dir.map(|d| d.tmp))
     }
 

@@ -291,8 +291,8 @@ fn compact_time(secs: u64) -> String {
     )
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ`, for the lock file.
-fn humane_time(t: SystemTime) -> String {
+/// `YYYY-MM-DDTHH:MM:SSZ`, for the lock file and the ledger.
+pub fn humane_time(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (date, rest) = civil(secs);
     format!(
@@ -331,6 +331,23 @@ fn parse_run_time(id: &str) -> Option<u64> {
     let days = u64::try_from(date.days_since_epoch()).ok()?;
     let (h, m, s) = (n(9..11)?, n(11..13)?, n(13..15)?);
     Some(days * 86_400 + u64::from(h) * 3600 + u64::from(m) * 60 + u64::from(s))
+}
+
+/// Whether a live process holds the lock of OUT `out` (a missing OUT is not locked).
+pub fn is_locked(out: &Path) -> bool {
+    let Ok(file) = open_no_follow(&out.join(LOCK), false) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
+}
+
+/// Whether run `id` of OUT `out` committed: its directory is there and `latest` names it
+/// or a later run (a run directory that never committed does not outlive the next run).
+pub fn is_committed(out: &Path, id: &str) -> bool {
+    let latest = fs::read_link(out.join(LATEST))
+        .ok()
+        .and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()));
+    is_run_id(id) && latest.is_some_and(|l| id <= l.as_str()) && out.join(RUNS).join(id).is_dir()
 }
 
 /// Whether `name` has the shape of a run id.

@@ -19,6 +19,8 @@ pub struct FileSummary {
     pub records: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Records already accepted with the same payload in an earlier run (with a ledger).
+    pub unchanged: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The code of a file-level warning (`empty-file`); its message is in errors.csv.
@@ -29,12 +31,24 @@ pub struct FileSummary {
     pub blake3: Option<crate::source::digest::Digest>,
 }
 
-/// Records, accepted and rejected of one group.
+/// Records, accepted, rejected and unchanged of one group.
 #[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
 pub struct Counts {
     pub records: u64,
     pub accepted: u64,
     pub rejected: u64,
+    pub unchanged: u64,
+}
+
+/// A file not read because a committed run of the ledger read the same bytes.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AlreadyProcessed {
+    pub source: String,
+    /// BLAKE3 of the file's bytes.
+    pub blake3: String,
+    /// The run that read it.
+    pub run_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -46,6 +60,10 @@ pub struct Summary {
     pub run_id: String,
     /// The run `OUT/latest` named when this one began (null for the first run of OUT).
     pub previous_run_id: Option<String>,
+    /// SHA-256 of the previous committed run's summary.json (of the ledger's chain with
+    /// `--ledger`, else of `OUT/latest`), so that runs form a chain an auditor can check
+    /// with `sha256sum`.
+    pub previous_manifest: Option<String>,
     pub as_of: String,
     pub inputs: Vec<String>,
     pub files: u64,
@@ -53,6 +71,9 @@ pub struct Summary {
     pub records: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Records already accepted with the same payload by an earlier run of the ledger:
+    /// `records == accepted + rejected + unchanged`. Always 0 without a ledger.
+    pub unchanged: u64,
     pub warnings: u64,
     pub by_code: BTreeMap<String, u64>,
     pub by_file: FileList,
@@ -61,6 +82,9 @@ pub struct Summary {
     /// Directories or entries the walk could not read (path and reason).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable_paths: Vec<String>,
+    /// Files not read again: a committed run of the ledger read the same bytes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub already_processed: Vec<AlreadyProcessed>,
     /// INPUTs whose files were already read through another INPUT (each file is read once).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overlapping_inputs: Vec<Overlap>,
@@ -96,6 +120,22 @@ impl Summary {
                 )
             })
             .collect();
+        if !self.already_processed.is_empty() {
+            let n = self.already_processed.len() as u64;
+            let first: Vec<String> = self
+                .already_processed
+                .iter()
+                .take(NOTICE_NAMES)
+                .map(|a| format!("{} (run {})", a.source, a.run_id))
+                .collect();
+            lines.push(format!(
+                "{n} {} already processed by an earlier run, not read again (--reprocess reads \
+                 them): {}{}",
+                plural(n, "file", "files"),
+                first.join(", "),
+                more(n, first.len()),
+            ));
+        }
         if !self.skipped_files.is_empty() {
             let first: Vec<String> = self
                 .skipped_files
@@ -127,8 +167,12 @@ impl Summary {
 
     /// The one-line summary printed on stdout.
     pub fn line(&self) -> String {
+        let unchanged = match self.unchanged {
+            0 => String::new(),
+            n => format!(", {n} unchanged"),
+        };
         format!(
-            "{} records: {} accepted, {} rejected, {} warnings in {} files",
+            "{} records: {} accepted, {} rejected{unchanged}, {} warnings in {} files",
             self.records, self.accepted, self.rejected, self.warnings, self.files
         )
     }
@@ -229,7 +273,7 @@ impl Row for FileSummary {
             Format::Xml => 2,
             Format::Csv => 3,
         });
-        for n in [self.records, self.accepted, self.rejected] {
+        for n in [self.records, self.accepted, self.rejected, self.unchanged] {
             put_u64(out, n);
         }
         match &self.blake3 {
@@ -259,7 +303,8 @@ impl Row for FileSummary {
             3 => Format::Csv,
             b => return Err(io::Error::other(format!("file list: format byte {b}"))),
         };
-        let (records, accepted, rejected) = (get_u64(r)?, get_u64(r)?, get_u64(r)?);
+        let (records, accepted, rejected, unchanged) =
+            (get_u64(r)?, get_u64(r)?, get_u64(r)?, get_u64(r)?);
         let blake3 = match get_u8(r)? {
             0 => None,
             _ => {
@@ -281,6 +326,7 @@ impl Row for FileSummary {
             records,
             accepted,
             rejected,
+            unchanged,
             error,
             warning,
             blake3,
@@ -308,6 +354,7 @@ mod tests {
             records: u64::from(i) * 3,
             accepted: u64::from(i) * 2,
             rejected: u64::from(i),
+            unchanged: u64::from(i) / 2,
             error: (i == 1).then(|| "cannot read: gone".to_string()),
             warning: (i == 3).then(|| "empty-file".to_string()),
             blake3: (i != 2).then_some(Digest([i; 32])),

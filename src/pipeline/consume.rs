@@ -8,10 +8,13 @@ use crate::diagnostic::Severity;
 use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
 use crate::output::report::{ReportFinding, ReportFindings};
+use crate::rules::Checked;
 use crate::rules::cross::Duplicates;
 use crate::source::{Batch, Item};
 
+use super::history::KeyHistory;
 use super::ledger::Ledger;
+use crate::record::Location;
 
 /// The ordered, single-threaded end of the pipeline.
 pub(super) struct State {
@@ -29,6 +32,8 @@ pub(super) struct State {
     pub(super) on_pool: bool,
     /// Batches consumed so far.
     pub(super) consumed: u64,
+    /// The keys of earlier runs (`--ledger`).
+    pub(super) history: Option<KeyHistory>,
 }
 
 impl State {
@@ -123,6 +128,21 @@ impl State {
                 for d in dups {
                     checked.report(d, ctx.rules.max_findings);
                 }
+                if checked.accepted()
+                    && let Some(history) = self.history.as_mut()
+                {
+                    let source = self.ledger.row(raw.loc.file)?.source.clone();
+                    let earlier = history.check(
+                        &mut checked,
+                        &batch.out[payload.clone()],
+                        &source,
+                        raw.loc.record,
+                        ctx.rules.max_findings,
+                    )?;
+                    if let Some(run_id) = earlier {
+                        return self.unchanged(&raw.loc, &checked, &run_id);
+                    }
+                }
                 let accepted = checked.accepted();
                 let s = &mut self.summary;
                 s.records += 1;
@@ -192,5 +212,33 @@ impl State {
             }
             (Item::Record(_), Outcome::FileError) => Ok(()),
         }
+    }
+
+    /// A record accepted before with the same payload: counted and listed in
+    /// unchanged.ndjson, nowhere else (its findings were reported by that run).
+    fn unchanged(
+        &mut self,
+        loc: &Location,
+        checked: &Checked,
+        run_id: &str,
+    ) -> std::io::Result<()> {
+        let s = &mut self.summary;
+        s.records += 1;
+        s.unchanged += 1;
+        let entity = checked.keys.entity_type.map_or("unknown", |e| e.as_str());
+        let et = s.by_entity_type.entry(entity.to_string()).or_default();
+        et.records += 1;
+        et.unchanged += 1;
+        let fs = self.ledger.row(loc.file)?;
+        fs.records += 1;
+        fs.unchanged += 1;
+        let report = RecordReport {
+            source: &fs.source,
+            loc,
+            communication_number: checked.keys.communication_number.as_deref(),
+            customer_ext_id: checked.keys.customer_ext_id.as_deref(),
+            diagnostics: &[],
+        };
+        self.writers.unchanged(&report, run_id)
     }
 }

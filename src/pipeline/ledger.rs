@@ -16,6 +16,7 @@ use std::sync::mpsc;
 
 use crate::output::FileSummary;
 use crate::output::list::ListWriter;
+use crate::output::summary::AlreadyProcessed;
 use crate::output::summary::{FileList, PathList};
 use crate::source::Format;
 use crate::source::digest::Digest;
@@ -33,6 +34,8 @@ pub(super) enum FileEvent {
     },
     /// The walk passed over a file it does not read (source path).
     Skipped(String),
+    /// A file not read: the ledger's committed runs read the same bytes.
+    AlreadyProcessed(AlreadyProcessed),
 }
 
 /// A file the ordered end may still see records of.
@@ -49,6 +52,8 @@ pub(super) struct Ledger {
     base: u32,
     rows: ListWriter<FileSummary>,
     skipped: ListWriter<String>,
+    /// Files the ledger says were read before (a few per night: held in memory).
+    already: Vec<AlreadyProcessed>,
     /// Source paths of the settled files, one after another...
     sources: Spill,
     /// ...and where each one ends in `sources` (u64, little-endian).
@@ -65,6 +70,7 @@ impl Ledger {
             base: 0,
             rows: ListWriter::create(dir, "files")?,
             skipped: ListWriter::create(dir, "skipped")?,
+            already: Vec::new(),
             sources: Spill::create(dir, "sources")?,
             ends: Spill::create(dir, "source-ends")?,
         };
@@ -82,6 +88,7 @@ impl Ledger {
                         records: 0,
                         accepted: 0,
                         rejected: 0,
+                        unchanged: 0,
                         error: None,
                         warning: None,
                         blake3: None,
@@ -95,6 +102,7 @@ impl Ledger {
                     }
                 }
                 FileEvent::Skipped(source) => self.skipped.push(&source)?,
+                FileEvent::AlreadyProcessed(a) => self.already.push(a),
             }
         }
         Ok(())
@@ -167,8 +175,11 @@ impl Ledger {
     }
 
     /// Settles what is left once every batch is consumed (`consumed` of them), and hands
-    /// over the file rows and the skipped files.
-    pub(super) fn finish(mut self, consumed: u64) -> io::Result<(FileList, PathList)> {
+    /// over the file rows, the skipped files and the files already processed.
+    pub(super) fn finish(
+        mut self,
+        consumed: u64,
+    ) -> io::Result<(FileList, PathList, Vec<AlreadyProcessed>)> {
         self.settle(consumed)?;
         if !self.open.is_empty() {
             return Err(io::Error::other(format!(
@@ -176,7 +187,7 @@ impl Ledger {
                 self.open.len()
             )));
         }
-        Ok((self.rows.finish()?, self.skipped.finish()?))
+        Ok((self.rows.finish()?, self.skipped.finish()?, self.already))
     }
 }
 
@@ -226,7 +237,7 @@ mod tests {
             assert_eq!(ledger.source_of(i as u32).unwrap(), *s);
         }
         tx.send(FileEvent::Skipped("z.txt".into())).unwrap();
-        let (list, skipped) = ledger.finish(3).unwrap();
+        let (list, skipped, _) = ledger.finish(3).unwrap();
         assert_eq!(skipped.to_vec().unwrap(), ["z.txt"]);
         let rows = list.to_vec().unwrap();
         let got: Vec<(&str, u64)> = rows

@@ -21,6 +21,7 @@
 
 mod check;
 mod consume;
+mod history;
 mod ledger;
 mod order;
 
@@ -37,6 +38,7 @@ use crate::source::{self, Batch, ReadOptions, WalkOptions};
 
 use check::Ctx;
 use consume::State;
+use history::{FileHistory, KeyHistory};
 use ledger::Ledger;
 use order::{Checked_, Reorder, read_all};
 
@@ -85,6 +87,10 @@ pub struct Settings {
     pub wait_lock: Option<std::time::Duration>,
     /// `--keep-runs`: committed runs kept in `OUT/runs/` after a commit.
     pub keep_runs: usize,
+    /// `--ledger`: the SQLite database of earlier runs.
+    pub ledger: Option<PathBuf>,
+    /// `--reprocess`: read files the ledger says were read before.
+    pub reprocess: bool,
 }
 
 impl Settings {
@@ -105,6 +111,8 @@ impl Settings {
             json: false,
             wait_lock: None,
             keep_runs: DEFAULT_KEEP_RUNS,
+            ledger: None,
+            reprocess: false,
         }
     }
 }
@@ -198,10 +206,27 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         ))
     })?;
     let dir = run_dir.path.clone();
+    let started_at = rundir::humane_time(std::time::SystemTime::now());
+    let (file_history, key_history) = match &settings.ledger {
+        Some(path) => {
+            let fatal = |e: crate::ledger::LedgerError| RunError::Fatal(e.0);
+            (
+                Some(FileHistory::open(path, settings.reprocess).map_err(fatal)?),
+                Some(KeyHistory::open(path, &settings.out).map_err(fatal)?),
+            )
+        }
+        None => (None, None),
+    };
+    let previous_manifest = previous_manifest(key_history.as_ref(), &out)?;
+    // Taken by `&mut`: a connection may move to the pool's thread but is not shared.
+    let mut file_history = file_history;
+    let seen_before =
+        &mut |f: &source::InputFile| file_history.as_mut().and_then(|h| h.seen_before(f));
     let writers = RecordWriters::create(
         &dir,
         settings.mode == Mode::Process,
         settings.payload_layout == PayloadLayout::Files,
+        settings.ledger.is_some(),
         settings.file_mode,
     )
     .map_err(|e| RunError::Fatal(format!("cannot write to {}: {e}", dir.display())))?;
@@ -226,6 +251,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             spec: crate::SPEC_VERSION.to_string(),
             run_id: run_dir.id.clone(),
             previous_run_id: run_dir.previous.clone(),
+            previous_manifest,
             as_of: settings.rules.as_of.to_string(),
             inputs: settings
                 .inputs
@@ -240,6 +266,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         started,
         on_pool: settings.jobs > 1,
         consumed: 0,
+        history: key_history,
     };
 
     let ctx = Ctx {
@@ -260,6 +287,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             &settings.read,
             &spares,
             &file_events,
+            seen_before,
             &mut |b: Batch| {
                 if state.failure.is_some() || STOP.load(Ordering::Relaxed) {
                     return false;
@@ -305,6 +333,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                     &settings.read,
                     spares,
                     file_events,
+                    seen_before,
                     &mut |b: Batch| {
                         let done_tx = done_tx.clone();
                         queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(b);
@@ -361,9 +390,14 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         report: findings,
         ledger,
         consumed,
+        history,
         ..
     } = state;
-    (summary.by_file, summary.skipped_files) = match ledger.finish(consumed) {
+    (
+        summary.by_file,
+        summary.skipped_files,
+        summary.already_processed,
+    ) = match ledger.finish(consumed) {
         Ok(lists) => lists,
         Err(e) => {
             writers.abandon();
@@ -453,6 +487,16 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         rundir::sync_dir(d).map_err(|e| fatal("accepted/", e))?;
     }
     drop(finished);
+    let mut history = history;
+    if let Some(h) = history.as_mut() {
+        let record = RunRecordParts {
+            settings,
+            summary: &summary,
+            run_dir: &run_dir,
+            started: &started_at,
+        };
+        record.stage(&mut h.ledger)?;
+    }
     match run_dir.commit(&|| !STOP.load(Ordering::Relaxed)) {
         Ok(()) => {}
         Err(_) if !run_dir.is_committed() && STOP.load(Ordering::Relaxed) => {
@@ -467,10 +511,115 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         }
         Err(e) => return Err(fatal("the commit", e)),
     }
+    if let Some(h) = history.as_mut()
+        && let Err(e) = h.ledger.confirm(&run_dir.id)
+    {
+        // Committed all the same: the next run with this ledger marks it so.
+        eprintln!("leadbatch: warning: the ledger could not mark the run committed: {e}");
+    }
     if let Err(e) = out.prune(settings.keep_runs) {
         eprintln!("leadbatch: warning: cannot remove old runs (--keep-runs): {e}");
     }
     Ok(summary)
+}
+
+/// The SHA-256 of the previous committed run's summary.json: the ledger's newest run, or
+/// without a ledger the run `OUT/latest` names.
+fn previous_manifest(
+    history: Option<&KeyHistory>,
+    out: &OutDir,
+) -> Result<Option<String>, RunError> {
+    if let Some(h) = history {
+        return Ok(h
+            .ledger
+            .head()
+            .map_err(|e| RunError::Fatal(e.0))?
+            .map(|(_, hash)| hash));
+    }
+    let path = out.root().join(rundir::LATEST).join(output::SUMMARY);
+    Ok(std::fs::read(path).ok().map(|b| sha256_hex(&b)))
+}
+
+/// SHA-256 in lower-case hex, as `sha256sum` prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What the ledger keeps of a run, gathered at its end.
+struct RunRecordParts<'a> {
+    settings: &'a Settings,
+    summary: &'a Summary,
+    run_dir: &'a rundir::RunDir,
+    started: &'a str,
+}
+
+impl RunRecordParts<'_> {
+    /// Writes the run's rows to the ledger, marked pending (before `latest` moves).
+    fn stage(&self, ledger: &mut crate::ledger::Ledger) -> Result<(), RunError> {
+        let s = self.summary;
+        let manifest = std::fs::read(self.run_dir.path.join(output::SUMMARY))
+            .map_err(|e| RunError::Fatal(format!("cannot read back summary.json: {e}")))?;
+        let out_dir = self
+            .settings
+            .out
+            .canonicalize()
+            .unwrap_or_else(|_| self.settings.out.clone());
+        let finished = rundir::humane_time(std::time::SystemTime::now());
+        let options = options_json(self.settings);
+        let record = crate::ledger::RunRecord {
+            run_id: &s.run_id,
+            out_dir: &out_dir,
+            started: self.started,
+            finished: &finished,
+            as_of: &s.as_of,
+            inputs: &s.inputs,
+            options: &options,
+            counts: [
+                s.records,
+                s.accepted,
+                s.rejected,
+                s.unchanged,
+                s.already_processed.len() as u64,
+            ],
+            manifest_sha256: &sha256_hex(&manifest),
+            previous_manifest: s.previous_manifest.as_deref(),
+        };
+        let files = s.by_file.iter().filter_map(|row| {
+            let row = row.ok()?;
+            Some(crate::ledger::FileRecord {
+                digest: row.blake3.as_ref()?.0,
+                source: row.source,
+                size: None,
+                counts: [row.records, row.accepted, row.rejected, row.unchanged],
+            })
+        });
+        ledger
+            .stage(&record, files)
+            .map_err(|e| RunError::Fatal(e.0))
+    }
+}
+
+/// The options that decide a run's verdicts, as the ledger records them.
+fn options_json(s: &Settings) -> serde_json::Value {
+    serde_json::json!({
+        "mode": match s.mode { Mode::Process => "process", Mode::Validate => "validate" },
+        "strict": s.strict,
+        "redact": s.rules.redact,
+        "decimalComma": s.rules.decimal_comma,
+        "maxFindings": s.rules.max_findings,
+        "maxRecordBytes": s.read.max_record_bytes,
+        "maxDepth": s.read.max_depth,
+        "encoding": s.read.encoding.map(|e| e.name()),
+        "format": s.walk.format.map(|f| f.as_str()),
+        "hidden": s.walk.hidden,
+        "reprocess": s.reprocess,
+        "payloadLayout": match s.payload_layout { PayloadLayout::Ndjson => "ndjson", PayloadLayout::Files => "files" },
+        "classifiers": s.rules.classifiers.is_some(),
+    })
 }
 
 fn write_report(

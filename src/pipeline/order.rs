@@ -6,6 +6,7 @@ use super::Outcome;
 use super::check::Ctx;
 use super::consume::State;
 use super::ledger::FileEvent;
+use crate::output::summary::AlreadyProcessed;
 use crate::source::{self, Batch, Found, ReadOptions};
 
 /// A batch back from a worker: its outcomes, or None when checking it panicked.
@@ -19,6 +20,7 @@ pub(super) fn read_all(
     opts: &ReadOptions,
     spares: &source::Spares,
     ledger: &mpsc::Sender<FileEvent>,
+    seen_before: &mut dyn FnMut(&source::InputFile) -> Option<AlreadyProcessed>,
     emit: &mut dyn FnMut(Batch) -> bool,
 ) -> u64 {
     let mut sink = source::BatchSink::new(BATCH_ITEMS, BATCH_BYTES, emit).with_spares(spares);
@@ -31,6 +33,9 @@ pub(super) fn read_all(
             break;
         };
         match found {
+            Found::File(f) if let Some(done) = seen_before(&f) => {
+                let _ = ledger.send(FileEvent::AlreadyProcessed(done));
+            }
             Found::File(f) => {
                 let _ = ledger.send(FileEvent::Opened {
                     source: f.source.clone(),
@@ -249,6 +254,7 @@ mod tests {
             &ReadOptions::default(),
             &source::Spares::default(),
             &tx,
+            &mut |_| None,
             &mut |b: Batch| {
                 // Only the empty files' warnings: no batch waits for a record to fill it.
                 assert!(b.items.iter().all(|i| matches!(

@@ -45,11 +45,15 @@ fn assert_invariant(run: &Run) -> Value {
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap();
     assert_eq!(
         n(&s, "records"),
-        n(&s, "accepted") + n(&s, "rejected"),
+        n(&s, "accepted") + n(&s, "rejected") + n(&s, "unchanged"),
         "{s}"
     );
     for f in s["byFile"].as_array().unwrap() {
-        assert_eq!(n(f, "records"), n(f, "accepted") + n(f, "rejected"), "{f}");
+        assert_eq!(
+            n(f, "records"),
+            n(f, "accepted") + n(f, "rejected") + n(f, "unchanged"),
+            "{f}"
+        );
     }
     let lines = |name: &str| {
         std::fs::read_to_string(run.dir().join(name)).map_or(0, |t| t.lines().count() as u64)
@@ -83,7 +87,10 @@ fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
-fn wait_with_timeout(mut child: std::process::Child, limit: Duration) -> std::process::Output {
+pub(crate) fn wait_with_timeout(
+    mut child: std::process::Child,
+    limit: Duration,
+) -> std::process::Output {
     let start = std::time::Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {

@@ -1,0 +1,529 @@
+//! The ledger: an SQLite database of earlier runs (`--ledger FILE`), so that a nightly job
+//! remembers which files it read, which keys it accepted, and which manifests it committed.
+//!
+//! It holds identifiers and digests only, never names, dates of birth or payloads: runs
+//! (id, OUT, times, asOf, inputs, effective options, counts, the manifest's SHA-256 and the
+//! link to the previous one), input files by BLAKE3 digest (size, source, counts), the
+//! communicationNumber of every accepted record with its payload's digest and where it was
+//! (run, source, record), and the customerExtId of every accepted CREATE.
+//!
+//! Nothing else touches these tables: the pipeline asks through this module's API.
+//!
+//! **The commit.** A run's rows are written in one transaction marked `pending` before
+//! `OUT/latest` moves, and marked `committed` after (`Ledger::stage`, `Ledger::confirm`). A
+//! run that dies in between leaves a pending run; the next run that opens the ledger settles
+//! it (`Ledger::settle_pending`): committed if its OUT's `latest` reached it, its rows
+//! deleted otherwise. So the ledger's keys are exactly the keys of the committed runs. A
+//! pending run whose OUT is still locked by a live process is left alone (it is being
+//! committed right now, by another run on another OUT).
+//!
+//! **Concurrency.** Several OUTs and machines may share one ledger: every write is one
+//! `BEGIN IMMEDIATE` transaction, SQLite waits up to `BUSY_TIMEOUT` for another writer, and
+//! a clear error (exit 2) follows if it is still busy. WAL and `synchronous=FULL`: a
+//! committed transaction survives a power cut.
+//!
+//! **Speed.** The keys of ten million records must not be read at every start: a Bloom
+//! filter of their hashes is stored beside them (`filter`), loaded in milliseconds, and
+//! SQLite is asked only when it says "maybe". A run's new keys go to temporary tables as
+//! the run goes (no lock held on the ledger) and are copied in the commit's transaction.
+
+mod filter;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use filter::Filter;
+pub use filter::key_hash;
+
+/// How long a write waits for another run's transaction before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// An error of the ledger: the run cannot go on (exit 2).
+#[derive(Debug)]
+pub struct LedgerError(pub String);
+
+impl std::fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The ledger, open for one run (or one command).
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+    /// Loaded on first use.
+    filters: Option<[Filter; 2]>,
+}
+
+/// Where a key was first accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierKey {
+    pub run_id: String,
+    pub payload_digest: Vec<u8>,
+    pub source: String,
+    pub record: u64,
+}
+
+/// A committed run as the ledger knows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRow {
+    pub run_id: String,
+    pub out_dir: String,
+    pub started: String,
+    pub finished: String,
+    pub as_of: String,
+    pub inputs: serde_json::Value,
+    pub records: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub unchanged: u64,
+    pub already_processed: u64,
+    pub manifest_sha256: Option<String>,
+    pub previous_manifest: Option<String>,
+}
+
+/// What a run adds to the ledger when it commits.
+pub struct RunRecord<'a> {
+    pub run_id: &'a str,
+    pub out_dir: &'a Path,
+    pub started: &'a str,
+    pub finished: &'a str,
+    pub as_of: &'a str,
+    pub inputs: &'a [String],
+    pub options: &'a serde_json::Value,
+    pub counts: [u64; 5],
+    pub manifest_sha256: &'a str,
+    pub previous_manifest: Option<&'a str>,
+}
+
+/// One input file of a run.
+pub struct FileRecord {
+    pub digest: [u8; 32],
+    pub source: String,
+    pub size: Option<u64>,
+    /// records, accepted, rejected, unchanged
+    pub counts: [u64; 4],
+}
+
+fn sql(e: rusqlite::Error) -> LedgerError {
+    LedgerError(format!("ledger: {e}"))
+}
+
+impl Ledger {
+    /// Opens (creating it, mode 0600) and migrates the ledger at `path`.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let shown = path.display();
+        if !path.exists() {
+            create_private(path).map_err(|e| LedgerError(format!("ledger {shown}: {e}")))?;
+        }
+        let mut conn =
+            Connection::open(path).map_err(|e| LedgerError(format!("ledger {shown}: {e}")))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| LedgerError(format!("ledger {shown} is not an SQLite database ({e})")))?;
+        if !journal.eq_ignore_ascii_case("wal") {
+            return Err(LedgerError(format!(
+                "ledger {shown}: cannot use write-ahead logging here (journal mode {journal})"
+            )));
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;",
+        )
+        .map_err(sql)?;
+        schema::migrate(&mut conn).map_err(|e| LedgerError(format!("ledger {shown} {e}")))?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            filters: None,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Settles runs left pending by a process that died during its commit: kept if their
+    /// OUT's `latest` reached them, deleted otherwise. `own_out` is the OUT this process
+    /// holds locked (its pending runs are dead for sure). Returns (kept, deleted).
+    pub fn settle_pending(&mut self, own_out: &Path) -> Result<(u64, u64), LedgerError> {
+        let pending: Vec<(String, String)> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT run_id, out_dir FROM runs WHERE state = 'pending'")
+                .map_err(sql)?;
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?
+        };
+        let own = own_out
+            .canonicalize()
+            .unwrap_or_else(|_| own_out.to_path_buf());
+        let (mut kept, mut deleted) = (0, 0);
+        for (run_id, out_dir) in pending {
+            let out = PathBuf::from(&out_dir);
+            if out != own && crate::output::rundir::is_locked(&out) {
+                continue;
+            }
+            if crate::output::rundir::is_committed(&out, &run_id) {
+                self.confirm(&run_id)?;
+                kept += 1;
+            } else {
+                let tx = self.conn.unchecked_transaction().map_err(sql)?;
+                for table in ["communication_numbers", "created_ext_ids", "files"] {
+                    tx.execute(&format!("DELETE FROM {table} WHERE run_id = ?1"), [&run_id])
+                        .map_err(sql)?;
+                }
+                tx.execute("DELETE FROM runs WHERE run_id = ?1", [&run_id])
+                    .map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                // The filters may hold the deleted keys: a false "maybe" costs one lookup.
+                deleted += 1;
+            }
+        }
+        Ok((kept, deleted))
+    }
+
+    /// The committed run that read a file with this digest, if any.
+    pub fn file_seen(&self, digest: &[u8; 32]) -> Result<Option<String>, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT f.run_id FROM files f JOIN runs r ON r.run_id = f.run_id
+                 WHERE f.digest = ?1 AND r.state = 'committed' ORDER BY r.seq LIMIT 1",
+                [&digest[..]],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)
+    }
+
+    fn filters(&mut self) -> Result<&[Filter; 2], LedgerError> {
+        if self.filters.is_none() {
+            let load = |name: &str| -> Result<Filter, LedgerError> {
+                let row: Option<(i64, i64, Vec<u8>)> = self
+                    .conn
+                    .query_row(
+                        "SELECT capacity, count, bits FROM key_filters WHERE name = ?1",
+                        [name],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                Ok(row
+                    .and_then(|(c, n, b)| Filter::from_parts(c as u64, n as u64, &b))
+                    .unwrap_or_else(|| Filter::with_capacity(0)))
+            };
+            self.filters = Some([load("communication_numbers")?, load("created_ext_ids")?]);
+        }
+        Ok(self.filters.as_ref().expect("loaded above"))
+    }
+
+    /// The committed acceptance of this communicationNumber, if any.
+    pub fn communication_number(&mut self, key: &str) -> Result<Option<EarlierKey>, LedgerError> {
+        if !self.filters()?[0].may_contain(key_hash(key)) {
+            return Ok(None);
+        }
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT run_id, payload_digest, source, record FROM communication_numbers
+                 WHERE key = ?1",
+            )
+            .map_err(sql)?;
+        st.query_row([key], |r| {
+            Ok(EarlierKey {
+                run_id: r.get(0)?,
+                payload_digest: r.get(1)?,
+                source: r.get(2)?,
+                record: r.get::<_, i64>(3)? as u64,
+            })
+        })
+        .optional()
+        .map_err(sql)
+    }
+
+    /// The committed run that created this customerExtId, if any.
+    pub fn created_ext_id(&mut self, key: &str) -> Result<Option<String>, LedgerError> {
+        if !self.filters()?[1].may_contain(key_hash(key)) {
+            return Ok(None);
+        }
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT run_id FROM created_ext_ids WHERE key = ?1")
+            .map_err(sql)?;
+        st.query_row([key], |r| r.get(0)).optional().map_err(sql)
+    }
+
+    /// Starts collecting this run's keys in temporary tables (no lock on the ledger).
+    pub fn begin_keys(&mut self) -> Result<(), LedgerError> {
+        self.conn
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS new_cn(key TEXT PRIMARY KEY, hash INTEGER,
+                    payload_digest BLOB, source TEXT, record INTEGER) WITHOUT ROWID;
+                 CREATE TEMP TABLE IF NOT EXISTS new_ext(key TEXT PRIMARY KEY, hash INTEGER)
+                    WITHOUT ROWID;
+                 DELETE FROM temp.new_cn; DELETE FROM temp.new_ext; BEGIN;",
+            )
+            .map_err(sql)
+    }
+
+    /// Records the keys of an accepted record of this run.
+    pub fn add_keys(
+        &mut self,
+        communication_number: Option<&str>,
+        payload_digest: &[u8; 32],
+        created_ext_id: Option<&str>,
+        source: &str,
+        record: u64,
+    ) -> Result<(), LedgerError> {
+        if let Some(cn) = communication_number {
+            self.conn
+                .prepare_cached("INSERT OR IGNORE INTO temp.new_cn VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(sql)?
+                .execute(params![
+                    cn,
+                    key_hash(cn) as i64,
+                    &payload_digest[..],
+                    source,
+                    record as i64
+                ])
+                .map_err(sql)?;
+        }
+        if let Some(ext) = created_ext_id {
+            self.conn
+                .prepare_cached("INSERT OR IGNORE INTO temp.new_ext VALUES (?1, ?2)")
+                .map_err(sql)?
+                .execute(params![ext, key_hash(ext) as i64])
+                .map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the run, its files and its keys in one transaction, marked pending: called
+    /// before `latest` moves.
+    pub fn stage(
+        &mut self,
+        run: &RunRecord,
+        files: impl Iterator<Item = FileRecord>,
+    ) -> Result<(), LedgerError> {
+        // The temporary tables' own transaction (see `begin_keys`) ends first.
+        self.conn.execute_batch("COMMIT").map_err(sql)?;
+        crate::output::rundir::fault("ledger-stage").map_err(|e| LedgerError(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| {
+                LedgerError(format!(
+                    "ledger {}: {e} (another run is writing it?)",
+                    self.path.display()
+                ))
+            })?;
+        let [records, accepted, rejected, unchanged, already] = run.counts.map(|n| n as i64);
+        tx.execute(
+            "INSERT INTO runs(run_id, out_dir, started, finished, as_of, inputs, options, records,
+                accepted, rejected, unchanged, already_processed, state, manifest_sha256,
+                previous_manifest, seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?14,
+                (SELECT coalesce(max(seq), 0) + 1 FROM runs))",
+            params![
+                run.run_id,
+                run.out_dir.display().to_string(),
+                run.started,
+                run.finished,
+                run.as_of,
+                serde_json::to_string(run.inputs).unwrap_or_default(),
+                run.options.to_string(),
+                records,
+                accepted,
+                rejected,
+                unchanged,
+                already,
+                run.manifest_sha256,
+                run.previous_manifest,
+            ],
+        )
+        .map_err(sql)?;
+        {
+            let mut st = tx
+                .prepare("INSERT OR IGNORE INTO files VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                .map_err(sql)?;
+            for f in files {
+                let [r, a, j, u] = f.counts.map(|n| n as i64);
+                st.execute(params![
+                    &f.digest[..],
+                    run.run_id,
+                    f.source,
+                    f.size.map(|s| s as i64),
+                    r,
+                    a,
+                    j,
+                    u
+                ])
+                .map_err(sql)?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO communication_numbers SELECT key, hash, payload_digest, ?1, source, record
+             FROM temp.new_cn",
+            [run.run_id],
+        )
+        .map_err(sql)?;
+        tx.execute(
+            "INSERT INTO created_ext_ids SELECT key, hash, ?1 FROM temp.new_ext",
+            [run.run_id],
+        )
+        .map_err(sql)?;
+        update_filters(&tx)?;
+        tx.commit().map_err(sql)?;
+        self.filters = None;
+        Ok(())
+    }
+
+    /// Marks a staged run committed: called once `latest` names it.
+    pub fn confirm(&mut self, run_id: &str) -> Result<(), LedgerError> {
+        crate::output::rundir::fault("ledger-confirm").map_err(|e| LedgerError(e.to_string()))?;
+        self.conn
+            .execute(
+                "UPDATE runs SET state = 'committed' WHERE run_id = ?1",
+                [run_id],
+            )
+            .map_err(sql)?;
+        Ok(())
+    }
+
+    /// The manifest hash of the newest committed run: what the next run links to.
+    pub fn head(&self) -> Result<Option<(String, String)>, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT run_id, manifest_sha256 FROM runs WHERE state = 'committed'
+                 ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    ))
+                },
+            )
+            .optional()
+            .map_err(sql)
+    }
+
+    /// Every committed run, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRow>, LedgerError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT run_id, out_dir, started, finished, as_of, inputs, records, accepted,
+                    rejected, unchanged, already_processed, manifest_sha256, previous_manifest
+                 FROM runs WHERE state = 'committed' ORDER BY seq",
+            )
+            .map_err(sql)?;
+        st.query_map([], |r| {
+            let inputs: String = r.get(5)?;
+            Ok(RunRow {
+                run_id: r.get(0)?,
+                out_dir: r.get(1)?,
+                started: r.get(2)?,
+                finished: r.get(3)?,
+                as_of: r.get(4)?,
+                inputs: serde_json::from_str(&inputs).unwrap_or(serde_json::Value::Null),
+                records: r.get::<_, i64>(6)? as u64,
+                accepted: r.get::<_, i64>(7)? as u64,
+                rejected: r.get::<_, i64>(8)? as u64,
+                unchanged: r.get::<_, i64>(9)? as u64,
+                already_processed: r.get::<_, i64>(10)? as u64,
+                manifest_sha256: r.get(11)?,
+                previous_manifest: r.get(12)?,
+            })
+        })
+        .map_err(sql)?
+        .collect::<Result<_, _>>()
+        .map_err(sql)
+    }
+
+    /// How many keys of each kind the ledger holds (communicationNumbers, created
+    /// customerExtIds), for tests and `leadbatch runs`.
+    pub fn key_counts(&self) -> Result<(u64, u64), LedgerError> {
+        let count = |t: &str| -> Result<u64, LedgerError> {
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map(|n| n as u64)
+                .map_err(sql)
+        };
+        Ok((count("communication_numbers")?, count("created_ext_ids")?))
+    }
+}
+
+/// Adds the run's new keys to the stored filters (rebuilt larger when they would pass their
+/// size), inside the commit's transaction.
+fn update_filters(tx: &rusqlite::Transaction) -> Result<(), LedgerError> {
+    for (name, new_table, table) in [
+        (
+            "communication_numbers",
+            "temp.new_cn",
+            "communication_numbers",
+        ),
+        ("created_ext_ids", "temp.new_ext", "created_ext_ids"),
+    ] {
+        let stored: Option<(i64, i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT capacity, count, bits FROM key_filters WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(sql)?;
+        let new: i64 = tx
+            .query_row(&format!("SELECT count(*) FROM {new_table}"), [], |r| {
+                r.get(0)
+            })
+            .map_err(sql)?;
+        let mut filter = stored
+            .and_then(|(c, n, b)| Filter::from_parts(c as u64, n as u64, &b))
+            .filter(|f| !f.is_full_with(new as u64));
+        let source = if filter.is_some() { new_table } else { table };
+        let f = match &mut filter {
+            Some(f) => f,
+            None => {
+                let total: i64 = tx
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                    .map_err(sql)?;
+                filter.insert(Filter::with_capacity((total as u64).saturating_mul(2)))
+            }
+        };
+        let mut st = tx
+            .prepare(&format!("SELECT hash FROM {source}"))
+            .map_err(sql)?;
+        let mut rows = st.query([]).map_err(sql)?;
+        while let Some(r) = rows.next().map_err(sql)? {
+            f.insert(r.get::<_, i64>(0).map_err(sql)? as u64);
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO key_filters VALUES (?1, ?2, ?3, ?4)",
+            params![name, f.capacity as i64, f.count as i64, f.to_bytes()],
+        )
+        .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Creates an empty file readable by its owner only.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map(drop)
+}

@@ -1,0 +1,118 @@
+//! The ledger's schema and its forward migrations.
+//!
+//! The schema version is SQLite's `user_version`; `application_id` marks the file as a
+//! leadbatch ledger, so that another SQLite database given by mistake is refused rather than
+//! written to. Each migration moves the schema one version forward inside the caller's
+//! transaction; a ledger newer than this program is refused (exit 2), never downgraded.
+
+use rusqlite::Connection;
+
+/// `application_id` of a leadbatch ledger: "LDBL".
+pub const APPLICATION_ID: i64 = 0x4C44_424C;
+
+/// The schema version this program writes.
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+/// Migration `i` takes a ledger from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: runs, files and the keys of accepted records.
+    "CREATE TABLE runs(
+        run_id TEXT PRIMARY KEY,
+        out_dir TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        options TEXT NOT NULL,
+        records INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        already_processed INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'committed'))
+    );
+    CREATE TABLE files(
+        digest BLOB NOT NULL,
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        size INTEGER,
+        records INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        PRIMARY KEY (digest, run_id)
+    );
+    CREATE TABLE communication_numbers(
+        key TEXT PRIMARY KEY,
+        hash INTEGER NOT NULL,
+        payload_digest BLOB NOT NULL,
+        run_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        record INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX communication_numbers_run ON communication_numbers(run_id);
+    CREATE TABLE created_ext_ids(
+        key TEXT PRIMARY KEY,
+        hash INTEGER NOT NULL,
+        run_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX created_ext_ids_run ON created_ext_ids(run_id);
+    CREATE TABLE key_filters(
+        name TEXT PRIMARY KEY,
+        capacity INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        bits BLOB NOT NULL
+    );",
+    // 2: the audit chain: each run's manifest (its summary.json) by SHA-256, the link to
+    // the previous one, and the order in which runs committed.
+    "ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;
+    ALTER TABLE runs ADD COLUMN previous_manifest TEXT;
+    ALTER TABLE runs ADD COLUMN seq INTEGER;
+    CREATE UNIQUE INDEX runs_seq ON runs(seq);",
+];
+
+/// Brings the ledger to `CURRENT` (a new file is created at it). Errors name what is wrong.
+pub fn migrate(conn: &mut Connection) -> Result<(), String> {
+    migrate_to(conn, CURRENT)
+}
+
+/// Brings the ledger to `target` (tests make older ledgers with it).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), String> {
+    let sql = |e: rusqlite::Error| e.to_string();
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let app: i64 = tx
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(sql)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql)?;
+    let tables: i64 = tx
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(sql)?;
+    if app != APPLICATION_ID && (app != 0 || tables != 0) {
+        return Err("is not a leadbatch ledger (an SQLite database of something else)".into());
+    }
+    if version > CURRENT {
+        return Err(format!(
+            "has schema version {version}, newer than this program's {CURRENT}: use a newer leadbatch"
+        ));
+    }
+    if app == 0 {
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))
+            .map_err(sql)?;
+    }
+    for (i, step) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(version as usize)
+    {
+        tx.execute_batch(step)
+            .map_err(|e| format!("migration to version {}: {e}", i + 1))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))
+            .map_err(sql)?;
+    }
+    tx.commit().map_err(sql)
+}

@@ -1,0 +1,155 @@
+//! The run's use of the ledger (`--ledger`): files read by an earlier committed run are not
+//! read again (`FileHistory`, on the reader's side), and accepted records are checked
+//! against the keys of earlier runs (`KeyHistory`, on the ordered end's side): the same
+//! communicationNumber with the same payload is *unchanged*, with another payload a
+//! `duplicate-communication-number`; a CREATE of a customerExtId created before is a
+//! `duplicate-customer-ext-id` (spec §7). Each side has its own connection, so that the
+//! reader and the ordered end never share one.
+//!
+//! **(decision)** Only records accepted by this run's own checks are compared with the
+//! ledger: a rejected record has no payload to compare, and its keys are not recorded.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, code};
+use crate::ledger::{Ledger, LedgerError};
+use crate::output::summary::AlreadyProcessed;
+use crate::rules::Checked;
+use crate::source::InputFile;
+
+fn io_error(e: LedgerError) -> io::Error {
+    io::Error::other(e.0)
+}
+
+/// The reader's view of the ledger: which files were read before.
+pub(super) struct FileHistory {
+    ledger: Ledger,
+    /// `--reprocess`: read them anyway.
+    reprocess: bool,
+}
+
+impl FileHistory {
+    pub(super) fn open(path: &Path, reprocess: bool) -> Result<FileHistory, LedgerError> {
+        Ok(FileHistory {
+            ledger: Ledger::open(path)?,
+            reprocess,
+        })
+    }
+
+    /// Whether a committed run read a file with the same bytes (and it is not to be read
+    /// again). Costs one read of the file before the real one (the page cache usually
+    /// serves the second); standard input and files that cannot be read are always read
+    /// (the reader reports what is wrong with them).
+    pub(super) fn seen_before(&mut self, file: &InputFile) -> Option<AlreadyProcessed> {
+        if self.reprocess || file.is_stdin() {
+            return None;
+        }
+        let digest = file_digest(&file.path).ok()?;
+        let run_id = self.ledger.file_seen(&digest).ok()??;
+        Some(AlreadyProcessed {
+            source: file.source.clone(),
+            blake3: crate::source::digest::Digest(digest).to_string(),
+            run_id,
+        })
+    }
+}
+
+/// BLAKE3 of a regular file's bytes, as `byFile` gives it.
+fn file_digest(path: &Path) -> io::Result<[u8; 32]> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let mut f = std::fs::File::open(path)?;
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match f.read(&mut buf)? {
+            0 => break,
+            n => {
+                h.update(&buf[..n]);
+            }
+        }
+    }
+    Ok(*h.finalize().as_bytes())
+}
+
+/// The ordered end's view of the ledger: the keys of earlier runs, and this run's new ones.
+pub(super) struct KeyHistory {
+    pub(super) ledger: Ledger,
+}
+
+impl KeyHistory {
+    pub(super) fn open(path: &Path, own_out: &Path) -> Result<KeyHistory, LedgerError> {
+        let mut ledger = Ledger::open(path)?;
+        let (kept, deleted) = ledger.settle_pending(own_out)?;
+        if kept + deleted > 0 {
+            eprintln!(
+                "leadbatch: ledger: settled runs left pending by a killed run: {kept} committed, \
+                 {deleted} rolled back"
+            );
+        }
+        ledger.begin_keys()?;
+        Ok(KeyHistory { ledger })
+    }
+
+    /// Compares an accepted record with the ledger. Returns the earlier run when the record
+    /// is unchanged; otherwise reports any duplicate on `checked` (which may reject it), and
+    /// records the keys of a record still accepted.
+    pub(super) fn check(
+        &mut self,
+        checked: &mut Checked,
+        payload: &[u8],
+        source: &str,
+        record: u64,
+        max_findings: usize,
+    ) -> io::Result<Option<String>> {
+        let digest = *blake3::hash(payload).as_bytes();
+        let keys = &checked.keys;
+        let mut found = Vec::new();
+        if let Some(cn) = keys.communication_number.as_deref()
+            && let Some(earlier) = self.ledger.communication_number(cn).map_err(io_error)?
+        {
+            if earlier.payload_digest == digest {
+                return Ok(Some(earlier.run_id));
+            }
+            found.push(Diagnostic::error(
+                code::DUPLICATE_COMMUNICATION_NUMBER,
+                "communicationNumber",
+                format!(
+                    "communicationNumber {cn:?} was accepted with another payload in run {} \
+                     ({} record {}); AMLYZE refuses a number used before",
+                    earlier.run_id, earlier.source, earlier.record
+                ),
+            ));
+        }
+        if keys.is_create
+            && let Some(ext) = keys.customer_ext_id.as_deref()
+            && let Some(run_id) = self.ledger.created_ext_id(ext).map_err(io_error)?
+        {
+            found.push(Diagnostic::error(
+                code::DUPLICATE_CUSTOMER_EXT_ID,
+                "customerExtId",
+                format!("a CREATE for customerExtId {ext:?} was already made in run {run_id}"),
+            ));
+        }
+        for d in found {
+            checked.report(d, max_findings);
+        }
+        if checked.accepted() {
+            let keys = &checked.keys;
+            let created = keys.customer_ext_id.as_deref().filter(|_| keys.is_create);
+            self.ledger
+                .add_keys(
+                    keys.communication_number.as_deref(),
+                    &digest,
+                    created,
+                    source,
+                    record,
+                )
+                .map_err(io_error)?;
+        }
+        Ok(None)
+    }
+}
