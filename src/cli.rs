@@ -52,6 +52,56 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Verify the audit trail, or print its head.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// List the runs the ledger knows.
+    Runs {
+        #[command(flatten)]
+        history: HistoryArgs,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `leadbatch audit ...`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the chain of manifests from the first run: each manifest's SHA-256 against the
+    /// ledger and its successor's link, each retained run's files against their digests.
+    /// Exit 0 when the chain holds, 1 at the first break.
+    Verify(HistoryArgs),
+    /// Print the newest manifest's SHA-256, to anchor outside the machine.
+    Head(HistoryArgs),
+}
+
+/// Where the history is: the ledger and/or OUT (flags, else leadbatch.toml).
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The ledger [default: `ledger` of leadbatch.toml].
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// The output directory [default: `out` of leadbatch.toml, else output].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Configuration file (default: ./leadbatch.toml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+impl HistoryArgs {
+    /// The ledger (if any) and OUT, flags over the configuration file.
+    pub fn resolve(&self) -> Result<(Option<PathBuf>, PathBuf), String> {
+        let base = load_config(self.config.as_deref())?;
+        Ok((
+            self.ledger.clone().or(base.ledger),
+            self.out
+                .clone()
+                .or(base.out)
+                .unwrap_or_else(|| PathBuf::from("output")),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -9,9 +9,11 @@
 //! What a run of any size must not hold in memory goes to unlinked temporary files
 //! (`spill`). See `pipeline` for the threads.
 
+pub mod audit;
 pub mod canonical;
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod diagnostic;
 pub mod ledger;
 pub mod output;

@@ -8,7 +8,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use leadbatch::cli::{Cli, CodesFormat, Command, RunArgs, config_toml};
+use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs, config_toml};
+use leadbatch::commands;
 use leadbatch::diagnostic::CODES;
 use leadbatch::output;
 use leadbatch::pipeline::{self, Mode};
@@ -70,6 +71,19 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::Audit(AuditCommand::Verify(h)) => finish(
+            h.resolve()
+                .and_then(|(ledger, out)| commands::audit_verify(ledger, out, h.out.is_some())),
+        ),
+        Command::Audit(AuditCommand::Head(h)) => finish(
+            h.resolve()
+                .and_then(|(ledger, out)| commands::audit_head(ledger, out)),
+        ),
+        Command::Runs { history, json } => finish(
+            history
+                .resolve()
+                .and_then(|(ledger, _)| commands::runs(ledger, json)),
+        ),
         Command::Man => {
             let mut out = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut out) {
@@ -80,6 +94,17 @@ fn main() -> ExitCode {
                 Err(e) => usage_error(&e.to_string()),
             }
         }
+    }
+}
+
+/// Prints a command's outcome, or its error (exit 2).
+fn finish(outcome: Result<commands::Outcome, String>) -> ExitCode {
+    match outcome {
+        Ok(o) => {
+            let _ = std::io::stdout().write_all(o.stdout.as_bytes());
+            ExitCode::from(o.code)
+        }
+        Err(e) => usage_error(&e),
     }
 }
 

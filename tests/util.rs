@@ -134,6 +134,18 @@ impl Workdir {
         }
     }
 
+    /// `leadbatch <sub>` alone (no --as-of, no -q), in the work dir: for commands that
+    /// are not runs.
+    pub fn command_bare(&self, sub: &str) -> TestCommand {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbatch"));
+        cmd.current_dir(self.path());
+        cmd.arg(sub);
+        TestCommand {
+            cmd,
+            out: self.out(),
+        }
+    }
+
     /// `leadbatch process in --out out`.
     pub fn process(&self) -> Run {
         self.command("process")
