@@ -11,6 +11,7 @@ use clap::{CommandFactory, Parser};
 use leadbatch::cli::{Cli, CodesFormat, Command, RunArgs, config_toml};
 use leadbatch::diagnostic::CODES;
 use leadbatch::pipeline::{self, Mode};
+use leadbatch::source::TextEncoding;
 
 /// mimalloc instead of the system allocator: the workers allocate each record's tree and
 /// findings, and the ordered thread frees the findings; glibc's per-thread arenas made those
@@ -100,6 +101,12 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
     pipeline::install_signal_handler();
     match pipeline::run(&settings) {
         Ok(summary) => {
+            // A detected encoding is a guess: say which, so that a wrong one is seen.
+            if settings.read.encoding == TextEncoding::Auto {
+                for note in summary.encoding_notes() {
+                    eprintln!("leadbatch: {note}");
+                }
+            }
             if settings.json {
                 println!(
                     "{}",

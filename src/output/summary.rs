@@ -24,6 +24,14 @@ pub struct FileSummary {
     /// BLAKE3 of the file's bytes as stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blake3: Option<crate::source::digest::Digest>,
+    /// The encoding a CSV or XML file was decoded from (its `--encoding` label), only when
+    /// it is not UTF-8: absent means UTF-8, which JSON and NDJSON always are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Why `encoding`: `byte-order-mark`, `declaration` (XML), `option` (`--encoding`) or
+    /// `detected` (`--encoding auto`: a guess, worth a look).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding_source: Option<String>,
 }
 
 /// Records, accepted and rejected of one group.
@@ -67,6 +75,16 @@ impl Summary {
         self.by_file.flagged() as usize + self.unreadable_paths.len()
     }
 
+    /// "SOURCE: read as ENCODING (WHY)" for each file decoded from another encoding than
+    /// UTF-8, in file order (printed on stderr with `--encoding auto`).
+    pub fn encoding_notes(&self) -> impl Iterator<Item = String> + '_ {
+        self.by_file.iter().filter_map(|row| {
+            let row = row.ok()?;
+            let (enc, why) = (row.encoding?, row.encoding_source?);
+            Some(format!("{}: read as {enc} ({why})", row.source))
+        })
+    }
+
     /// The one-line summary printed on stdout.
     pub fn line(&self) -> String {
         format!(
@@ -83,7 +101,7 @@ pub type FileList = List<FileSummary>;
 pub type PathList = List<String>;
 
 /// A row as bytes: the source, the format, the three counts, the digest (a flag, then 32
-/// bytes), the error (a flag, then the text).
+/// bytes), the error, the encoding and its source (each a flag, then the text).
 impl Row for FileSummary {
     fn encode(&self, out: &mut Vec<u8>) {
         put_text(out, &self.source);
@@ -103,12 +121,14 @@ impl Row for FileSummary {
             }
             None => out.push(0),
         }
-        match &self.error {
-            Some(e) => {
-                out.push(1);
-                put_text(out, e);
+        for text in [&self.error, &self.encoding, &self.encoding_source] {
+            match text {
+                Some(e) => {
+                    out.push(1);
+                    put_text(out, e);
+                }
+                None => out.push(0),
             }
-            None => out.push(0),
         }
     }
 
@@ -130,10 +150,13 @@ impl Row for FileSummary {
                 Some(crate::source::digest::Digest(d))
             }
         };
-        let error = match get_u8(r)? {
-            0 => None,
-            _ => Some(get_text(r)?),
+        let mut text = || -> io::Result<Option<String>> {
+            Ok(match get_u8(r)? {
+                0 => None,
+                _ => Some(get_text(r)?),
+            })
         };
+        let (error, encoding, encoding_source) = (text()?, text()?, text()?);
         Ok(FileSummary {
             source,
             format,
@@ -142,6 +165,8 @@ impl Row for FileSummary {
             rejected,
             error,
             blake3,
+            encoding,
+            encoding_source,
         })
     }
 
@@ -168,6 +193,8 @@ mod tests {
             rejected: u64::from(i),
             error: (i == 1).then(|| "cannot read: gone".to_string()),
             blake3: (i != 2).then_some(Digest([i; 32])),
+            encoding: (i == 3).then(|| "windows-1257".to_string()),
+            encoding_source: (i == 3).then(|| "detected".to_string()),
         }
     }
 

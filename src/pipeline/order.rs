@@ -39,7 +39,12 @@ pub(super) fn read_all(
                 let pushed = sink.pushed();
                 let digest = source::read_file(index, &f, opts, &mut sink);
                 let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
-                let _ = ledger.send(FileEvent::Read { digest, last_batch });
+                let encoding = sink.text.used.get();
+                let _ = ledger.send(FileEvent::Read {
+                    digest,
+                    last_batch,
+                    encoding,
+                });
                 sink.flush_file();
                 index = index.saturating_add(1);
             }
