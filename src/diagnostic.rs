@@ -81,6 +81,7 @@ pub mod code {
     pub const DATE_ORDER: &str = "date-order";
     pub const DOCUMENT_EXPIRED: &str = "document-expired";
     pub const EXCEL_MANGLED: &str = "excel-mangled";
+    pub const ENCODING_SUSPECT: &str = "encoding-suspect";
     /// Vendor codes used outside the catalog's per-field codes.
     pub const LEAD_IMPORT: &str = "C008.I02";
     pub const FIELD_NOT_FOR_INDIVIDUAL: &str = "C014";
@@ -170,6 +171,10 @@ pub const CODES: &[CodeInfo] = &[
     w(
         "excel-mangled",
         "an identifier that a spreadsheet turned into a number (1.23457E+15)",
+    ),
+    w(
+        "encoding-suspect",
+        "text that reads like UTF-8 decoded twice (\"Ã©\" for \"é\", \"Ä—\" for \"ė\")",
     ),
     e("C002", "CustomerExtId is mandatory"),
     e(
