@@ -108,8 +108,7 @@ pub(super) fn parse<'b>(
 ) -> Result<Node<'b>, Diagnostic> {
     // Bytes that are not UTF-8: what the detector made of the file, if it looked (`detect`).
     let not_utf8 = |message: &str| {
-        let hint =
-            source::detect::hint(batch.hint(raw.loc.file), encoding_rs::UTF_8, opts.encoding);
+        let hint = source::detect::utf8_hint(batch.hint(raw.loc.file), opts.encoding);
         format!("{message}; {hint}")
     };
     let at = |line_offset: u64, column: u64, message: &str| {

@@ -171,7 +171,7 @@ pub struct Batch {
     pub rows: Vec<::csv::ByteRecord>,
     /// The detector's guess for files of this batch found not to be UTF-8 (file index,
     /// encoding), for the hint of their records' `parse-error` (`detect::hint`).
-    pub hints: Vec<(u32, &'static encoding_rs::Encoding)>,
+    pub hints: Vec<(u32, detect::Hint)>,
 }
 
 impl Batch {
@@ -180,7 +180,7 @@ impl Batch {
     }
 
     /// The detector's guess for file `file`, if its bytes were found not to be UTF-8.
-    pub fn hint(&self, file: u32) -> Option<&'static encoding_rs::Encoding> {
+    pub fn hint(&self, file: u32) -> Option<detect::Hint> {
         self.hints.iter().find(|h| h.0 == file).map(|h| h.1)
     }
 
@@ -268,13 +268,13 @@ impl<'s> BatchSink<'s> {
     /// Pushes without flushing: for a reader whose batch buffer also holds bytes not yet
     /// cut into records (see `flush_carry`).
     pub fn push_held(&mut self, item: Item) {
-        if let Some(guess) = self.text.guess.get() {
+        if let Some(hint) = self.text.hint() {
             let file = match &item {
                 Item::Record(r) => r.loc.file,
                 Item::FileError { loc, .. } => loc.file,
             };
             if self.batch.hints.last().is_none_or(|h| h.0 != file) {
-                self.batch.hints.push((file, guess));
+                self.batch.hints.push((file, hint));
             }
         }
         self.batch.items.push(item);

@@ -222,3 +222,30 @@ fn a_utf8_export_read_as_windows_1252_is_encoding_suspect() {
         assert!(!got.iter().any(|f| f.0 == "4"), "Jonas is ASCII: {got:?}");
     }
 }
+
+#[test]
+fn an_xml_declaring_utf8_over_windows_1257_bytes_is_told_to_fix_its_declaration() {
+    // The declaration decides over --encoding, so "try --encoding" would not help.
+    let mut xml = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
+    xml.extend(fixture("lt-windows-1257.xml"));
+    for args in [
+        &[][..],
+        &["--encoding", "auto"],
+        &["--encoding", "windows-1257"],
+    ] {
+        let (_wd, run) = run_files(&[("d.xml", &xml)], args);
+        run.assert_exit_code(1);
+        assert_eq!(names(&run), vec![people().remove(3)], "{args:?}");
+        for e in run.errors() {
+            assert!(
+                e.message.ends_with(
+                    "the file looks like windows-1257 but its XML declaration says UTF-8: \
+                     correct the declaration (encoding=\"windows-1257\")"
+                ),
+                "{args:?}: {}",
+                e.message
+            );
+        }
+        assert_eq!(run.errors().len(), 4);
+    }
+}

@@ -86,6 +86,27 @@ pub struct FileText {
     pub used: Cell<Option<Used>>,
     /// The detector's guess for bytes found not to be UTF-8, for the findings' hints.
     pub guess: Cell<Option<&'static Encoding>>,
+    /// The file's XML declaration names UTF-8: `--encoding` cannot change how it is read.
+    pub declared_utf8: Cell<bool>,
+}
+
+impl FileText {
+    /// What the findings of the file's records should suggest, once bytes were found not to
+    /// be UTF-8.
+    pub fn hint(&self) -> Option<Hint> {
+        Some(Hint {
+            guess: self.guess.get()?,
+            declared_utf8: self.declared_utf8.get(),
+        })
+    }
+}
+
+/// The detector's guess for a file whose bytes are not UTF-8, as the worker that rejects its
+/// records needs it (`hint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    pub guess: &'static Encoding,
+    pub declared_utf8: bool,
 }
 
 /// The detector's best candidate for `bytes` (`last`: they run to the end of the file).
@@ -105,6 +126,20 @@ pub fn guess(bytes: &[u8], last: bool, allow_utf8: bool) -> &'static Encoding {
 /// The name `--encoding` takes for `enc` (every encoding_rs name is a WHATWG label).
 pub fn label(enc: &'static Encoding) -> String {
     enc.name().to_ascii_lowercase()
+}
+
+/// The hint of a record's `parse-error` for bytes that are not UTF-8 (`None`: the file was
+/// not looked at, as in tests that parse records alone).
+pub fn utf8_hint(found: Option<Hint>, mode: TextEncoding) -> String {
+    match found {
+        Some(h) if h.declared_utf8 && h.guess != encoding_rs::UTF_8 => format!(
+            "the file looks like {} but its XML declaration says UTF-8: correct the \
+             declaration (encoding=\"{}\")",
+            h.guess.name(),
+            label(h.guess)
+        ),
+        h => hint(h.map(|h| h.guess), encoding_rs::UTF_8, mode),
+    }
 }
 
 /// What a finding about bytes that are not valid in the encoding they were read as

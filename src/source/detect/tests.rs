@@ -175,4 +175,17 @@ fn hints_name_the_guess_and_the_way_to_get_it() {
         hint(None, encoding_rs::UTF_8, TextEncoding::Utf8),
         "if the file is not UTF-8, name its encoding with --encoding, or try --encoding auto"
     );
+    let declared = Hint {
+        guess: encoding_rs::WINDOWS_1257,
+        declared_utf8: true,
+    };
+    assert_eq!(
+        utf8_hint(Some(declared), TextEncoding::Auto),
+        "the file looks like windows-1257 but its XML declaration says UTF-8: correct the \
+         declaration (encoding=\"windows-1257\")"
+    );
+    assert_eq!(
+        utf8_hint(None, TextEncoding::Utf8),
+        hint(None, encoding_rs::UTF_8, TextEncoding::Utf8)
+    );
 }

@@ -26,6 +26,8 @@ pub(super) enum OpenError {
 enum How {
     /// As UTF-8 (watched for invalid bytes, for the hint: `detect`).
     Utf8,
+    /// As UTF-8, which the XML declaration names (`--encoding` does not apply).
+    DeclaredUtf8,
     /// `--encoding auto`: detected.
     Auto,
     /// Decoded from a legacy encoding.
@@ -52,6 +54,10 @@ pub(super) fn open_stream(
     let sniffer = |rest, auto| Sniffer::new(rest, auto, opts.buffer_size, text.clone());
     Ok(match how {
         How::Utf8 => Box::new(sniffer(rest, false)),
+        How::DeclaredUtf8 => {
+            text.declared_utf8.set(true);
+            Box::new(sniffer(rest, false))
+        }
         How::Auto => Box::new(sniffer(rest, true)),
         How::Decode(used) => {
             text.used.set(Some(used));
@@ -92,7 +98,7 @@ fn sniff(head: &[u8], opts: &ReadOptions) -> Result<(u64, How), OpenError> {
                     || e == encoding_rs::UTF_16LE
                     || e == encoding_rs::UTF_16BE =>
             {
-                How::Utf8
+                How::DeclaredUtf8
             }
             Some(e) => decode(e, Why::Declaration),
         },
