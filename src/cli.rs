@@ -10,7 +10,7 @@ use crate::pipeline::{DEFAULT_KEEP_RUNS, Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
 use crate::rules::scalar::Date;
 use crate::source::transcode::encoding_for_label;
-use crate::source::{Format, ReadOptions, WalkOptions};
+use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
 
 /// The configuration file looked for in the working directory.
 pub const CONFIG_FILE: &str = "leadbatch.toml";
@@ -161,8 +161,9 @@ pub struct Options {
     /// Findings kept per record; the summary still counts them all [default: 100].
     #[arg(long)]
     pub max_findings: Option<usize>,
-    /// Encoding of CSV files and of XML files without a declaration:
-    /// utf-8, windows-1252, iso-8859-1, utf-16 [default: utf-8].
+    /// Encoding of CSV files and of XML files without a declaration: auto (detected per
+    /// file), or a WHATWG label: utf-8, utf-16, windows-1257, iso-8859-13, windows-1252, ...
+    /// [default: utf-8].
     #[arg(long)]
     pub encoding: Option<String>,
     /// Read hidden files and directories (names starting with `.`) too.
@@ -297,18 +298,8 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
         None => Date::today_utc(),
     };
     let encoding = match o.encoding.as_deref() {
-        None => None,
-        Some(s) => {
-            let label = if s.eq_ignore_ascii_case("utf-16") {
-                "utf-16le"
-            } else {
-                s
-            };
-            let enc = encoding_for_label(label).ok_or_else(|| {
-                format!("unknown encoding {s:?} (try utf-8, windows-1252, iso-8859-1, utf-16)")
-            })?;
-            (enc != encoding_rs::UTF_8).then_some(enc)
-        }
+        None => TextEncoding::Utf8,
+        Some(s) => parse_encoding(s)?,
     };
     let file_mode = match o.file_mode.as_deref() {
         None => 0o600,
@@ -371,6 +362,29 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
     })
 }
 
+/// `--encoding`: `auto`, or any WHATWG label encoding_rs knows (case-insensitive);
+/// `utf-16` means little-endian, as Windows writes it. The labels WHATWG maps to its
+/// "replacement" decoder (ISO-2022-KR, HZ-GB-2312, ...) would turn every byte into U+FFFD,
+/// so they are refused.
+fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
+    if s.trim().eq_ignore_ascii_case("auto") {
+        return Ok(TextEncoding::Auto);
+    }
+    let label = if s.trim().eq_ignore_ascii_case("utf-16") {
+        "utf-16le"
+    } else {
+        s
+    };
+    match encoding_for_label(label) {
+        Some(e) if e == encoding_rs::UTF_8 => Ok(TextEncoding::Utf8),
+        Some(e) if e != encoding_rs::REPLACEMENT => Ok(TextEncoding::Named(e)),
+        _ => Err(format!(
+            "unknown encoding {s:?}: use auto or a WHATWG label (utf-8, utf-16, windows-1257, \
+             iso-8859-13, iso-8859-4, windows-1252, windows-1250, windows-1251, ...)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,6 +404,31 @@ mod tests {
         assert!(o.strict);
         assert_eq!(o.inputs, vec![PathBuf::from("drop")]);
         assert_eq!(o.max_depth, Some(64));
+    }
+
+    #[test]
+    fn every_whatwg_label_names_an_encoding() {
+        let named = |s| match parse_encoding(s) {
+            Ok(TextEncoding::Named(e)) => e.name(),
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(parse_encoding(" Auto ").unwrap(), TextEncoding::Auto);
+        assert_eq!(parse_encoding("UTF8").unwrap(), TextEncoding::Utf8);
+        assert_eq!(named("windows-1257"), "windows-1257");
+        assert_eq!(named("cp1257"), "windows-1257");
+        assert_eq!(named("ISO-8859-13"), "ISO-8859-13");
+        assert_eq!(named("latin4"), "ISO-8859-4");
+        assert_eq!(named("windows-1250"), "windows-1250");
+        assert_eq!(named("windows-1251"), "windows-1251");
+        assert_eq!(named("utf-16"), "UTF-16LE");
+        assert_eq!(named("utf-16be"), "UTF-16BE");
+        // WHATWG: ISO-8859-1 and ASCII are windows-1252 (README, Encodings).
+        assert_eq!(named("iso-8859-1"), "windows-1252");
+        assert_eq!(named("us-ascii"), "windows-1252");
+        for bad in ["klingon", "iso-2022-kr", "replacement", ""] {
+            let e = parse_encoding(bad).unwrap_err();
+            assert!(e.starts_with(&format!("unknown encoding {bad:?}")), "{e}");
+        }
     }
 
     #[test]

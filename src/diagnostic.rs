@@ -93,6 +93,7 @@ pub mod code {
         DOCUMENT_EXPIRED = "document-expired";
         EXCEL_MANGLED = "excel-mangled";
         EMPTY_FILE = "empty-file";
+        ENCODING_SUSPECT = "encoding-suspect";
         /// Vendor codes used outside the catalog's per-field codes.
         LEAD_IMPORT = "C008.I02";
         FIELD_NOT_FOR_INDIVIDUAL = "C014";
@@ -187,6 +188,10 @@ pub const CODES: &[CodeInfo] = &[
     w(
         "empty-file",
         "a lead file that holds no record (zero bytes, a CSV header alone, `[]`): often a failed export upstream",
+    ),
+    w(
+        "encoding-suspect",
+        "text that reads like UTF-8 decoded twice (\"Ã©\" for \"é\", \"Ä—\" for \"ė\")",
     ),
     e("C002", "CustomerExtId is mandatory"),
     e(

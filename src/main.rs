@@ -13,6 +13,7 @@ use leadbatch::commands;
 use leadbatch::diagnostic::CODES;
 use leadbatch::output;
 use leadbatch::pipeline::{self, Mode};
+use leadbatch::source::TextEncoding;
 
 /// mimalloc instead of the system allocator: the workers allocate each record's tree and
 /// findings, and the ordered thread frees the findings; glibc's per-thread arenas made those
@@ -126,18 +127,27 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
     pipeline::install_signal_handler();
     match pipeline::run(&settings) {
         Ok(summary) => {
+            // A detected encoding is a guess: say which, so that a wrong one is seen.
+            if settings.read.encoding == TextEncoding::Auto {
+                for note in summary.encoding_notes() {
+                    eprintln!("leadbatch: {note}");
+                }
+            }
             for notice in summary.notices() {
                 eprintln!("leadbatch: {notice}");
             }
-            eprintln!(
-                "leadbatch: committed {} ({} names it)",
-                settings
-                    .out
-                    .join(output::rundir::RUNS)
-                    .join(&summary.run_id)
-                    .display(),
-                settings.out.join(output::rundir::LATEST).display()
-            );
+            // `--quiet` (cron) keeps stderr for what needs attention; summary.json has runId.
+            if settings.progress {
+                eprintln!(
+                    "leadbatch: committed {} ({} names it)",
+                    settings
+                        .out
+                        .join(output::rundir::RUNS)
+                        .join(&summary.run_id)
+                        .display(),
+                    settings.out.join(output::rundir::LATEST).display()
+                );
+            }
             if settings.json {
                 println!(
                     "{}",

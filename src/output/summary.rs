@@ -29,6 +29,14 @@ pub struct FileSummary {
     /// BLAKE3 of the file's bytes as stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blake3: Option<crate::source::digest::Digest>,
+    /// The encoding a CSV or XML file was decoded from (its `--encoding` label), only when
+    /// it is not UTF-8: absent means UTF-8, which JSON and NDJSON always are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Why `encoding`: `byte-order-mark`, `declaration` (XML), `option` (`--encoding`) or
+    /// `detected` (`--encoding auto`: a guess, worth a look).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding_source: Option<String>,
 }
 
 /// Records, accepted, rejected and unchanged of one group.
@@ -165,6 +173,16 @@ impl Summary {
         lines
     }
 
+    /// "SOURCE: read as ENCODING (WHY)" for each file decoded from another encoding than
+    /// UTF-8, in file order (printed on stderr with `--encoding auto`).
+    pub fn encoding_notes(&self) -> impl Iterator<Item = String> + '_ {
+        self.by_file.iter().filter_map(|row| {
+            let row = row.ok()?;
+            let (enc, why) = (row.encoding?, row.encoding_source?);
+            Some(format!("{}: read as {enc} ({why})", row.source))
+        })
+    }
+
     /// The one-line summary printed on stdout.
     pub fn line(&self) -> String {
         let unchanged = match self.unchanged {
@@ -263,7 +281,7 @@ impl Row for PayloadDigest {
 }
 
 /// A row as bytes: the source, the format, the three counts, the digest (a flag, then 32
-/// bytes), the error and the warning (each a flag, then the text).
+/// bytes), the error, the warning, the encoding and its source (each a flag, then the text).
 impl Row for FileSummary {
     fn encode(&self, out: &mut Vec<u8>) {
         put_text(out, &self.source);
@@ -283,7 +301,12 @@ impl Row for FileSummary {
             }
             None => out.push(0),
         }
-        for text in [&self.error, &self.warning] {
+        for text in [
+            &self.error,
+            &self.warning,
+            &self.encoding,
+            &self.encoding_source,
+        ] {
             match text {
                 Some(t) => {
                     out.push(1);
@@ -319,7 +342,7 @@ impl Row for FileSummary {
                 _ => Some(get_text(r)?),
             })
         };
-        let (error, warning) = (text()?, text()?);
+        let (error, warning, encoding, encoding_source) = (text()?, text()?, text()?, text()?);
         Ok(FileSummary {
             source,
             format,
@@ -330,6 +353,8 @@ impl Row for FileSummary {
             error,
             warning,
             blake3,
+            encoding,
+            encoding_source,
         })
     }
 
@@ -358,6 +383,8 @@ mod tests {
             error: (i == 1).then(|| "cannot read: gone".to_string()),
             warning: (i == 3).then(|| "empty-file".to_string()),
             blake3: (i != 2).then_some(Digest([i; 32])),
+            encoding: (i == 3).then(|| "windows-1257".to_string()),
+            encoding_source: (i == 3).then(|| "detected".to_string()),
         }
     }
 

@@ -106,6 +106,11 @@ pub(super) fn parse<'b>(
     batch: &'b Batch,
     opts: &ReadOptions,
 ) -> Result<Node<'b>, Diagnostic> {
+    // Bytes that are not UTF-8: what the detector made of the file, if it looked (`detect`).
+    let not_utf8 = |message: &str| {
+        let hint = source::detect::utf8_hint(batch.hint(raw.loc.file), opts.encoding);
+        format!("{message}; {hint}")
+    };
     let at = |line_offset: u64, column: u64, message: &str| {
         Diagnostic::error(
             code::PARSE_ERROR,
@@ -151,11 +156,18 @@ pub(super) fn parse<'b>(
                 } else {
                     f.column
                 };
-                at(f.line_offset, c, &f.message)
+                match f.not_utf8 {
+                    true => at(f.line_offset, c, &not_utf8(&f.message)),
+                    false => at(f.line_offset, c, &f.message),
+                }
             })
         }
-        RawBody::Csv { row, header } => source::csv::parse_record(row, header, opts)
-            .map_err(|f| at(f.line_offset, f.column, &f.message)),
+        RawBody::Csv { row, header } => {
+            source::csv::parse_record(row, header, opts).map_err(|f| match f.not_utf8 {
+                true => at(f.line_offset, f.column, &not_utf8(&f.message)),
+                false => at(f.line_offset, f.column, &f.message),
+            })
+        }
         RawBody::Unreadable(d) => Err(d.clone()),
     }
 }

@@ -19,6 +19,7 @@ use crate::output::list::ListWriter;
 use crate::output::summary::AlreadyProcessed;
 use crate::output::summary::{FileList, PathList};
 use crate::source::Format;
+use crate::source::detect::{self, Used};
 use crate::source::digest::Digest;
 use crate::spill::Spill;
 
@@ -31,6 +32,8 @@ pub(super) enum FileEvent {
     Read {
         digest: Option<Digest>,
         last_batch: Option<u64>,
+        /// The encoding it was decoded from, when not UTF-8.
+        encoding: Option<Used>,
     },
     /// The walk passed over a file it does not read (source path).
     Skipped(String),
@@ -92,12 +95,20 @@ impl Ledger {
                         error: None,
                         warning: None,
                         blake3: None,
+                        encoding: None,
+                        encoding_source: None,
                     },
                     read: None,
                 }),
-                FileEvent::Read { digest, last_batch } => {
+                FileEvent::Read {
+                    digest,
+                    last_batch,
+                    encoding,
+                } => {
                     if let Some(open) = self.open.back_mut() {
                         open.row.blake3 = digest;
+                        open.row.encoding = encoding.map(|u| detect::label(u.encoding));
+                        open.row.encoding_source = encoding.map(|u| u.why.as_str().to_string());
                         open.read = Some(last_batch);
                     }
                 }
@@ -207,6 +218,7 @@ mod tests {
         tx.send(FileEvent::Read {
             digest: None,
             last_batch,
+            encoding: None,
         })
         .unwrap();
     }

@@ -613,7 +613,11 @@ fn options_json(s: &Settings) -> serde_json::Value {
         "maxFindings": s.rules.max_findings,
         "maxRecordBytes": s.read.max_record_bytes,
         "maxDepth": s.read.max_depth,
-        "encoding": s.read.encoding.map(|e| e.name()),
+        "encoding": match s.read.encoding {
+            crate::source::TextEncoding::Utf8 => "utf-8",
+            crate::source::TextEncoding::Auto => "auto",
+            crate::source::TextEncoding::Named(e) => e.name(),
+        },
         "format": s.walk.format.map(|f| f.as_str()),
         "hidden": s.walk.hidden,
         "reprocess": s.reprocess,

@@ -47,7 +47,12 @@ pub(super) fn read_all(
                     sink.file_error(empty_file(index), empty_file_warning());
                 }
                 let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
-                let _ = ledger.send(FileEvent::Read { digest, last_batch });
+                let encoding = sink.text.used.get();
+                let _ = ledger.send(FileEvent::Read {
+                    digest,
+                    last_batch,
+                    encoding,
+                });
                 sink.flush_file();
                 index = index.saturating_add(1);
             }

@@ -8,6 +8,7 @@
 pub mod classifiers;
 pub mod cross;
 mod lead;
+mod mojibake;
 pub mod scalar;
 mod value;
 

@@ -1,5 +1,6 @@
 //! Scalar type checks of spec §2 and their canonical forms.
 
+use super::mojibake;
 use super::scalar::{self, DateError, DateValue, NumberError};
 use super::{Checker, Path, Slots};
 use crate::canonical;
@@ -47,6 +48,9 @@ pub(super) fn scalar(
                     ));
                     return false;
                 }
+            }
+            if !text.is_ascii() {
+                encoding_suspect(c, field, text, path);
             }
             if field.identifier && scalar::looks_excel_mangled(text) {
                 c.report(Diagnostic::warning(
@@ -382,6 +386,28 @@ fn supplied_file<'c>(c: &'c Checker, name: &str) -> Option<&'c str> {
 }
 
 /// Text of a string leaf (JSON string or XML/CSV text), trimmed.
+/// `encoding-suspect` (`mojibake`), for a value that is not ASCII.
+fn encoding_suspect(c: &mut Checker, field: &Field, text: &str, path: &Path) {
+    let Some((garbled, meant)) = mojibake::suspect(text) else {
+        return;
+    };
+    let probably = mojibake::repaired(text)
+        .map(|r| format!(", probably {}", c.show(field, &r)))
+        .unwrap_or_default();
+    c.report(Diagnostic::warning(
+        code::ENCODING_SUSPECT,
+        path.render(),
+        format!(
+            "{} {} looks like UTF-8 decoded twice ({} for {}){probably}: check the encoding \
+             of the export it came from",
+            field.name,
+            c.show(field, text),
+            c.show(field, garbled),
+            c.show(field, meant.encode_utf8(&mut [0; 4])),
+        ),
+    ));
+}
+
 fn text_of<'n>(node: &'n Node) -> Option<&'n str> {
     node.as_text()
 }

@@ -7,6 +7,7 @@
 //! reader streams with a bounded buffer: memory does not grow with the file.
 
 pub mod csv;
+pub mod detect;
 pub mod digest;
 pub mod discover;
 pub mod json;
@@ -17,11 +18,13 @@ pub mod xml;
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::record::Location;
 
+pub use detect::TextEncoding;
 pub use discover::{Found, Overlap, Walk, WalkOptions};
 
 /// Input formats of spec §6.
@@ -103,8 +106,8 @@ pub struct ReadOptions {
     pub max_record_bytes: usize,
     pub max_depth: usize,
     /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
-    /// declaration; `None` means UTF-8 (a UTF-16 byte-order mark is still detected).
-    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// declaration (a byte-order mark decides over it).
+    pub encoding: TextEncoding,
     /// Read buffer of one file: 1 MiB, smaller for small files (a buffer is initialised
     /// before its first read, so a 1 MiB buffer per one-lead file costs more than the lead).
     pub buffer_size: usize,
@@ -115,7 +118,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_record_bytes: 16 << 20,
             max_depth: 64,
-            encoding: None,
+            encoding: TextEncoding::Utf8,
             buffer_size: 1 << 20,
         }
     }
@@ -166,11 +169,19 @@ pub struct Batch {
     pub out: Vec<u8>,
     /// Emptied CSV rows of an earlier use of this batch, for the CSV reader to fill again.
     pub rows: Vec<::csv::ByteRecord>,
+    /// The detector's guess for files of this batch found not to be UTF-8 (file index,
+    /// encoding), for the hint of their records' `parse-error` (`detect::hint`).
+    pub hints: Vec<(u32, detect::Hint)>,
 }
 
 impl Batch {
     pub fn bytes(&self, start: usize, end: usize) -> &[u8] {
         &self.data[start..end]
+    }
+
+    /// The detector's guess for file `file`, if its bytes were found not to be UTF-8.
+    pub fn hint(&self, file: u32) -> Option<detect::Hint> {
+        self.hints.iter().find(|h| h.0 == file).map(|h| h.1)
     }
 
     /// Empties the batch but keeps its buffers, for the reader to fill again.
@@ -187,6 +198,7 @@ impl Batch {
             }
         }
         self.out.clear();
+        self.hints.clear();
         self.seq = 0;
         self
     }
@@ -210,6 +222,8 @@ pub struct BatchSink<'s> {
     /// what tells the ordered end when a file's last record has been consumed.
     pushed: u64,
     last_item_seq: u64,
+    /// What the reader learns about the text of the file being read (`detect`).
+    pub text: Rc<detect::FileText>,
 }
 
 impl<'s> BatchSink<'s> {
@@ -224,6 +238,7 @@ impl<'s> BatchSink<'s> {
             stopped: false,
             pushed: 0,
             last_item_seq: 0,
+            text: Rc::default(),
         }
     }
 
@@ -253,6 +268,15 @@ impl<'s> BatchSink<'s> {
     /// Pushes without flushing: for a reader whose batch buffer also holds bytes not yet
     /// cut into records (see `flush_carry`).
     pub fn push_held(&mut self, item: Item) {
+        if let Some(hint) = self.text.hint() {
+            let file = match &item {
+                Item::Record(r) => r.loc.file,
+                Item::FileError { loc, .. } => loc.file,
+            };
+            if self.batch.hints.last().is_none_or(|h| h.0 != file) {
+                self.batch.hints.push((file, hint));
+            }
+        }
         self.batch.items.push(item);
         self.pushed += 1;
         // The batch being filled is handed on under the next sequence number.
@@ -373,13 +397,14 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Reads one file into the sink with the reader of its format. I/O faults become
 /// file-level findings; this never fails the run. Returns the BLAKE3 digest of the file's
 /// bytes as stored (compressed files: the compressed bytes), or None when it could not be
-/// opened.
+/// opened. The encoding the file was read as is in `sink.text` after.
 pub fn read_file(
     file_idx: u32,
     file: &InputFile,
     opts: &ReadOptions,
     sink: &mut BatchSink,
 ) -> Option<digest::Digest> {
+    sink.text = Rc::default();
     let mut size_hint = None;
     let raw: Box<dyn Read> = if file.is_stdin() {
         Box::new(std::io::stdin())

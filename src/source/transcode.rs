@@ -2,11 +2,14 @@
 //! to UTF-8, so that every reader works on UTF-8 only.
 //!
 //! Bytes that are not valid in the declared encoding are an I/O error carrying the byte
-//! offset, never replacement characters: a silently changed name is a lost record.
+//! offset and the detector's guess for the bytes there (`detect`), never replacement
+//! characters: a silently changed name is a lost record.
 
 use std::io::{self, Read};
 
 use encoding_rs::{DecoderResult, Encoding};
+
+use super::detect::{self, TextEncoding};
 
 /// A `Read` that yields UTF-8 decoded from `enc`.
 pub struct DecodingReader<R: Read> {
@@ -21,27 +24,49 @@ pub struct DecodingReader<R: Read> {
     eof: bool,
     consumed: u64,
     encoding: &'static Encoding,
+    /// How the encoding was chosen (for the error's hint).
+    mode: TextEncoding,
     /// A decoding error, returned once the text decoded before it has been read.
     pending: Option<io::Error>,
 }
 
 impl<R: Read> DecodingReader<R> {
     pub fn new(inner: R, enc: &'static Encoding) -> Self {
+        Self::sized(inner, enc, 64 << 10)
+    }
+
+    /// Reading `chunk` bytes at a time (at least 1 KiB, at most 64 KiB): the buffers are
+    /// zeroed, so a small file gets small ones.
+    pub fn sized(inner: R, enc: &'static Encoding, chunk: usize) -> Self {
+        let chunk = chunk.clamp(1 << 10, 64 << 10);
         DecodingReader {
             inner,
             // The BOM, if any, decides for UTF-16/UTF-8 and is removed.
             decoder: enc.new_decoder_with_bom_removal(),
-            raw: vec![0; 64 * 1024],
+            raw: vec![0; chunk],
             raw_start: 0,
             raw_end: 0,
-            out: vec![0; 3 * 64 * 1024 + 16],
+            out: vec![0; 3 * chunk + 16],
             out_start: 0,
             out_end: 0,
             eof: false,
             consumed: 0,
             encoding: enc,
+            mode: TextEncoding::Named(enc),
             pending: None,
         }
+    }
+
+    /// The first byte of `inner` is at `offset` in the file (for the error's byte offset).
+    pub fn starting_at(mut self, offset: u64) -> Self {
+        self.consumed = offset;
+        self
+    }
+
+    /// The encoding was chosen by `--encoding auto` (the error's hint does not suggest it).
+    pub fn detected(mut self) -> Self {
+        self.mode = TextEncoding::Auto;
+        self
     }
 }
 
@@ -79,13 +104,21 @@ impl<R: Read> Read for DecodingReader<R> {
             self.out_end = written;
             match result {
                 DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
-                DecoderResult::Malformed(bad, _) => {
-                    let at = self.consumed.saturating_sub(bad as u64);
+                DecoderResult::Malformed(bad, extra) => {
+                    let back = usize::from(bad) + usize::from(extra);
+                    let at = self.consumed.saturating_sub(back as u64);
+                    // The detector sees the bad byte with the text read with it, which
+                    // tells the language (and rules out the encodings that lack the byte).
+                    let guess = detect::guess(&self.raw[..self.raw_end], self.eof, true);
                     // Hand over what was decoded before the bad byte first: the records
                     // before it are processed normally.
                     self.pending = Some(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!("byte offset {at} is not valid {}", self.encoding.name()),
+                        format!(
+                            "byte offset {at} is not valid {}; {}",
+                            self.encoding.name(),
+                            detect::hint(Some(guess), self.encoding, self.mode)
+                        ),
                     ));
                     continue;
                 }

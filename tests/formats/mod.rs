@@ -18,6 +18,8 @@
 //! - `fixtures`: hand-written fixtures, the same leads (valid and faulty) in four formats.
 //! - `vendor_xml`: the vendor's XML samples.
 //! - `csv_specifics`: the CSV rules of spec §6.
+//! - `encodings`: `--encoding` (auto, named), the hint for bytes that are not UTF-8, and
+//!   `encoding-suspect`.
 //! - `xml_specifics`: the XML rules of spec §6, and the rules that must come out alike in
 //!   every format (duplicate fields, `--decimal-comma` for CSV only).
 //!
@@ -26,6 +28,7 @@
 
 mod corpus;
 mod csv_specifics;
+mod encodings;
 mod fixtures;
 mod vendor_xml;
 mod xml_specifics;

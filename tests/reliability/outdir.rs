@@ -76,7 +76,13 @@ fn leads(wd: &Workdir, n: usize, tag: &str) {
 fn each_run_commits_its_own_directory_and_latest_moves_to_it() {
     let wd = Workdir::new();
     leads(&wd, 3, "a");
-    let first = wd.process();
+    // Without --quiet, the committed directory is named on stderr.
+    let first = wd
+        .command_bare("process")
+        .args(["--as-of", "2026-11-23"])
+        .arg(wd.input())
+        .out(wd.out())
+        .run();
     first.assert_exit_code(0);
     let s1 = assert_latest_consistent(&wd.out());
     assert_eq!(s1["previousRunId"], Value::Null);

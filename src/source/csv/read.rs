@@ -1,4 +1,4 @@
-//! The reader thread's half: the byte-order mark and `--encoding`, the header line's
+//! The reader thread's half: the byte-order mark and `--encoding` (`detect`), the header line's
 //! delimiter and line ends, then each row cut as its own `ByteRecord` with the exact line it
 //! starts on, and batches flushed by size.
 
@@ -13,6 +13,7 @@ use ::csv::{ByteRecord, ReaderBuilder, Terminator};
 use super::header::Header;
 use crate::diagnostic::{Diagnostic, code};
 use crate::record::Location;
+use crate::source::detect::{FileText, Sniffer, TextEncoding, Used, Why};
 use crate::source::transcode::DecodingReader;
 use crate::source::{BatchSink, Item, RawBody, RawRecord, ReadOptions, UTF8_BOM, io_fault};
 
@@ -65,34 +66,53 @@ fn read_more(r: &mut dyn Read, buf: &mut Vec<u8>, n: usize) -> io::Result<usize>
 }
 
 /// Handles the byte-order mark and `--encoding`: the UTF-8 stream to parse, and the bytes
-/// of it already read.
-fn open(mut input: Box<dyn Read>, opts: &ReadOptions) -> io::Result<(Box<dyn Read>, Vec<u8>)> {
-    let mut first = Vec::with_capacity(CHUNK);
+/// of it already read. What encoding the file is read as, and the detector's guess for
+/// bytes that are not UTF-8, go to `text` (`detect`).
+fn open(
+    mut input: Box<dyn Read>,
+    opts: &ReadOptions,
+    text: &Rc<FileText>,
+) -> io::Result<(Box<dyn Read>, Vec<u8>)> {
+    let mut first = Vec::with_capacity(CHUNK.min(opts.buffer_size));
     while first.len() < UTF8_BOM.len() {
-        if read_more(&mut input, &mut first, CHUNK)? == 0 {
+        if read_more(&mut input, &mut first, CHUNK.min(opts.buffer_size))? == 0 {
             break;
         }
     }
     // A byte-order mark wins over --encoding.
+    let sniff = |rest, auto| Sniffer::new(rest, auto, opts.buffer_size, text.clone());
     if first.starts_with(UTF8_BOM) {
         first.drain(..UTF8_BOM.len());
-        return Ok((input, first));
+        let rest = Box::new(Cursor::new(first).chain(input));
+        return Ok((Box::new(sniff(rest, false)), Vec::new()));
     }
     let (encoding, bom) = if first.starts_with(b"\xFF\xFE") {
-        (Some(encoding_rs::UTF_16LE), 2)
+        (encoding_rs::UTF_16LE, 2)
     } else if first.starts_with(b"\xFE\xFF") {
-        (Some(encoding_rs::UTF_16BE), 2)
+        (encoding_rs::UTF_16BE, 2)
     } else {
-        (opts.encoding.filter(|e| *e != encoding_rs::UTF_8), 0)
+        let rest = Box::new(Cursor::new(first).chain(input));
+        return Ok(match opts.encoding {
+            TextEncoding::Utf8 => (Box::new(sniff(rest, false)), Vec::new()),
+            TextEncoding::Auto => (Box::new(sniff(rest, true)), Vec::new()),
+            TextEncoding::Named(enc) => {
+                text.used.set(Some(Used {
+                    encoding: enc,
+                    why: Why::Option,
+                }));
+                let decoder = DecodingReader::sized(rest, enc, opts.buffer_size);
+                (Box::new(decoder), Vec::new())
+            }
+        });
     };
-    match encoding {
-        Some(enc) => {
-            first.drain(..bom);
-            let raw = Cursor::new(first).chain(input);
-            Ok((Box::new(DecodingReader::new(raw, enc)), Vec::new()))
-        }
-        None => Ok((input, first)),
-    }
+    text.used.set(Some(Used {
+        encoding,
+        why: Why::ByteOrderMark,
+    }));
+    first.drain(..bom);
+    let raw = Cursor::new(first).chain(input);
+    let decoder = DecodingReader::sized(raw, encoding, opts.buffer_size).starting_at(bom as u64);
+    Ok((Box::new(decoder), Vec::new()))
 }
 
 /// What the header line tells: the delimiter of a `.csv` and the line ends.
@@ -168,7 +188,8 @@ pub fn read(
         let (loc, diag) = io_fault(file, line, e);
         sink.file_error(loc, diag);
     };
-    let (mut stream, mut peek) = match open(input, opts) {
+    let text = sink.text.clone();
+    let (mut stream, mut peek) = match open(input, opts, &text) {
         Ok(x) => x,
         Err(e) => return fail(sink, 1, &e),
     };

@@ -20,6 +20,7 @@ pub fn parse_record<'a>(
             line_offset: 0,
             column: 1,
             message: format!("row has {} cells but the header has {n}", row.len()),
+            not_utf8: false,
         });
     }
     // Usually the whole row is valid UTF-8 and every cell is a slice of it.
@@ -75,10 +76,10 @@ fn utf8_fault(
         line_offset,
         column: i as u64 + 1,
         message: format!(
-            "invalid UTF-8 in column '{}' (byte 0x{:02X}); if the file is not UTF-8, pass \
-             --encoding windows-1252",
+            "invalid UTF-8 in column '{}' (byte 0x{:02X})",
             header.columns[i].name,
             bytes[e.valid_up_to()]
         ),
+        not_utf8: true,
     }
 }

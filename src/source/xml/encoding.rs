@@ -1,13 +1,16 @@
 //! Opening an XML file as a UTF-8 stream: a byte-order mark is skipped, and a UTF-16 mark,
 //! an XML declaration naming another encoding, or `--encoding` (for files without a
-//! declaration) puts a `transcode::DecodingReader` in front of the scanner.
+//! declaration) puts a `transcode::DecodingReader` in front of the scanner; `--encoding
+//! auto` and UTF-8 put a `detect::Sniffer` there (which detects the encoding, or watches
+//! UTF-8 for invalid bytes to name their likely encoding).
 
 use std::io::{self, Cursor, Read};
+use std::rc::Rc;
 
-use encoding_rs::Encoding;
 use memchr::{memchr, memmem};
 
 use super::bytes::is_ws;
+use crate::source::detect::{FileText, Sniffer, TextEncoding, Used, Why};
 use crate::source::transcode::{DecodingReader, encoding_for_label};
 use crate::source::{ReadOptions, UTF8_BOM};
 
@@ -19,10 +22,24 @@ pub(super) enum OpenError {
     Encoding(String),
 }
 
-/// The file as a UTF-8 stream: byte-order mark skipped, legacy encodings decoded.
+/// How the stream after the sniffed head is read.
+enum How {
+    /// As UTF-8 (watched for invalid bytes, for the hint: `detect`).
+    Utf8,
+    /// As UTF-8, which the XML declaration names (`--encoding` does not apply).
+    DeclaredUtf8,
+    /// `--encoding auto`: detected.
+    Auto,
+    /// Decoded from a legacy encoding.
+    Decode(Used),
+}
+
+/// The file as a UTF-8 stream: byte-order mark skipped, legacy encodings decoded. What it is
+/// read as, and the detector's guess for bytes that are not UTF-8, go to `text`.
 pub(super) fn open_stream(
     mut input: Box<dyn Read>,
     opts: &ReadOptions,
+    text: &Rc<FileText>,
 ) -> Result<Box<dyn Read>, OpenError> {
     let mut head = Vec::with_capacity(SNIFF_BYTES as usize);
     input
@@ -30,30 +47,47 @@ pub(super) fn open_stream(
         .take(SNIFF_BYTES)
         .read_to_end(&mut head)
         .map_err(OpenError::Io)?;
-    let (skip, enc) = sniff(&head, opts)?;
+    let (skip, how) = sniff(&head, opts)?;
     let mut head = Cursor::new(head);
     head.set_position(skip);
     let rest: Box<dyn Read> = Box::new(head.chain(input));
-    Ok(match enc {
-        Some(enc) => Box::new(DecodingReader::new(rest, enc)),
-        None => rest,
+    let sniffer = |rest, auto| Sniffer::new(rest, auto, opts.buffer_size, text.clone());
+    Ok(match how {
+        How::Utf8 => Box::new(sniffer(rest, false)),
+        How::DeclaredUtf8 => {
+            text.declared_utf8.set(true);
+            Box::new(sniffer(rest, false))
+        }
+        How::Auto => Box::new(sniffer(rest, true)),
+        How::Decode(used) => {
+            text.used.set(Some(used));
+            Box::new(DecodingReader::sized(rest, used.encoding, opts.buffer_size))
+        }
     })
 }
 
-/// Bytes to skip and the encoding to decode from (`None`: the stream is taken as UTF-8).
-fn sniff(head: &[u8], opts: &ReadOptions) -> Result<(u64, Option<&'static Encoding>), OpenError> {
+/// Bytes to skip and how to read the rest.
+fn sniff(head: &[u8], opts: &ReadOptions) -> Result<(u64, How), OpenError> {
+    let decode = |encoding, why| How::Decode(Used { encoding, why });
     // A byte-order mark decides over any declaration (they can only disagree by mistake, and
     // the mark is what the bytes are). DecodingReader removes a UTF-16 mark itself.
     if head.starts_with(UTF8_BOM) {
-        return Ok((UTF8_BOM.len() as u64, None));
+        return Ok((UTF8_BOM.len() as u64, How::Utf8));
     }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[b'<', 0, b'?', 0]) {
-        return Ok((0, Some(encoding_rs::UTF_16LE)));
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Ok((0, decode(encoding_rs::UTF_16LE, Why::ByteOrderMark)));
     }
-    if head.starts_with(&[0xFE, 0xFF]) || head.starts_with(&[0, b'<', 0, b'?']) {
-        return Ok((0, Some(encoding_rs::UTF_16BE)));
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Ok((0, decode(encoding_rs::UTF_16BE, Why::ByteOrderMark)));
     }
-    let enc = match declared_encoding(head) {
+    // A declaration in UTF-16 without a mark (XML 1.0, appendix F).
+    if head.starts_with(&[b'<', 0, b'?', 0]) {
+        return Ok((0, decode(encoding_rs::UTF_16LE, Why::Declaration)));
+    }
+    if head.starts_with(&[0, b'<', 0, b'?']) {
+        return Ok((0, decode(encoding_rs::UTF_16BE, Why::Declaration)));
+    }
+    let how = match declared_encoding(head) {
         Some(label) => match encoding_for_label(&label) {
             // "replacement" is what WHATWG maps dangerous labels (ISO-2022-KR, ...) to.
             None => return Err(OpenError::Encoding(label)),
@@ -64,13 +98,17 @@ fn sniff(head: &[u8], opts: &ReadOptions) -> Result<(u64, Option<&'static Encodi
                     || e == encoding_rs::UTF_16LE
                     || e == encoding_rs::UTF_16BE =>
             {
-                None
+                How::DeclaredUtf8
             }
-            Some(e) => Some(e),
+            Some(e) => decode(e, Why::Declaration),
         },
-        None => opts.encoding.filter(|e| *e != encoding_rs::UTF_8),
+        None => match opts.encoding {
+            TextEncoding::Utf8 => How::Utf8,
+            TextEncoding::Auto => How::Auto,
+            TextEncoding::Named(e) => decode(e, Why::Option),
+        },
     };
-    Ok((0, enc))
+    Ok((0, how))
 }
 
 /// The `encoding="..."` of an XML declaration at the very start of `head`.

@@ -26,7 +26,8 @@
 //!
 //! Encodings: a UTF-8 byte-order mark is skipped; a UTF-16 one, an XML declaration naming
 //! another encoding, or `--encoding` (for files without a declaration) makes the stream go
-//! through `transcode::DecodingReader`, so that both halves only ever see UTF-8.
+//! through `transcode::DecodingReader`, so that both halves only ever see UTF-8;
+//! `--encoding auto` detects the encoding of a file without a declaration (`detect`).
 //!
 //! Security: a DOCTYPE is skipped, never interpreted. No entity it declares is expanded (a
 //! reference to one is a record fault, "undefined entity") and no external resource it
@@ -63,6 +64,9 @@ pub struct RecordFault {
     pub line_offset: u64,
     pub column: u64,
     pub message: String,
+    /// The fault is bytes that are not UTF-8: the worker adds the hint of `detect::hint`
+    /// (which knows the file's likely encoding).
+    pub not_utf8: bool,
 }
 
 // ------------------------------------------------------------------------------------------

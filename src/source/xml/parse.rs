@@ -33,15 +33,14 @@ pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node
 fn utf8(bytes: &[u8]) -> Result<&str, RecordFault> {
     simdutf8::compat::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        record_fault(
-            bytes,
-            at,
-            format!(
-                "invalid UTF-8 at byte offset {at} of the record (0x{:02X}); if the file is not UTF-8, \
-                 declare its encoding or pass --encoding windows-1252",
-                bytes[at]
-            ),
-        )
+        let message = format!(
+            "invalid UTF-8 at byte offset {at} of the record (0x{:02X})",
+            bytes[at]
+        );
+        RecordFault {
+            not_utf8: true,
+            ..record_fault(bytes, at, message)
+        }
     })
 }
 
@@ -164,5 +163,6 @@ fn record_fault(bytes: &[u8], pos: usize, message: String) -> RecordFault {
         line_offset: count_newlines(before),
         column: 1 + count_chars(&before[line_start..]),
         message,
+        not_utf8: false,
     }
 }

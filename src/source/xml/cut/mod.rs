@@ -41,7 +41,8 @@ pub(super) fn read_with_buffer(
     sink: &mut BatchSink,
     buf_size: usize,
 ) {
-    let stream = match open_stream(input, opts) {
+    let text = sink.text.clone();
+    let stream = match open_stream(input, opts, &text) {
         Ok(s) => s,
         Err(OpenError::Io(e)) => {
             let (loc, diag) = io_fault(file, 1, &e);

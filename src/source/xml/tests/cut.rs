@@ -190,7 +190,7 @@ fn declared_and_optional_encodings() {
     // ISO-8859-1, single quotes, the declaration honoured over --encoding.
     doc = b"<?xml version='1.0' encoding = 'ISO-8859-1' ?><AMLYZE_CUSTOMER><Title>\xe9</Title></AMLYZE_CUSTOMER>".to_vec();
     let utf16 = ReadOptions {
-        encoding: Some(encoding_rs::UTF_16LE),
+        encoding: crate::source::TextEncoding::Named(encoding_rs::UTF_16LE),
         ..ReadOptions::default()
     };
     assert_eq!(
@@ -199,7 +199,7 @@ fn declared_and_optional_encodings() {
     );
     let doc = "<?xml version=\"1.0\" encoding=\"utf-8\"?><AMLYZE_CUSTOMER><Title>é</Title></AMLYZE_CUSTOMER>";
     let cp1252 = ReadOptions {
-        encoding: Some(encoding_rs::WINDOWS_1252),
+        encoding: crate::source::TextEncoding::Named(encoding_rs::WINDOWS_1252),
         ..ReadOptions::default()
     };
     assert_eq!(

@@ -320,7 +320,7 @@ fn deep_nesting_is_a_fault_not_a_stack_overflow() {
 }
 
 #[test]
-fn invalid_utf8_is_a_record_fault_suggesting_an_encoding() {
+fn invalid_utf8_is_a_record_fault_marked_for_a_hint() {
     let doc = b"<r>\n<AMLYZE_CUSTOMER>\n<Title>ok</Title>\n<FirstName>Ren\xe9</FirstName>\n</AMLYZE_CUSTOMER>\n<AMLYZE_CUSTOMER/></r>";
     let got = cut(doc);
     assert_eq!(got.len(), 2, "{got:?}");
@@ -330,7 +330,7 @@ fn invalid_utf8_is_a_record_fault_suggesting_an_encoding() {
             .contains("invalid UTF-8 at byte offset 50 of the record (0xE9)"),
         "{f:?}"
     );
-    assert!(f.message.contains("--encoding windows-1252"), "{f:?}");
+    assert!(f.not_utf8, "the worker adds the encoding hint: {f:?}");
     assert_eq!((f.line_offset, f.column), (2, 15));
 }
 
