@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod digest;
 pub mod discover;
+pub mod expansion;
 pub mod json;
 pub mod json_value;
 pub mod ndjson;
@@ -108,6 +109,9 @@ pub struct ReadOptions {
     /// Read buffer of one file: 1 MiB, smaller for small files (a buffer is initialised
     /// before its first read, so a 1 MiB buffer per one-lead file costs more than the lead).
     pub buffer_size: usize,
+    /// `--max-expansion`: a compressed file may expand to this many times its size (and
+    /// always to 64 MiB); see `expansion`.
+    pub max_expansion: u64,
 }
 
 impl Default for ReadOptions {
@@ -117,6 +121,7 @@ impl Default for ReadOptions {
             max_depth: 64,
             encoding: None,
             buffer_size: 1 << 20,
+            max_expansion: expansion::DEFAULT_FACTOR,
         }
     }
 }
@@ -414,11 +419,23 @@ pub fn read_file(
         }
     };
     let hashed = digest::SharedHashReader::new(raw);
+    // Standard input is never compressed (see `expansion`): only files get here with a
+    // compression, and their size is known.
+    let compressed = size_hint.unwrap_or(0);
+    let limited = |decoder: Box<dyn Read>| -> Box<dyn Read> {
+        Box::new(expansion::Limited::new(
+            decoder,
+            opts.max_expansion,
+            compressed,
+        ))
+    };
     let reader: Box<dyn Read> = match file.compression {
         None => Box::new(hashed.clone()),
-        Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(hashed.clone())),
+        Some(Compression::Gzip) => {
+            limited(Box::new(flate2::read::MultiGzDecoder::new(hashed.clone())))
+        }
         Some(Compression::Zstd) => match zstd::stream::read::Decoder::new(hashed.clone()) {
-            Ok(d) => Box::new(d),
+            Ok(d) => limited(Box::new(d)),
             Err(e) => {
                 let (loc, diag) = io_fault(file_idx, 0, &e);
                 sink.file_error(loc, diag);

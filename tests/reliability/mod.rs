@@ -6,6 +6,7 @@
 //!
 //! - `hostile`: hostile input in every format (and the fuzz regression inputs).
 //! - `files`: special, unreadable and vanishing files.
+//! - `expansion`: decompression bombs and `--max-expansion`.
 //! - `interrupted`: faults during the run: an unwritable `--out`, SIGKILL, SIGTERM, a full
 //!   disk.
 //! - `personal`: personal data: redacted reports, private output files.
@@ -13,6 +14,7 @@
 //! This file holds the helpers they share: the hostile fixtures, the summary's invariants,
 //! findings as sets, waiting for a child with a time limit.
 
+mod expansion;
 mod files;
 mod hostile;
 mod interrupted;
