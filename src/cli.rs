@@ -277,6 +277,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
                 .max_expansion
                 .unwrap_or(crate::source::expansion::DEFAULT_FACTOR),
             encoding,
+            redact: o.redact,
             ..ReadOptions::default()
         },
         rules: RuleSettings {

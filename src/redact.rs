@@ -23,7 +23,9 @@ pub fn mask(text: &str) -> String {
 }
 
 /// Writes a record as read with the values of personal fields masked. Values under names
-/// the catalog does not know are masked too: nobody can say what they hold.
+/// the catalog does not know are masked too: nobody can say what they hold. Below such a
+/// place the names of an object's members are masked as well (`"firstName": {"Eglė": 1}`):
+/// they are not field names of the catalog but data, and no finding names them.
 pub fn write_masked(out: &mut Vec<u8>, node: &Node) {
     write_in(out, node, Some(&catalog::LEAD), false);
 }
@@ -36,8 +38,16 @@ fn write_in(out: &mut Vec<u8>, node: &Node, shape: Option<&Shape>, personal: boo
                 if i > 0 {
                     out.push(b',');
                 }
-                canonical::write_str(out, k);
+                if personal {
+                    canonical::write_str(out, &mask(k));
+                } else {
+                    canonical::write_str(out, k);
+                }
                 out.push(b':');
+                if personal {
+                    write_in(out, v, None, true);
+                    continue;
+                }
                 let field = shape.and_then(|s| s.lookup(k).map(|i| &s.fields[i]));
                 match field {
                     Some(f) => {
@@ -98,6 +108,18 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"firstName":"E***","requester":"bank","middleName":"R***","listContact":[{"contactType":"EMAIL","contactDetails":"e*****"}]}"#
+        );
+    }
+
+    #[test]
+    fn names_inside_personal_and_unknown_values_are_masked() {
+        let text = r#"{"firstName":{"Eglė":["Rūta",{"Jonas":1}]},"note":{"Vilnius":"x"},"requester":"bank"}"#;
+        let node = crate::source::json_value::parse(text, 64).unwrap();
+        let mut out = Vec::new();
+        write_masked(&mut out, &node);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"firstName":{"E***":["R***",{"J****":"1"}]},"note":{"V******":"x"},"requester":"bank"}"#
         );
     }
 }

@@ -127,16 +127,19 @@ pub(super) fn parse<'b>(
                         .chars()
                         .count() as u64
                         + 1;
+                // Under --redact no byte of the record is quoted, not even an invalid one.
+                let byte = if opts.redact {
+                    String::new()
+                } else {
+                    format!(" (byte 0x{:02X})", bytes[e.valid_up_to()])
+                };
                 at(
                     line,
                     col,
-                    &format!(
-                        "invalid UTF-8 (byte 0x{:02X}); JSON must be UTF-8",
-                        bytes[e.valid_up_to()]
-                    ),
+                    &format!("invalid UTF-8{byte}; JSON must be UTF-8"),
                 )
             })?;
-            json_value::parse(text, opts.max_depth).map_err(|e| {
+            json_value::parse_with(text, opts.max_depth, opts.redact).map_err(|e| {
                 let (line, c) = e.line_col(text);
                 // On the record's first line, columns count from the file's line start.
                 let c = if line == 1 { c + col - 1 } else { c };

@@ -30,11 +30,18 @@ impl SyntaxError {
 
 /// Parses one complete JSON document (surrounding white space allowed, nothing else).
 pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
+    parse_with(text, max_depth, false)
+}
+
+/// `parse`; with `redact` (`--redact`) a syntax error names no character of the text but
+/// ASCII punctuation (`source::found_char`): the text is a record that may hold personal data.
+pub fn parse_with(text: &str, max_depth: usize, redact: bool) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         max_depth,
+        redact,
         error: None,
     };
     let parsed = (|| {
@@ -66,6 +73,7 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    redact: bool,
     error: Option<SyntaxError>,
 }
 
@@ -94,7 +102,7 @@ impl<'a> Parser<'a> {
         match self.text[self.pos..].chars().next() {
             None => "end of input".to_string(),
             Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
-            Some(c) => format!("'{c}'"),
+            Some(c) => crate::source::found_char(c, self.redact),
         }
     }
 

@@ -112,6 +112,8 @@ pub struct ReadOptions {
     /// `--max-expansion`: a compressed file may expand to this many times its size (and
     /// always to 64 MiB); see `expansion`.
     pub max_expansion: u64,
+    /// `--redact`: parse-error messages quote no byte of a record (see `found_char`).
+    pub redact: bool,
 }
 
 impl Default for ReadOptions {
@@ -122,6 +124,7 @@ impl Default for ReadOptions {
             encoding: None,
             buffer_size: 1 << 20,
             max_expansion: expansion::DEFAULT_FACTOR,
+            redact: false,
         }
     }
 }
@@ -369,6 +372,23 @@ impl<'s> BatchSink<'s> {
         if !(self.emit)(batch) {
             self.stopped = true;
         }
+    }
+}
+
+/// How a parse-error message names the character it found where the syntax wanted
+/// another: quoted (`'x'`), or, under `--redact`, by its class ("a letter", "a digit") unless
+/// it is ASCII punctuation, which is syntax rather than data. A malformed record is still
+/// found by the line and column the message gives; its bytes, which may be a name or a
+/// birth date, are not copied into the reports.
+pub fn found_char(c: char, redact: bool) -> String {
+    if !redact || c.is_ascii_punctuation() {
+        format!("'{c}'")
+    } else if c.is_alphabetic() {
+        "a letter".into()
+    } else if c.is_numeric() {
+        "a digit".into()
+    } else {
+        "a character".into()
     }
 }
 

@@ -10,6 +10,7 @@
 //! - `interrupted`: faults during the run: an unwritable `--out`, SIGKILL, SIGTERM, a full
 //!   disk.
 //! - `personal`: personal data: redacted reports, private output files.
+//! - `redact`: `--redact` over every personal field of the catalog, in every format.
 //!
 //! This file holds the helpers they share: the hostile fixtures, the summary's invariants,
 //! findings as sets, waiting for a child with a time limit.
@@ -19,6 +20,7 @@ mod files;
 mod hostile;
 mod interrupted;
 mod personal;
+mod redact;
 
 use std::collections::BTreeSet;
 use std::path::Path;

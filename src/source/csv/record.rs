@@ -12,7 +12,7 @@ use crate::source::xml::RecordFault;
 pub fn parse_record<'a>(
     row: &'a ByteRecord,
     header: &Header,
-    _opts: &ReadOptions,
+    opts: &ReadOptions,
 ) -> Result<Node<'a>, RecordFault> {
     let n = header.columns.len();
     if row.len() != n {
@@ -42,7 +42,7 @@ pub fn parse_record<'a>(
         } else {
             match std::str::from_utf8(bytes) {
                 Ok(s) => s,
-                Err(e) => return Err(utf8_fault(row, header, i, bytes, &e)),
+                Err(e) => return Err(utf8_fault(row, header, i, bytes, &e, opts.redact)),
             }
         };
         start = next;
@@ -65,6 +65,7 @@ fn utf8_fault(
     i: usize,
     bytes: &[u8],
     e: &std::str::Utf8Error,
+    redact: bool,
 ) -> RecordFault {
     let line_offset = row
         .iter()
@@ -74,11 +75,16 @@ fn utf8_fault(
     RecordFault {
         line_offset,
         column: i as u64 + 1,
+        // Under --redact no byte of the record is quoted, not even an invalid one.
         message: format!(
-            "invalid UTF-8 in column '{}' (byte 0x{:02X}); if the file is not UTF-8, pass \
+            "invalid UTF-8 in column '{}'{}; if the file is not UTF-8, pass \
              --encoding windows-1252",
             header.columns[i].name,
-            bytes[e.valid_up_to()]
+            if redact {
+                String::new()
+            } else {
+                format!(" (byte 0x{:02X})", bytes[e.valid_up_to()])
+            }
         ),
     }
 }

@@ -17,7 +17,7 @@ use crate::record::Node;
 use crate::source::ReadOptions;
 
 pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
-    let text = utf8(bytes)?;
+    let text = utf8(bytes, opts.redact)?;
     match parse_fast(text, new_tree(opts)) {
         Some(node) => Ok(node),
         None => parse_full(text, opts),
@@ -27,19 +27,24 @@ pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>,
 /// `parse_record` without the fast path: the reference the fast path is held to (by the
 /// differential tests and the `xml_record` fuzz target); same trees, same faults.
 pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
-    parse_full(utf8(bytes)?, opts)
+    parse_full(utf8(bytes, opts.redact)?, opts)
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, RecordFault> {
+/// The record as text; with `redact` (`--redact`) the fault does not quote the bad byte.
+fn utf8(bytes: &[u8], redact: bool) -> Result<&str, RecordFault> {
     simdutf8::compat::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
+        let byte = if redact {
+            String::new()
+        } else {
+            format!(" (0x{:02X})", bytes[at])
+        };
         record_fault(
             bytes,
             at,
             format!(
-                "invalid UTF-8 at byte offset {at} of the record (0x{:02X}); if the file is not UTF-8, \
-                 declare its encoding or pass --encoding windows-1252",
-                bytes[at]
+                "invalid UTF-8 at byte offset {at} of the record{byte}; if the file is not UTF-8, \
+                 declare its encoding or pass --encoding windows-1252"
             ),
         )
     })
@@ -52,6 +57,7 @@ fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
         done: Vec::with_capacity(64),
         root: None,
         max_depth: opts.max_depth,
+        redact: opts.redact,
     }
 }
 
@@ -101,7 +107,7 @@ pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'
                     // Not borrowed from `text` (never with `from_str`): the slower way.
                     _ => t
                         .unescape_with(resolve_xml_entity)
-                        .map_err(|e| escape_fault(&t, e))
+                        .map_err(|e| escape_fault(&t, e, opts.redact))
                         .map(|p| tree.push(p)),
                 },
                 Event::CData(_) if tree.stack.is_empty() => {
