@@ -106,10 +106,11 @@ pub(super) fn parse<'b>(
     batch: &'b Batch,
     opts: &ReadOptions,
 ) -> Result<Node<'b>, Diagnostic> {
-    let at = |line_offset: u64, column: u64, message: &str| {
+    // `path`: the value at fault when there is one (a NUL, see `source::nul`), else empty.
+    let at = |line_offset: u64, column: u64, message: &str, path: String| {
         Diagnostic::error(
             code::PARSE_ERROR,
-            "",
+            path,
             format!(
                 "line {}, column {column}: {message}",
                 raw.loc.line + line_offset
@@ -137,13 +138,14 @@ pub(super) fn parse<'b>(
                     line,
                     col,
                     &format!("invalid UTF-8{byte}; JSON must be UTF-8"),
+                    String::new(),
                 )
             })?;
             json_value::parse_with(text, opts.max_depth, opts.redact).map_err(|e| {
                 let (line, c) = e.line_col(text);
                 // On the record's first line, columns count from the file's line start.
                 let c = if line == 1 { c + col - 1 } else { c };
-                at(line - 1, c, &e.message)
+                at(line - 1, c, &e.message, e.path)
             })
         }
         RawBody::Xml { start, end, col } => {
@@ -154,11 +156,11 @@ pub(super) fn parse<'b>(
                 } else {
                     f.column
                 };
-                at(f.line_offset, c, &f.message)
+                at(f.line_offset, c, &f.message, f.path)
             })
         }
         RawBody::Csv { row, header } => source::csv::parse_record(row, header, opts)
-            .map_err(|f| at(f.line_offset, f.column, &f.message)),
+            .map_err(|f| at(f.line_offset, f.column, &f.message, f.path)),
         RawBody::Unreadable(d) => Err(d.clone()),
     }
 }

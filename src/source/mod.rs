@@ -13,6 +13,7 @@ pub mod expansion;
 pub mod json;
 pub mod json_value;
 pub mod ndjson;
+pub mod nul;
 pub mod transcode;
 pub mod xml;
 

@@ -11,6 +11,7 @@
 //!   disk.
 //! - `personal`: personal data: redacted reports, private output files.
 //! - `redact`: `--redact` over every personal field of the catalog, in every format.
+//! - `wellformed`: NUL characters in values and repeated XML attributes.
 //!
 //! This file holds the helpers they share: the hostile fixtures, the summary's invariants,
 //! findings as sets, waiting for a child with a time limit.
@@ -21,6 +22,7 @@ mod hostile;
 mod interrupted;
 mod personal;
 mod redact;
+mod wellformed;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -63,6 +63,9 @@ pub struct RecordFault {
     pub line_offset: u64,
     pub column: u64,
     pub message: String,
+    /// The path of the value at fault, when the record parsed and only a value is wrong
+    /// (a NUL, see `source::nul`); empty for a syntax fault.
+    pub path: String,
 }
 
 // ------------------------------------------------------------------------------------------
