@@ -257,9 +257,10 @@ impl<'s> Checker<'s> {
 
     /// `show` without the quotes, for numbers and words that messages write bare. No
     /// personal field is numeric today; every value a message shows goes through here so
-    /// that one marked personal tomorrow is masked too.
+    /// that one marked personal tomorrow is masked too. A value spanning lines is masked
+    /// whatever its field (`redact::may_hold_other_records`).
     pub fn show_plain<'t>(&self, field: &Field, text: &'t str) -> std::borrow::Cow<'t, str> {
-        if self.s.redact && field.personal {
+        if self.s.redact && (field.personal || crate::redact::may_hold_other_records(text)) {
             std::borrow::Cow::Owned(crate::redact::mask(text))
         } else {
             std::borrow::Cow::Borrowed(text)

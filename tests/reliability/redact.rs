@@ -275,6 +275,12 @@ fn inputs(wd: &Workdir) {
         "broken.csv",
         format!("firstName,lastName\n{m}-1,{m}-2,{m}-3\n\"{m}-4,\"{m}-5\n{m}-6,{m}-7\n"),
     );
+    // A stray quote in the last column: the row keeps its cell count, and its last cell
+    // (not a personal field) swallows the next row, personal values and all.
+    wd.create(
+        "stray-quote.csv",
+        format!("firstName,citizenshipCountry\nJonas,\"LT\n{m}-8,LT\nJonas,LT\n"),
+    );
 }
 
 fn leaks(run: &Run) -> Vec<String> {
