@@ -155,6 +155,10 @@ pub struct Options {
     /// Largest record accepted, in bytes [default: 16777216].
     #[arg(long)]
     pub max_record_bytes: Option<usize>,
+    /// A `.gz` or `.zst` file may expand to N times its size (and always to 64 MiB); past
+    /// that it is a file error [default: 1000].
+    #[arg(long, value_name = "N")]
+    pub max_expansion: Option<u64>,
     /// Deepest nesting accepted in a record [default: 64].
     #[arg(long)]
     pub max_depth: Option<usize>,
@@ -215,6 +219,7 @@ impl Options {
             strict: self.strict || base.strict,
             format: self.format.or(base.format),
             max_record_bytes: self.max_record_bytes.or(base.max_record_bytes),
+            max_expansion: self.max_expansion.or(base.max_expansion),
             max_depth: self.max_depth.or(base.max_depth),
             max_findings: self.max_findings.or(base.max_findings),
             encoding: self.encoding.or(base.encoding),
@@ -241,6 +246,8 @@ impl Options {
         self.as_of
             .get_or_insert_with(|| Date::today_utc().to_string());
         self.max_record_bytes.get_or_insert(16 << 20);
+        self.max_expansion
+            .get_or_insert(crate::source::expansion::DEFAULT_FACTOR);
         self.max_depth.get_or_insert(64);
         self.max_findings.get_or_insert(100);
         self.encoding.get_or_insert_with(|| "utf-8".into());
@@ -325,7 +332,11 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
         read: ReadOptions {
             max_record_bytes: o.max_record_bytes.unwrap_or(16 << 20),
             max_depth: o.max_depth.unwrap_or(64),
+            max_expansion: o
+                .max_expansion
+                .unwrap_or(crate::source::expansion::DEFAULT_FACTOR),
             encoding,
+            redact: o.redact,
             ..ReadOptions::default()
         },
         rules: RuleSettings {

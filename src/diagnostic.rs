@@ -133,7 +133,7 @@ const fn w(code: &'static str, meaning: &'static str) -> CodeInfo {
 pub const CODES: &[CodeInfo] = &[
     e(
         "parse-error",
-        "the record (or the file) cannot be read as JSON/XML/CSV; the message gives line and column",
+        "the record (or the file) cannot be read as JSON/XML/CSV, or a value holds a NUL character (then the path names it); the message gives line and column",
     ),
     e(
         "unknown-field",

@@ -378,6 +378,57 @@ fn payload_files_layout_names_are_sanitised_and_unique() {
     assert!(!wd.out().join("latest/accepted.ndjson").exists());
 }
 
+/// Payload file names are capped at 200 bytes, cut at a character boundary and ended with
+/// 8 hex digits of the BLAKE3 digest of the whole sanitised name: no customerExtId can end
+/// the run with "File name too long", and ids that share their first 200 bytes get files
+/// of their own.
+#[test]
+fn payload_file_names_of_long_ids_are_capped_and_stay_unique() {
+    let wd = Workdir::new();
+    let ids = [
+        "A".repeat(300),
+        "A".repeat(200) + &"B".repeat(100),
+        "ė".repeat(150),
+        "ė".repeat(100) + &"x".repeat(100),
+        "中".repeat(100),
+    ];
+    let records: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut r = lead(i as u32 + 1);
+            r["customerExtId"] = json!(id);
+            r
+        })
+        .collect();
+    wd.create_ndjson("long.ndjson", &records);
+    let run = wd
+        .command("process")
+        .arg(wd.input())
+        .out(wd.out())
+        .args(["--payload-layout", "files"])
+        .run();
+    run.assert_exit_code(0);
+    // Cut to at most 191 bytes at a character boundary, then `-` and the digest.
+    let name = |id: &str, cut: usize| {
+        let digest = blake3::hash(id.as_bytes()).to_hex();
+        format!("{}-{}.json", &id[..cut], &digest[..8])
+    };
+    let mut expected: Vec<(String, &String)> = [191, 191, 190, 190, 189]
+        .iter()
+        .zip(&ids)
+        .map(|(cut, id)| (name(id, *cut), id))
+        .collect();
+    expected.sort();
+    let names: Vec<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(run.accepted_files(), names);
+    for (file, id) in expected {
+        assert!(file.len() <= 205, "{file}");
+        let payload: Value = serde_json::from_str(&run.read(&format!("accepted/{file}"))).unwrap();
+        assert_eq!(payload["customerExtId"], json!(id), "{file}");
+    }
+}
+
 #[test]
 fn summary_has_entity_types_and_digests_of_inputs_and_outputs() {
     let wd = Workdir::new();

@@ -290,6 +290,17 @@ impl Run {
         read_errors(&self.read_bytes("errors.csv"))
     }
 
+    /// The names in the `accepted/` directory of `--payload-layout files`, sorted; read
+    /// one with `read(&format!("accepted/{name}"))`.
+    pub fn accepted_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir().join("accepted"))
+            .unwrap_or_else(|e| panic!("list accepted/: {e}\nstderr: {}", self.stderr))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     pub fn summary(&self) -> Value {
         serde_json::from_str(&self.read("summary.json")).unwrap()
     }

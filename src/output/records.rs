@@ -52,7 +52,9 @@ impl AcceptedDir {
             .unwrap_or_else(|| format!("record-{}-{}", loc.file, loc.record));
         let mut name = format!("{base}.json");
         let mut n = 2;
-        while !self.used.insert(name.to_ascii_lowercase()) {
+        // Compared without case (Unicode's, as APFS and NTFS fold it): on a case-insensitive
+        // file system `Ė.json` would overwrite `ė.json`.
+        while !self.used.insert(name.to_lowercase()) {
             name = format!("{base}-{n}.json");
             n += 1;
         }
@@ -74,8 +76,17 @@ impl AcceptedDir {
     }
 }
 
-/// A file name from record data: no separators, no `..`, no control characters, at most
-/// 100 characters; anything else becomes `_`.
+/// The longest name [`sanitize_file_name`] returns, in bytes. File systems allow 255 bytes
+/// (ext4, XFS, tmpfs; some stacked ones less); 200 leaves room for `.json`, the `-N` that
+/// makes a name unique, and a safety margin, so that no record can end the run with
+/// "File name too long".
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// A file name from record data: no separators, no `..`, no control characters; anything
+/// else becomes `_`. A name longer than [`MAX_NAME_BYTES`] is cut at a character boundary
+/// and ends in `-` and 8 hex digits of the BLAKE3 digest of the whole sanitised name, so
+/// that long ids that share their first 200 bytes still get names of their own (the
+/// writer's `-N` suffix settles the rare digest clash and ids that sanitise alike).
 pub fn sanitize_file_name(raw: &str) -> String {
     let mut out: String = raw
         .chars()
@@ -86,12 +97,20 @@ pub fn sanitize_file_name(raw: &str) -> String {
                 '_'
             }
         })
-        .take(100)
         .collect();
     while out.starts_with('.') {
         out.remove(0);
     }
-    out.replace("..", "_")
+    let out = out.replace("..", "_");
+    if out.len() <= MAX_NAME_BYTES {
+        return out;
+    }
+    let digest = blake3::hash(out.as_bytes()).to_hex();
+    let mut cut = MAX_NAME_BYTES - 9;
+    while !out.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{}", &out[..cut], &digest[..8])
 }
 
 pub struct RecordWriters {
@@ -342,7 +361,21 @@ mod tests {
         );
         assert_eq!(sanitize_file_name("a/b\\c\u{7}d"), "a_b_c_d");
         assert!(!sanitize_file_name("..hidden").starts_with('.'));
-        assert_eq!(sanitize_file_name(&"x".repeat(300)).len(), 100);
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_character_boundary_and_keep_a_digest() {
+        let ascii = sanitize_file_name(&"x".repeat(300));
+        let digest = blake3::hash("x".repeat(300).as_bytes()).to_hex();
+        assert_eq!(ascii, format!("{}-{}", "x".repeat(191), &digest[..8]));
+        assert_eq!(ascii.len(), MAX_NAME_BYTES);
+        // `中` is 3 bytes: 191 is not a boundary, 189 is.
+        let wide = sanitize_file_name(&"中".repeat(100));
+        assert_eq!(wide.len(), 189 + 9);
+        assert!(wide.starts_with(&"中".repeat(63)));
+        let (a, b) = ("y".repeat(250) + "a", "y".repeat(250) + "b");
+        assert_ne!(sanitize_file_name(&a), sanitize_file_name(&b));
+        assert_eq!(sanitize_file_name(&"z".repeat(200)), "z".repeat(200));
     }
 
     #[test]

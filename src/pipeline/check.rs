@@ -111,10 +111,11 @@ pub(super) fn parse<'b>(
         let hint = source::detect::utf8_hint(batch.hint(raw.loc.file), opts.encoding);
         format!("{message}; {hint}")
     };
-    let at = |line_offset: u64, column: u64, message: &str| {
+    // `path`: the value at fault when there is one (a NUL, see `source::nul`), else empty.
+    let at = |line_offset: u64, column: u64, message: &str, path: String| {
         Diagnostic::error(
             code::PARSE_ERROR,
-            "",
+            path,
             format!(
                 "line {}, column {column}: {message}",
                 raw.loc.line + line_offset
@@ -132,20 +133,24 @@ pub(super) fn parse<'b>(
                         .chars()
                         .count() as u64
                         + 1;
+                // Under --redact no byte of the record is quoted, not even an invalid one.
+                let byte = if opts.redact {
+                    String::new()
+                } else {
+                    format!(" (byte 0x{:02X})", bytes[e.valid_up_to()])
+                };
                 at(
                     line,
                     col,
-                    &format!(
-                        "invalid UTF-8 (byte 0x{:02X}); JSON must be UTF-8",
-                        bytes[e.valid_up_to()]
-                    ),
+                    &format!("invalid UTF-8{byte}; JSON must be UTF-8"),
+                    String::new(),
                 )
             })?;
-            json_value::parse(text, opts.max_depth).map_err(|e| {
+            json_value::parse_with(text, opts.max_depth, opts.redact).map_err(|e| {
                 let (line, c) = e.line_col(text);
                 // On the record's first line, columns count from the file's line start.
                 let c = if line == 1 { c + col - 1 } else { c };
-                at(line - 1, c, &e.message)
+                at(line - 1, c, &e.message, e.path)
             })
         }
         RawBody::Xml { start, end, col } => {
@@ -157,15 +162,15 @@ pub(super) fn parse<'b>(
                     f.column
                 };
                 match f.not_utf8 {
-                    true => at(f.line_offset, c, &not_utf8(&f.message)),
-                    false => at(f.line_offset, c, &f.message),
+                    true => at(f.line_offset, c, &not_utf8(&f.message), f.path),
+                    false => at(f.line_offset, c, &f.message, f.path),
                 }
             })
         }
         RawBody::Csv { row, header } => {
             source::csv::parse_record(row, header, opts).map_err(|f| match f.not_utf8 {
-                true => at(f.line_offset, f.column, &not_utf8(&f.message)),
-                false => at(f.line_offset, f.column, &f.message),
+                true => at(f.line_offset, f.column, &not_utf8(&f.message), f.path),
+                false => at(f.line_offset, f.column, &f.message, f.path),
             })
         }
         RawBody::Unreadable(d) => Err(d.clone()),

@@ -235,7 +235,8 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
                     code::NOT_A_LEAD,
                     "riskManagementCategory",
                     format!(
-                        "riskManagementCategory {category:?} has no lead marker (LEAD_ prefix or _LEAD suffix): a CREATE without it is a customer, not a lead"
+                        "riskManagementCategory {} has no lead marker (LEAD_ prefix or _LEAD suffix): a CREATE without it is a customer, not a lead",
+                        c.show(&catalog::LEAD.fields[catalog::LEAD.idx("riskManagementCategory")], category)
                     ),
                 )),
                 Action::Update => conversion = true,

@@ -253,10 +253,18 @@ impl<'s> Checker<'s> {
     /// A value as a message may show it: quoted, or masked when `--redact` is on and the
     /// field holds personal data.
     pub fn show(&self, field: &Field, text: &str) -> String {
-        if self.s.redact && field.personal {
-            format!("{:?}", crate::redact::mask(text))
+        format!("{:?}", self.show_plain(field, text))
+    }
+
+    /// `show` without the quotes, for numbers and words that messages write bare. No
+    /// personal field is numeric today; every value a message shows goes through here so
+    /// that one marked personal tomorrow is masked too. A value spanning lines is masked
+    /// whatever its field (`redact::may_hold_other_records`).
+    pub fn show_plain<'t>(&self, field: &Field, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if self.s.redact && (field.personal || crate::redact::may_hold_other_records(text)) {
+            std::borrow::Cow::Owned(crate::redact::mask(text))
         } else {
-            format!("{text:?}")
+            std::borrow::Cow::Borrowed(text)
         }
     }
 

@@ -191,7 +191,7 @@ pub(super) fn scalar(
                     c.report(Diagnostic::error(
                         code::BAD_DATE,
                         path.render(),
-                        date_message(field.name, text, &e),
+                        date_message(field.name, &c.show(field, text), &e),
                     ));
                     false
                 }
@@ -230,7 +230,11 @@ pub(super) fn scalar(
                     c.report(Diagnostic::error(
                         code::OUT_OF_RANGE,
                         path.render(),
-                        format!("{} {v} is below the minimum {min}", field.name),
+                        format!(
+                            "{} {} is below the minimum {min}",
+                            field.name,
+                            c.show_plain(field, v.as_ref())
+                        ),
                     ));
                     return false;
                 }
@@ -248,7 +252,11 @@ pub(super) fn scalar(
                 c.report(Diagnostic::error(
                     code::OUT_OF_RANGE,
                     path.render(),
-                    format!("{} {v} is not a percentage from 0 to 100", field.name),
+                    format!(
+                        "{} {} is not a percentage from 0 to 100",
+                        field.name,
+                        c.show_plain(field, v.as_ref())
+                    ),
                 ));
                 false
             }
@@ -269,7 +277,11 @@ pub(super) fn scalar(
                     c.report(Diagnostic::error(
                         code::OUT_OF_RANGE,
                         path.render(),
-                        format!("{} {text} must not be negative", field.name),
+                        format!(
+                            "{} {} must not be negative",
+                            field.name,
+                            c.show_plain(field, text)
+                        ),
                     ));
                     false
                 }
@@ -282,8 +294,9 @@ pub(super) fn scalar(
                         code::OUT_OF_RANGE,
                         path.render(),
                         format!(
-                            "{} {text} is too large or too small to be represented",
-                            field.name
+                            "{} {} is too large or too small to be represented",
+                            field.name,
+                            c.show_plain(field, text)
                         ),
                     ));
                     false
@@ -343,7 +356,8 @@ pub(super) fn scalar(
                             code,
                             ipath.render(),
                             format!(
-                                "Screening process is undefined: {text} (known: {})",
+                                "Screening process is undefined: {} (known: {})",
+                                c.show_plain(field, text),
                                 words.join(", ")
                             ),
                         ));
@@ -464,14 +478,15 @@ fn is_percentage(v: &str) -> bool {
     !scalar::is_negative(v) && scalar::compare_integers(v, "100").is_le()
 }
 
-pub(super) fn date_message(name: &str, text: &str, e: &DateError) -> String {
+/// `shown` is the value as `Checker::show` gives it: quoted, masked under `--redact`.
+pub(super) fn date_message(name: &str, shown: &str, e: &DateError) -> String {
     match e {
-        DateError::Shape { hint: Some(h) } => format!("{name} {text:?} is not a date: {h}"),
+        DateError::Shape { hint: Some(h) } => format!("{name} {shown} is not a date: {h}"),
         DateError::Shape { hint: None } => {
-            format!("{name} {text:?} is not a date (expected YYYY-MM-DD or an ISO-8601 timestamp)")
+            format!("{name} {shown} is not a date (expected YYYY-MM-DD or an ISO-8601 timestamp)")
         }
         DateError::NotACalendarDate => {
-            format!("{name} {text:?} is not a real calendar date or time")
+            format!("{name} {shown} is not a real calendar date or time")
         }
     }
 }

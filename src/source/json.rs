@@ -25,6 +25,7 @@ pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut Batc
         file,
         record: 0,
         limit: opts.max_record_bytes,
+        redact: opts.redact,
     };
     if let Err(fault) = s.run(sink) {
         sink.file_fault(file, fault.line, fault.col, &fault.message);
@@ -44,6 +45,8 @@ struct Scanner<R: Read> {
     file: u32,
     record: u64,
     limit: usize,
+    /// `--redact`: faults name no character of the data (`super::found_char`).
+    redact: bool,
 }
 
 enum Scanned {
@@ -95,10 +98,11 @@ impl<R: Read> Scanner<R> {
         }
     }
 
-    fn describe(b: Option<u8>) -> String {
+    fn describe(&self, b: Option<u8>) -> String {
         match b {
             None => "end of file".into(),
-            Some(b) if b.is_ascii_graphic() => format!("'{}'", b as char),
+            Some(b) if b.is_ascii_graphic() => super::found_char(b as char, self.redact),
+            Some(_) if self.redact => "a non-ASCII or control byte".into(),
             Some(b) => format!("byte 0x{b:02X}"),
         }
     }
@@ -127,7 +131,7 @@ impl<R: Read> Scanner<R> {
             None => Ok(()),
             b => Err(self.fault(format!(
                 "unexpected {} after the top-level JSON value",
-                Self::describe(b)
+                self.describe(b)
             ))),
         }
     }
@@ -150,9 +154,10 @@ impl<R: Read> Scanner<R> {
                     )));
                 }
                 Some(b @ (b']' | b',')) => {
-                    return Err(
-                        self.fault(format!("expected an array element, found '{}'", b as char))
-                    );
+                    return Err(self.fault(format!(
+                        "expected an array element, found {}",
+                        self.describe(Some(b))
+                    )));
                 }
                 Some(_) => self.element(sink)?,
             }
@@ -171,7 +176,7 @@ impl<R: Read> Scanner<R> {
                 b => {
                     return Err(self.fault(format!(
                         "expected ',' or ']' after an array element, found {}",
-                        Self::describe(b)
+                        self.describe(b)
                     )));
                 }
             }
@@ -373,7 +378,7 @@ impl<R: Read> Scanner<R> {
                 )),
                 b => Err(self.fault(format!(
                     "expected '}}' closing the batch wrapper, found {}",
-                    Self::describe(b)
+                    self.describe(b)
                 ))),
             };
         }

@@ -15,6 +15,9 @@ use crate::record::Node;
 pub struct SyntaxError {
     pub offset: usize,
     pub message: String,
+    /// The path of the value at fault, when the text parsed and only a value is wrong (a NUL
+    /// in a string, see `source::nul`); empty for a syntax error.
+    pub path: String,
 }
 
 impl SyntaxError {
@@ -30,11 +33,19 @@ impl SyntaxError {
 
 /// Parses one complete JSON document (surrounding white space allowed, nothing else).
 pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
+    parse_with(text, max_depth, false)
+}
+
+/// `parse`; with `redact` (`--redact`) a syntax error names no character of the text but
+/// ASCII punctuation (`source::found_char`): the text is a record that may hold personal data.
+pub fn parse_with(text: &str, max_depth: usize, redact: bool) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         max_depth,
+        redact,
+        nul_at: None,
         error: None,
     };
     let parsed = (|| {
@@ -46,12 +57,22 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
         }
         Ok(node)
     })();
-    parsed.map_err(|Fail| {
-        p.error.take().unwrap_or(SyntaxError {
+    match parsed {
+        // Well-formed JSON, but a string holds U+0000: refused as in every format.
+        Ok(node) => match p.nul_at {
+            Some(offset) => Err(SyntaxError {
+                offset,
+                message: crate::source::nul::MESSAGE.to_string(),
+                path: crate::source::nul::path_of_nul(&node).unwrap_or_default(),
+            }),
+            None => Ok(node),
+        },
+        Err(Fail) => Err(p.error.take().unwrap_or(SyntaxError {
             offset: p.pos,
             message: "invalid JSON".to_string(),
-        })
-    })
+            path: String::new(),
+        })),
+    }
 }
 
 /// A parse failed; the details are in `Parser::error`. Keeping the error out of the return
@@ -66,6 +87,10 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    redact: bool,
+    /// Where the first NUL in a string is, raw or escaped: the text is still parsed, so that
+    /// the fault can name the value's path.
+    nul_at: Option<usize>,
     error: Option<SyntaxError>,
 }
 
@@ -75,6 +100,7 @@ impl<'a> Parser<'a> {
         self.error = Some(SyntaxError {
             offset: self.pos,
             message: message.into(),
+            path: String::new(),
         });
         Fail
     }
@@ -94,7 +120,7 @@ impl<'a> Parser<'a> {
         match self.text[self.pos..].chars().next() {
             None => "end of input".to_string(),
             Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
-            Some(c) => format!("'{c}'"),
+            Some(c) => crate::source::found_char(c, self.redact),
         }
     }
 
@@ -301,6 +327,9 @@ impl<'a> Parser<'a> {
                         Some(b'u') => {
                             self.pos = i;
                             let hi = self.hex4()?;
+                            if hi == 0 {
+                                self.nul_at.get_or_insert(i - 2);
+                            }
                             i = self.pos;
                             let ch = if (0xD800..0xDC00).contains(&hi) {
                                 if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
@@ -329,6 +358,12 @@ impl<'a> Parser<'a> {
                             return Err(self.err("invalid escape in string"));
                         }
                     }
+                }
+                0 => {
+                    // Not the grammar's fault alone: a NUL is refused escaped too (`nul_at`).
+                    self.nul_at.get_or_insert(i);
+                    out.push('\0');
+                    i += 1;
                 }
                 c if c < 0x20 => {
                     self.pos = i;

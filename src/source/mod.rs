@@ -10,9 +10,11 @@ pub mod csv;
 pub mod detect;
 pub mod digest;
 pub mod discover;
+pub mod expansion;
 pub mod json;
 pub mod json_value;
 pub mod ndjson;
+pub mod nul;
 pub mod transcode;
 pub mod xml;
 
@@ -111,6 +113,11 @@ pub struct ReadOptions {
     /// Read buffer of one file: 1 MiB, smaller for small files (a buffer is initialised
     /// before its first read, so a 1 MiB buffer per one-lead file costs more than the lead).
     pub buffer_size: usize,
+    /// `--max-expansion`: a compressed file may expand to this many times its size (and
+    /// always to 64 MiB); see `expansion`.
+    pub max_expansion: u64,
+    /// `--redact`: parse-error messages quote no byte of a record (see `found_char`).
+    pub redact: bool,
 }
 
 impl Default for ReadOptions {
@@ -120,6 +127,8 @@ impl Default for ReadOptions {
             max_depth: 64,
             encoding: TextEncoding::Utf8,
             buffer_size: 1 << 20,
+            max_expansion: expansion::DEFAULT_FACTOR,
+            redact: false,
         }
     }
 }
@@ -391,6 +400,23 @@ impl<'s> BatchSink<'s> {
     }
 }
 
+/// How a parse-error message names the character it found where the syntax wanted
+/// another: quoted (`'x'`), or, under `--redact`, by its class ("a letter", "a digit") unless
+/// it is ASCII punctuation, which is syntax rather than data. A malformed record is still
+/// found by the line and column the message gives; its bytes, which may be a name or a
+/// birth date, are not copied into the reports.
+pub fn found_char(c: char, redact: bool) -> String {
+    if !redact || c.is_ascii_punctuation() {
+        format!("'{c}'")
+    } else if c.is_alphabetic() {
+        "a letter".into()
+    } else if c.is_numeric() {
+        "a digit".into()
+    } else {
+        "a character".into()
+    }
+}
+
 /// A UTF-8 byte-order mark, skipped at the start of every format.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -439,11 +465,23 @@ pub fn read_file(
         }
     };
     let hashed = digest::SharedHashReader::new(raw);
+    // Standard input is never compressed (see `expansion`): only files get here with a
+    // compression, and their size is known.
+    let compressed = size_hint.unwrap_or(0);
+    let limited = |decoder: Box<dyn Read>| -> Box<dyn Read> {
+        Box::new(expansion::Limited::new(
+            decoder,
+            opts.max_expansion,
+            compressed,
+        ))
+    };
     let reader: Box<dyn Read> = match file.compression {
         None => Box::new(hashed.clone()),
-        Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(hashed.clone())),
+        Some(Compression::Gzip) => {
+            limited(Box::new(flate2::read::MultiGzDecoder::new(hashed.clone())))
+        }
         Some(Compression::Zstd) => match zstd::stream::read::Decoder::new(hashed.clone()) {
-            Ok(d) => Box::new(d),
+            Ok(d) => limited(Box::new(d)),
             Err(e) => {
                 let (loc, diag) = io_fault(file_idx, 0, &e);
                 sink.file_error(loc, diag);

@@ -6,18 +6,24 @@
 //!
 //! - `hostile`: hostile input in every format (and the fuzz regression inputs).
 //! - `files`: special, unreadable and vanishing files.
+//! - `expansion`: decompression bombs and `--max-expansion`.
 //! - `interrupted`: faults during the run: an unwritable `--out`, SIGKILL, SIGTERM, a full
 //!   disk.
 //! - `personal`: personal data: redacted reports, private output files.
+//! - `redact`: `--redact` over every personal field of the catalog, in every format.
+//! - `wellformed`: NUL characters in values and repeated XML attributes.
 //!
 //! This file holds the helpers they share: the hostile fixtures, the summary's invariants,
 //! findings as sets, waiting for a child with a time limit.
 
+mod expansion;
 mod files;
 mod hostile;
 mod interrupted;
 mod outdir;
 mod personal;
+mod redact;
+mod wellformed;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -12,7 +12,7 @@ use crate::source::xml::RecordFault;
 pub fn parse_record<'a>(
     row: &'a ByteRecord,
     header: &Header,
-    _opts: &ReadOptions,
+    opts: &ReadOptions,
 ) -> Result<Node<'a>, RecordFault> {
     let n = header.columns.len();
     if row.len() != n {
@@ -21,6 +21,7 @@ pub fn parse_record<'a>(
             column: 1,
             message: format!("row has {} cells but the header has {n}", row.len()),
             not_utf8: false,
+            path: String::new(),
         });
     }
     // Usually the whole row is valid UTF-8 and every cell is a slice of it.
@@ -43,7 +44,7 @@ pub fn parse_record<'a>(
         } else {
             match std::str::from_utf8(bytes) {
                 Ok(s) => s,
-                Err(e) => return Err(utf8_fault(row, header, i, bytes, &e)),
+                Err(e) => return Err(utf8_fault(row, header, i, bytes, &e, opts.redact)),
             }
         };
         start = next;
@@ -57,7 +58,32 @@ pub fn parse_record<'a>(
             }
         }
     }
-    Ok(header.build(0, &cells, &live))
+    let node = header.build(0, &cells, &live);
+    // A NUL is no more a value in CSV than in JSON or XML (`source::nul`).
+    match memchr::memchr(0, row.as_slice()) {
+        None => Ok(node),
+        Some(_) => Err(nul_fault(row, &cells, &node)),
+    }
+}
+
+/// The fault of a row holding U+0000: at the first cell that does, with its value's path.
+fn nul_fault(row: &ByteRecord, cells: &[&str], node: &Node) -> RecordFault {
+    let i = cells.iter().position(|c| c.contains('\0')).unwrap_or(0);
+    RecordFault {
+        line_offset: lines_before(row, i),
+        column: i as u64 + 1,
+        message: crate::source::nul::MESSAGE.to_string(),
+        not_utf8: false,
+        path: crate::source::nul::path_of_nul(node).unwrap_or_default(),
+    }
+}
+
+/// Line breaks inside the quoted cells before cell `i`.
+fn lines_before(row: &ByteRecord, i: usize) -> u64 {
+    row.iter()
+        .take(i)
+        .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
+        .sum()
 }
 
 fn utf8_fault(
@@ -66,20 +92,22 @@ fn utf8_fault(
     i: usize,
     bytes: &[u8],
     e: &std::str::Utf8Error,
+    redact: bool,
 ) -> RecordFault {
-    let line_offset = row
-        .iter()
-        .take(i)
-        .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
-        .sum();
     RecordFault {
-        line_offset,
+        line_offset: lines_before(row, i),
         column: i as u64 + 1,
+        // Under --redact no byte of the record is quoted, not even an invalid one.
         message: format!(
-            "invalid UTF-8 in column '{}' (byte 0x{:02X})",
+            "invalid UTF-8 in column '{}'{}",
             header.columns[i].name,
-            bytes[e.valid_up_to()]
+            if redact {
+                String::new()
+            } else {
+                format!(" (byte 0x{:02X})", bytes[e.valid_up_to()])
+            }
         ),
         not_utf8: true,
+        path: String::new(),
     }
 }

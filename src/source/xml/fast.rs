@@ -57,11 +57,17 @@ pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'
                         true
                     }
                     b'/' | b'"' | b'\'' | b'<' | b'=' => return None,
-                    // White space: attributes, which quick-xml does not look into either.
+                    // White space: attributes, held to quick-xml's checks as the full
+                    // parser holds them (`attributes_ok`).
                     _ => {
                         let gt = tag_end(b, end)?;
                         i = gt + 1;
-                        b[gt - 1] == b'/'
+                        let empty = b[gt - 1] == b'/';
+                        let content = text.get(from..if empty { gt - 1 } else { gt })?;
+                        if !attributes_ok(content, end - from) {
+                            return None;
+                        }
+                        empty
                     }
                 };
                 // quick-xml's local name: after the first colon.
@@ -154,6 +160,14 @@ fn end_tag(b: &[u8], lt: usize, name: &str) -> Option<usize> {
         close += 1;
     }
     (b[close] == b'>').then_some(close + 1)
+}
+
+/// Whether a start tag's attributes (`content`: the tag between `<` and `>` or `/>`, its
+/// name `name_len` bytes long) are well-formed and each named once: the check the full
+/// parser makes (`parse::attributes`), by the same quick-xml iterator, so that the two agree;
+/// a fault is left to the full parser to word.
+fn attributes_ok(content: &str, name_len: usize) -> bool {
+    quick_xml::events::attributes::Attributes::new(content, name_len).all(|a| a.is_ok())
 }
 
 /// The `>` closing a start tag whose attributes start at `from`: the first one outside

@@ -67,6 +67,9 @@ pub struct RecordFault {
     /// The fault is bytes that are not UTF-8: the worker adds the hint of `detect::hint`
     /// (which knows the file's likely encoding).
     pub not_utf8: bool,
+    /// The path of the value at fault, when the record parsed and only a value is wrong
+    /// (a NUL, see `source::nul`); empty for a syntax fault.
+    pub path: String,
 }
 
 // ------------------------------------------------------------------------------------------

@@ -17,29 +17,48 @@ use crate::record::Node;
 use crate::source::ReadOptions;
 
 pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
-    let text = utf8(bytes)?;
-    match parse_fast(text, new_tree(opts)) {
-        Some(node) => Ok(node),
-        None => parse_full(text, opts),
-    }
+    let text = utf8(bytes, opts.redact)?;
+    let node = match parse_fast(text, new_tree(opts)) {
+        Some(node) => node,
+        None => parse_full(text, opts)?,
+    };
+    no_nul(bytes, node)
 }
 
 /// `parse_record` without the fast path: the reference the fast path is held to (by the
 /// differential tests and the `xml_record` fuzz target); same trees, same faults.
 pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
-    parse_full(utf8(bytes)?, opts)
+    no_nul(bytes, parse_full(utf8(bytes, opts.redact)?, opts)?)
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, RecordFault> {
+/// XML allows no U+0000, not even in text, where quick-xml lets it through: a record that
+/// holds one is a fault at the first, with the path of the value holding it (`source::nul`).
+fn no_nul<'a>(bytes: &[u8], node: Node<'a>) -> Result<Node<'a>, RecordFault> {
+    match memchr::memchr(0, bytes) {
+        None => Ok(node),
+        Some(at) => Err(RecordFault {
+            path: crate::source::nul::path_of_nul(&node).unwrap_or_default(),
+            ..record_fault(bytes, at, crate::source::nul::MESSAGE.to_string())
+        }),
+    }
+}
+
+/// The record as text; with `redact` (`--redact`) the fault does not quote the bad byte.
+fn utf8(bytes: &[u8], redact: bool) -> Result<&str, RecordFault> {
     simdutf8::compat::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        let message = format!(
-            "invalid UTF-8 at byte offset {at} of the record (0x{:02X})",
-            bytes[at]
-        );
+        let byte = if redact {
+            String::new()
+        } else {
+            format!(" (0x{:02X})", bytes[at])
+        };
         RecordFault {
             not_utf8: true,
-            ..record_fault(bytes, at, message)
+            ..record_fault(
+                bytes,
+                at,
+                format!("invalid UTF-8 at byte offset {at} of the record{byte}"),
+            )
         }
     })
 }
@@ -51,6 +70,7 @@ fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
         done: Vec::with_capacity(64),
         root: None,
         max_depth: opts.max_depth,
+        redact: opts.redact,
     }
 }
 
@@ -82,10 +102,22 @@ pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'
                 return Err(record_fault(bytes, pos, e.to_string()));
             }
             Ok(event) => match event {
-                Event::Start(e) => tree.open(name_in(text, e.local_name().as_ref())),
-                Event::Empty(e) => tree
-                    .open(name_in(text, e.local_name().as_ref()))
-                    .map(|()| tree.close()),
+                // The element's own faults (no name, too deep) first, then its attributes'.
+                Event::Start(e) => {
+                    let opened = tree.open(name_in(text, e.local_name().as_ref()));
+                    if opened.is_ok() {
+                        attributes(text, &e)?;
+                    }
+                    opened
+                }
+                Event::Empty(e) => {
+                    let opened = tree.open(name_in(text, e.local_name().as_ref()));
+                    if opened.is_ok() {
+                        attributes(text, &e)?;
+                        tree.close();
+                    }
+                    opened
+                }
                 Event::End(_) => {
                     // quick-xml has checked that the end tag matches.
                     tree.close();
@@ -100,7 +132,7 @@ pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'
                     // Not borrowed from `text` (never with `from_str`): the slower way.
                     _ => t
                         .unescape_with(resolve_xml_entity)
-                        .map_err(|e| escape_fault(&t, e))
+                        .map_err(|e| escape_fault(&t, e, opts.redact))
                         .map(|p| tree.push(p)),
                 },
                 Event::CData(_) if tree.stack.is_empty() => {
@@ -131,6 +163,44 @@ pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'
     }
     tree.finish()
         .map_err(|msg| record_fault(bytes, bytes.len(), msg))
+}
+
+/// A start tag's attributes must be well-formed and each named once (XML 1.0 §3.1), even
+/// though no attribute is read: a repeated attribute is a fault like an unclosed element.
+/// quick-xml checks them only when asked, as here (and as `fast::attributes_ok` does).
+fn attributes(text: &str, e: &quick_xml::events::BytesStart) -> Result<(), RecordFault> {
+    let bytes = text.as_bytes();
+    let Some(start) = offset_in(text, e) else {
+        return Ok(());
+    };
+    for attr in e.attributes() {
+        let Err(err) = attr else { continue };
+        use quick_xml::events::attributes::AttrError;
+        let (pos, message) = match err {
+            AttrError::Duplicated(pos, prev) => {
+                let name_len = e[prev..]
+                    .iter()
+                    .position(|&b| b == b'=' || super::bytes::is_ws(b))
+                    .unwrap_or(e.len() - prev);
+                let name = String::from_utf8_lossy(&e[prev..prev + name_len]);
+                (
+                    pos,
+                    format!("attribute {name} appears twice in one element"),
+                )
+            }
+            AttrError::ExpectedEq(pos) => (pos, "an attribute name must be followed by '='".into()),
+            AttrError::ExpectedValue(pos) => {
+                (pos, "'=' must be followed by an attribute value".into())
+            }
+            AttrError::UnquotedValue(pos) => (pos, "an attribute value must be in quotes".into()),
+            AttrError::ExpectedQuote(pos, _) => (
+                pos,
+                "an attribute value is missing its closing quote".into(),
+            ),
+        };
+        return Err(record_fault(bytes, start + pos, message));
+    }
+    Ok(())
 }
 
 /// Where `raw` (a slice quick-xml borrowed from `text`) starts in `text`.
@@ -164,5 +234,6 @@ fn record_fault(bytes: &[u8], pos: usize, message: String) -> RecordFault {
         column: 1 + count_chars(&before[line_start..]),
         message,
         not_utf8: false,
+        path: String::new(),
     }
 }

@@ -123,6 +123,8 @@ pub(super) struct Tree<'a> {
     pub(super) done: Vec<(Cow<'a, str>, Node<'a>)>,
     pub(super) root: Option<Node<'a>>,
     pub(super) max_depth: usize,
+    /// `--redact`: faults quote nothing of the text (an undefined entity is not named).
+    pub(super) redact: bool,
 }
 
 impl<'a> Tree<'a> {
@@ -192,7 +194,7 @@ impl<'a> Tree<'a> {
         let text = if raw.len() <= 64 && !has_amp(raw.as_bytes()) {
             Cow::Borrowed(trim_xml(raw))
         } else {
-            Text::One(piece(raw).ok()?).finish()
+            Text::One(piece(raw, self.redact).ok()?).finish()
         };
         self.done.push((Cow::Borrowed(key), Node::Text(text)));
         Some(true)
@@ -278,7 +280,7 @@ impl<'a> Tree<'a> {
                 Some(i) => Err((i, "text outside the record element".to_string())),
             };
         }
-        self.push(piece(raw)?);
+        self.push(piece(raw, self.redact)?);
         Ok(())
     }
 
@@ -350,24 +352,30 @@ fn child_kind<'a>(names: &[NameTable], parent: Kind, local: Cow<'a, str>) -> (Ki
 }
 
 /// A text event's raw text with its references expanded.
-fn piece(raw: &str) -> Result<Cow<'_, str>, StepFault> {
+fn piece(raw: &str, redact: bool) -> Result<Cow<'_, str>, StepFault> {
     // Most text holds no reference: skip the unescaper's set-up for it.
     if raw.len() <= 64 && !has_amp(raw.as_bytes()) {
         Ok(Cow::Borrowed(raw))
     } else {
         quick_xml::escape::unescape_with(raw, resolve_xml_entity)
-            .map_err(|e| escape_fault(raw.as_bytes(), quick_xml::Error::Escape(e)))
+            .map_err(|e| escape_fault(raw.as_bytes(), quick_xml::Error::Escape(e), redact))
     }
 }
 
-/// An unescaping fault, at the offending reference within the text event.
-pub(super) fn escape_fault(t: &[u8], e: quick_xml::Error) -> StepFault {
+/// An unescaping fault, at the offending reference within the text event. With `redact`
+/// an undefined entity is not named: its name is text of the record, which may be data.
+pub(super) fn escape_fault(t: &[u8], e: quick_xml::Error, redact: bool) -> StepFault {
     match e {
         quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, name)) => (
             range.start.saturating_sub(1),
             format!(
-                "undefined entity &{name};: only the five XML entities and character references are \
-                 expanded (entities declared in a DOCTYPE never are)"
+                "undefined entity {}: only the five XML entities and character references are \
+                 expanded (entities declared in a DOCTYPE never are)",
+                if redact {
+                    "reference".to_string()
+                } else {
+                    format!("&{name};")
+                }
             ),
         ),
         quick_xml::Error::Escape(EscapeError::UnterminatedEntity(range)) => (

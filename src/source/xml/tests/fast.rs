@@ -127,6 +127,10 @@ fn the_unusual_and_the_faulty_are_declined() {
         "<AMLYZE_CUSTOMER><FirstName a='1>J</FirstName></AMLYZE_CUSTOMER>",
         "< AMLYZE_CUSTOMER/>",
         "<AMLYZE_CUSTOMER/>tail",
+        "<AMLYZE_CUSTOMER a='1' a='2'/>",
+        "<AMLYZE_CUSTOMER xmlns='u'><FirstName a='1' b='' a=\"2\">J</FirstName></AMLYZE_CUSTOMER>",
+        "<AMLYZE_CUSTOMER><FirstName a>J</FirstName></AMLYZE_CUSTOMER>",
+        "<AMLYZE_CUSTOMER><FirstName a=1 />J</AMLYZE_CUSTOMER>",
     ] {
         assert!(!answers(rec), "answered {rec:?}");
     }
@@ -192,12 +196,21 @@ fn element() -> impl Strategy<Value = String> {
         0..NAMES.len(),
         0..TEXTS.len(),
         any::<bool>(),
-        0u8..4,
+        0u8..6,
         any::<bool>(),
     )
         .prop_map(|(n, t, empty, attrs, sloppy)| {
             let name = NAMES[n];
-            let attrs = [" a='1'", " b=\">/\"", " c='x' d=\"y\"", ""][attrs as usize];
+            // Well-formed attributes, and faulty ones (repeated, unquoted) the fast path
+            // must leave to the full parser.
+            let attrs = [
+                " a='1'",
+                " b=\">/\"",
+                " c='x' d=\"y\"",
+                "",
+                " a='1' a=\"1\"",
+                " e=f",
+            ][attrs as usize];
             if empty {
                 format!("<{name}{attrs}/>")
             } else {

@@ -342,3 +342,53 @@ fn record_faults_locate_quick_xml_errors() {
     let f = fault(b"<AMLYZE_CUSTOMER><Title>a</Title>");
     assert!(f.message.contains("not closed"), "{f:?}");
 }
+
+#[test]
+fn attribute_faults_and_nul_characters_are_located_record_faults() {
+    // A repeated attribute, on the record element or inside it: at the second one.
+    for (rec, line, column, name) in [
+        ("<AMLYZE_CUSTOMER a='1' a='2'/>", 0, 24, "a"),
+        (
+            "<AMLYZE_CUSTOMER>\n<FirstName x=\"1\"  x='1'>J</FirstName></AMLYZE_CUSTOMER>",
+            1,
+            19,
+            "x",
+        ),
+    ] {
+        let f = fault(rec.as_bytes());
+        assert_eq!(
+            (f.line_offset, f.column, f.message.as_str()),
+            (
+                line,
+                column,
+                &*format!("attribute {name} appears twice in one element")
+            ),
+            "{rec}"
+        );
+        let full = crate::source::xml::parse_record_full(rec.as_bytes(), &ReadOptions::default());
+        assert_eq!(full.unwrap_err().message, f.message);
+    }
+    for (rec, message) in [
+        (
+            "<AMLYZE_CUSTOMER a/>",
+            "an attribute name must be followed by '='",
+        ),
+        (
+            "<AMLYZE_CUSTOMER a=1/>",
+            "an attribute value must be in quotes",
+        ),
+    ] {
+        assert_eq!(fault(rec.as_bytes()).message, message, "{rec}");
+    }
+    // Different names, and the same local name under two prefixes, are fine.
+    parse(
+        b"<AMLYZE_CUSTOMER a='1' b='1' x:a='1'><FirstName c='\"'>J</FirstName></AMLYZE_CUSTOMER>",
+    );
+    // U+0000 anywhere: at the character, with the path of the value that holds it.
+    let f = fault("<AMLYZE_CUSTOMER>\n<ListContact><Contact><ContactDetails>a\0b</ContactDetails></Contact></ListContact></AMLYZE_CUSTOMER>".as_bytes());
+    assert_eq!((f.line_offset, f.column), (1, 40), "{f:?}");
+    assert_eq!(f.path, "listContact[0].contactDetails");
+    assert_eq!(f.message, crate::source::nul::MESSAGE);
+    let f = fault(b"<AMLYZE_CUSTOMER a='\0'/>");
+    assert_eq!((f.path.as_str(), f.column), ("", 21));
+}
