@@ -20,7 +20,8 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2)
     });
-    ledger.begin_keys().expect("begin");
+    let scratch = std::env::temp_dir();
+    ledger.begin_keys(&scratch).expect("begin");
     let digest = [7u8; 32];
     for i in 0..n {
         let cn = format!("BENCH-{i}");

@@ -28,6 +28,7 @@
 //! the run goes (no lock held on the ledger) and are copied in the commit's transaction.
 
 mod filter;
+mod new_keys;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use filter::Filter;
 pub use filter::key_hash;
+use new_keys::{NewKeys, NewNumber};
 
 /// How long a write waits for another run's transaction before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -57,6 +59,8 @@ pub struct Ledger {
     path: PathBuf,
     /// Loaded on first use.
     filters: Option<[Filter; 2]>,
+    /// This run's new keys, until its commit (`begin_keys`).
+    new_keys: Option<NewKeys>,
 }
 
 /// Where a key was first accepted.
@@ -141,6 +145,7 @@ impl Ledger {
             conn,
             path: path.to_path_buf(),
             filters: None,
+            new_keys: None,
         })
     }
 
@@ -176,10 +181,23 @@ impl Ledger {
                 kept += 1;
             } else {
                 let tx = self.conn.unchecked_transaction().map_err(sql)?;
-                for table in ["communication_numbers", "created_ext_ids", "files"] {
-                    tx.execute(&format!("DELETE FROM {table} WHERE run_id = ?1"), [&run_id])
-                        .map_err(sql)?;
+                // A run's keys are one range of each table (see `insert_keys`).
+                for (table, first, last) in [
+                    ("communication_numbers", "first_number_id", "last_number_id"),
+                    ("created_ext_ids", "first_ext_id", "last_ext_id"),
+                ] {
+                    tx.execute(
+                        &format!(
+                            "DELETE FROM {table} WHERE id BETWEEN
+                             (SELECT {first} FROM runs WHERE run_id = ?1)
+                             AND (SELECT {last} FROM runs WHERE run_id = ?1)"
+                        ),
+                        [&run_id],
+                    )
+                    .map_err(sql)?;
                 }
+                tx.execute("DELETE FROM files WHERE run_id = ?1", [&run_id])
+                    .map_err(sql)?;
                 tx.execute("DELETE FROM runs WHERE run_id = ?1", [&run_id])
                     .map_err(sql)?;
                 tx.commit().map_err(sql)?;
@@ -226,17 +244,18 @@ impl Ledger {
 
     /// The committed acceptance of this communicationNumber, if any.
     pub fn communication_number(&mut self, key: &str) -> Result<Option<EarlierKey>, LedgerError> {
-        if !self.filters()?[0].may_contain(key_hash(key)) {
+        let hash = key_hash(key);
+        if !self.filters()?[0].may_contain(hash) {
             return Ok(None);
         }
         let mut st = self
             .conn
             .prepare_cached(
                 "SELECT run_id, payload_digest, source, record FROM communication_numbers
-                 WHERE key = ?1",
+                 WHERE hash = ?1 AND key = ?2",
             )
             .map_err(sql)?;
-        st.query_row([key], |r| {
+        st.query_row(params![hash as i64, key], |r| {
             Ok(EarlierKey {
                 run_id: r.get(0)?,
                 payload_digest: r.get(1)?,
@@ -250,27 +269,25 @@ impl Ledger {
 
     /// The committed run that created this customerExtId, if any.
     pub fn created_ext_id(&mut self, key: &str) -> Result<Option<String>, LedgerError> {
-        if !self.filters()?[1].may_contain(key_hash(key)) {
+        let hash = key_hash(key);
+        if !self.filters()?[1].may_contain(hash) {
             return Ok(None);
         }
         let mut st = self
             .conn
-            .prepare_cached("SELECT run_id FROM created_ext_ids WHERE key = ?1")
+            .prepare_cached("SELECT run_id FROM created_ext_ids WHERE hash = ?1 AND key = ?2")
             .map_err(sql)?;
-        st.query_row([key], |r| r.get(0)).optional().map_err(sql)
+        st.query_row(params![hash as i64, key], |r| r.get(0))
+            .optional()
+            .map_err(sql)
     }
 
-    /// Starts collecting this run's keys in temporary tables (no lock on the ledger).
-    pub fn begin_keys(&mut self) -> Result<(), LedgerError> {
-        self.conn
-            .execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS new_cn(key TEXT PRIMARY KEY, hash INTEGER,
-                    payload_digest BLOB, source TEXT, record INTEGER) WITHOUT ROWID;
-                 CREATE TEMP TABLE IF NOT EXISTS new_ext(key TEXT PRIMARY KEY, hash INTEGER)
-                    WITHOUT ROWID;
-                 DELETE FROM temp.new_cn; DELETE FROM temp.new_ext; BEGIN;",
-            )
-            .map_err(sql)
+    /// Starts collecting this run's keys, in a temporary file in `dir` (no lock on the
+    /// ledger while the run goes).
+    pub fn begin_keys(&mut self, dir: &Path) -> Result<(), LedgerError> {
+        self.new_keys =
+            Some(NewKeys::create(dir).map_err(|e| LedgerError(format!("ledger: {e}")))?);
+        Ok(())
     }
 
     /// Records the keys of an accepted record of this run.
@@ -282,25 +299,22 @@ impl Ledger {
         source: &str,
         record: u64,
     ) -> Result<(), LedgerError> {
+        let keys = self
+            .new_keys
+            .as_mut()
+            .ok_or_else(|| LedgerError("internal error: ledger keys not begun".into()))?;
+        let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
         if let Some(cn) = communication_number {
-            self.conn
-                .prepare_cached("INSERT OR IGNORE INTO temp.new_cn VALUES (?1, ?2, ?3, ?4, ?5)")
-                .map_err(sql)?
-                .execute(params![
-                    cn,
-                    key_hash(cn) as i64,
-                    &payload_digest[..],
-                    source,
-                    record as i64
-                ])
-                .map_err(sql)?;
+            let n = NewNumber {
+                key: cn.to_string(),
+                payload_digest: *payload_digest,
+                source: source.to_string(),
+                record,
+            };
+            keys.add_number(key_hash(cn), &n).map_err(io)?;
         }
         if let Some(ext) = created_ext_id {
-            self.conn
-                .prepare_cached("INSERT OR IGNORE INTO temp.new_ext VALUES (?1, ?2)")
-                .map_err(sql)?
-                .execute(params![ext, key_hash(ext) as i64])
-                .map_err(sql)?;
+            keys.add_ext_id(key_hash(ext), ext).map_err(io)?;
         }
         Ok(())
     }
@@ -312,8 +326,6 @@ impl Ledger {
         run: &RunRecord,
         files: impl Iterator<Item = FileRecord>,
     ) -> Result<(), LedgerError> {
-        // The temporary tables' own transaction (see `begin_keys`) ends first.
-        self.conn.execute_batch("COMMIT").map_err(sql)?;
         crate::output::rundir::fault("ledger-stage").map_err(|e| LedgerError(e.to_string()))?;
         let tx = self
             .conn
@@ -368,18 +380,28 @@ impl Ledger {
                 .map_err(sql)?;
             }
         }
+        let mut keys = self.new_keys.take();
+        if let Some(keys) = keys.as_mut() {
+            insert_keys(&tx, keys, run.run_id)?;
+        }
+        // The run's keys are the rows added since it began: record their ranges.
         tx.execute(
-            "INSERT INTO communication_numbers SELECT key, hash, payload_digest, ?1, source, record
-             FROM temp.new_cn",
+            "UPDATE runs SET
+                first_number_id = (SELECT min(id) FROM communication_numbers WHERE id >
+                    coalesce((SELECT max(last_number_id) FROM runs WHERE run_id <> ?1), 0)),
+                last_number_id = (SELECT max(id) FROM communication_numbers),
+                first_ext_id = (SELECT min(id) FROM created_ext_ids WHERE id >
+                    coalesce((SELECT max(last_ext_id) FROM runs WHERE run_id <> ?1), 0)),
+                last_ext_id = (SELECT max(id) FROM created_ext_ids)
+             WHERE run_id = ?1",
             [run.run_id],
         )
         .map_err(sql)?;
-        tx.execute(
-            "INSERT INTO created_ext_ids SELECT key, hash, ?1 FROM temp.new_ext",
-            [run.run_id],
-        )
-        .map_err(sql)?;
-        update_filters(&tx)?;
+        // The filters this run loaded are the stored ones (a writer changes them only in a
+        // transaction like this one, which would have to be newer than the run's reads; it
+        // is reloaded then): grown in place rather than loaded twice.
+        let loaded = self.filters.take();
+        update_filters(&tx, keys.as_ref(), loaded)?;
         tx.commit().map_err(sql)?;
         self.filters = None;
         Ok(())
@@ -463,53 +485,119 @@ impl Ledger {
     }
 }
 
-/// Adds the run's new keys to the stored filters (rebuilt larger when they would pass their
-/// size), inside the commit's transaction.
-fn update_filters(tx: &rusqlite::Transaction) -> Result<(), LedgerError> {
-    for (name, new_table, table) in [
-        (
-            "communication_numbers",
-            "temp.new_cn",
-            "communication_numbers",
-        ),
-        ("created_ext_ids", "temp.new_ext", "created_ext_ids"),
+/// Writes a run's new keys, each table in the order of its B-tree.
+fn insert_keys(
+    tx: &rusqlite::Transaction,
+    keys: &mut NewKeys,
+    run_id: &str,
+) -> Result<(), LedgerError> {
+    let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT INTO communication_numbers(hash, key, payload_digest, run_id, source, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(sql)?;
+        keys.each_number(&mut |hash, n| {
+            st.execute(params![
+                hash as i64,
+                n.key,
+                &n.payload_digest[..],
+                run_id,
+                n.source,
+                n.record as i64
+            ])
+            .map(drop)
+            .map_err(|e| std::io::Error::other(format!("{e} (communicationNumber {:?})", n.key)))
+        })
+        .map_err(io)?;
+    }
+    let mut st = tx
+        .prepare("INSERT INTO created_ext_ids(hash, key, run_id) VALUES (?1, ?2, ?3)")
+        .map_err(sql)?;
+    keys.each_ext_id(&mut |hash, key| {
+        st.execute(params![hash as i64, key, run_id])
+            .map(drop)
+            .map_err(|e| std::io::Error::other(format!("{e} (customerExtId {key:?})")))
+    })
+    .map_err(io)
+}
+
+/// Adds the run's new keys to the stored filters (rebuilt, from the tables, when they would
+/// pass the size they were made for), inside the commit's transaction.
+fn update_filters(
+    tx: &rusqlite::Transaction,
+    keys: Option<&NewKeys>,
+    loaded: Option<[Filter; 2]>,
+) -> Result<(), LedgerError> {
+    let (numbers, ext_ids): (Vec<u64>, Vec<u64>) = match keys {
+        Some(k) => {
+            let (a, b) = k.hashes();
+            (a.collect(), b.collect())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let [loaded_numbers, loaded_ext_ids] = match loaded {
+        Some([a, b]) => [Some(a), Some(b)],
+        None => [None, None],
+    };
+    for (name, new, loaded) in [
+        ("communication_numbers", numbers, loaded_numbers),
+        ("created_ext_ids", ext_ids, loaded_ext_ids),
     ] {
-        let stored: Option<(i64, i64, Vec<u8>)> = tx
+        let stored_count: Option<i64> = tx
             .query_row(
-                "SELECT capacity, count, bits FROM key_filters WHERE name = ?1",
+                "SELECT count FROM key_filters WHERE name = ?1",
                 [name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| r.get(0),
             )
             .optional()
             .map_err(sql)?;
-        let new: i64 = tx
-            .query_row(&format!("SELECT count(*) FROM {new_table}"), [], |r| {
-                r.get(0)
-            })
-            .map_err(sql)?;
-        let mut filter = stored
-            .and_then(|(c, n, b)| Filter::from_parts(c as u64, n as u64, &b))
-            .filter(|f| !f.is_full_with(new as u64));
-        let source = if filter.is_some() { new_table } else { table };
-        let f = match &mut filter {
-            Some(f) => f,
-            None => {
-                let total: i64 = tx
-                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        // Another run committed since this one loaded it: load the stored one again.
+        let current = match loaded {
+            Some(f) if stored_count.unwrap_or(0) as u64 == f.count => Some(f),
+            _ => {
+                let stored: Option<(i64, i64, Vec<u8>)> = tx
+                    .query_row(
+                        "SELECT capacity, count, bits FROM key_filters WHERE name = ?1",
+                        [name],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()
                     .map_err(sql)?;
-                filter.insert(Filter::with_capacity((total as u64).saturating_mul(2)))
+                stored.and_then(|(c, n, b)| Filter::from_parts(c as u64, n as u64, &b))
             }
         };
-        let mut st = tx
-            .prepare(&format!("SELECT hash FROM {source}"))
-            .map_err(sql)?;
-        let mut rows = st.query([]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            f.insert(r.get::<_, i64>(0).map_err(sql)? as u64);
-        }
+        let filter = match current.filter(|f| !f.is_full_with(new.len() as u64)) {
+            Some(mut f) => {
+                new.iter().for_each(|h| f.insert(*h));
+                f
+            }
+            None => {
+                // Rebuilt from every key, with room for as many again.
+                let total: i64 = tx
+                    .query_row(&format!("SELECT count(*) FROM {name}"), [], |r| r.get(0))
+                    .map_err(sql)?;
+                let mut f = Filter::with_capacity((total as u64).saturating_mul(2));
+                let mut st = tx
+                    .prepare(&format!("SELECT hash FROM {name}"))
+                    .map_err(sql)?;
+                let mut rows = st.query([]).map_err(sql)?;
+                while let Some(r) = rows.next().map_err(sql)? {
+                    f.insert(r.get::<_, i64>(0).map_err(sql)? as u64);
+                }
+                f
+            }
+        };
         tx.execute(
             "INSERT OR REPLACE INTO key_filters VALUES (?1, ?2, ?3, ?4)",
-            params![name, f.capacity as i64, f.count as i64, f.to_bytes()],
+            params![
+                name,
+                filter.capacity as i64,
+                filter.count as i64,
+                filter.to_bytes()
+            ],
         )
         .map_err(sql)?;
     }

@@ -14,6 +14,8 @@ pub(super) struct Ctx<'a> {
     /// The rules for JSON and XML records: `--decimal-comma` is about CSV exports only.
     pub(super) rules_not_csv: RuleSettings,
     pub(super) strict: bool,
+    /// With a ledger: the BLAKE3 of each accepted payload, computed here on the pool.
+    pub(super) digest_payloads: bool,
 }
 
 impl Ctx<'_> {
@@ -59,10 +61,13 @@ impl Ctx<'_> {
                 } else {
                     (start..start, Some(start..end))
                 };
+                let digest = (self.digest_payloads && !payload.is_empty())
+                    .then(|| *blake3::hash(&out[payload.clone()]).as_bytes());
                 Outcome::Record {
                     checked,
                     payload,
                     input,
+                    digest,
                 }
             }
             Err(diag) => {
@@ -73,6 +78,7 @@ impl Ctx<'_> {
                     checked,
                     payload: start..start,
                     input: None,
+                    digest: None,
                 }
             }
         }

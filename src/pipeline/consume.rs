@@ -117,6 +117,7 @@ impl State {
                     mut checked,
                     payload,
                     input,
+                    digest,
                 },
             ) => {
                 // Cross-record rules, in order.
@@ -132,9 +133,13 @@ impl State {
                     && let Some(history) = self.history.as_mut()
                 {
                     let source = self.ledger.row(raw.loc.file)?.source.clone();
+                    let digest = match digest {
+                        Some(d) => d,
+                        None => *blake3::hash(&batch.out[payload.clone()]).as_bytes(),
+                    };
                     let earlier = history.check(
                         &mut checked,
-                        &batch.out[payload.clone()],
+                        &digest,
                         &source,
                         raw.loc.record,
                         ctx.rules.max_findings,

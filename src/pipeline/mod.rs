@@ -167,6 +167,9 @@ impl std::fmt::Display for RunError {
 }
 
 /// The outcome of one item of a batch, computed on the pool.
+// Nearly every outcome is a record: boxing it would allocate once per record, on a worker,
+// to be freed on the ordered thread (the allocator contention `rules::Keys` avoids).
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     Record {
         checked: Checked,
@@ -174,6 +177,8 @@ enum Outcome {
         payload: std::ops::Range<usize>,
         /// The record as read (JSON) when rejected, a range of `out`; None when unreadable.
         input: Option<std::ops::Range<usize>>,
+        /// BLAKE3 of the payload, with a ledger (see `history`).
+        digest: Option<[u8; 32]>,
     },
     FileError,
 }
@@ -212,7 +217,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             let fatal = |e: crate::ledger::LedgerError| RunError::Fatal(e.0);
             (
                 Some(FileHistory::open(path, settings.reprocess).map_err(fatal)?),
-                Some(KeyHistory::open(path, &settings.out).map_err(fatal)?),
+                Some(KeyHistory::open(path, &settings.out, &run_dir.path).map_err(fatal)?),
             )
         }
         None => (None, None),
@@ -277,6 +282,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             ..settings.rules.clone()
         },
         strict: settings.strict,
+        digest_payloads: settings.ledger.is_some(),
     };
     let handed_on = if settings.jobs <= 1 {
         // One thread does everything: read a batch, check it, write it.

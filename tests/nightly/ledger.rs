@@ -233,7 +233,8 @@ fn a_new_ledger_is_private_and_an_older_schema_is_migrated() {
     conn.execute_batch(
         "INSERT INTO runs VALUES ('20260101T000000Z-000001', '/old', 't', 't', '2026-01-01', '[]',
             '{}', 1, 1, 0, 0, 0, 'committed');
-         INSERT INTO communication_numbers VALUES ('CN-OLD', 1, x'00', '20260101T000000Z-000001', 'x', 1);",
+         INSERT INTO communication_numbers(hash, key, payload_digest, run_id, source, record)
+            VALUES (1, 'CN-OLD', x'00', '20260101T000000Z-000001', 'x', 1);",
     )
     .unwrap();
     drop(conn);
