@@ -236,7 +236,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         },
         failure: None,
         progress: progress_bar(settings),
-        report: ReportFindings::default(),
+        report: ReportFindings::new(settings.strict, consume::report_options(settings)),
         started,
         on_pool: settings.jobs > 1,
         consumed: 0,
