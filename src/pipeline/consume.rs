@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::check::{Ctx, parse, render};
-use super::{Outcome, Summary};
+use super::{Mode, Outcome, PayloadLayout, Settings, Summary};
 use crate::diagnostic::Severity;
 use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
@@ -89,12 +89,17 @@ impl State {
                 }
                 self.report.add(
                     diag.code,
+                    diag.severity,
                     ReportFinding {
                         source: &fs.source,
                         record: 0,
                         line: loc.line,
+                        serial: 0,
+                        customer_ext_id: None,
+                        communication_number: None,
                         path: "",
                         message: &diag.message,
+                        accepted: None,
                     },
                 );
                 *self
@@ -176,18 +181,25 @@ impl State {
                     s.rejected += 1;
                     fs.rejected += 1;
                     et.rejected += 1;
-                    for d in &checked.diagnostics {
-                        self.report.add(
-                            d.code,
-                            ReportFinding {
-                                source: &fs.source,
-                                record: raw.loc.record,
-                                line: raw.loc.line,
-                                path: &d.path,
-                                message: &d.message,
-                            },
-                        );
-                    }
+                }
+                // Every finding goes to the report: the errors of rejected records, and the
+                // warnings of any record (an accepted record's too).
+                for d in &checked.diagnostics {
+                    self.report.add(
+                        d.code,
+                        d.severity,
+                        ReportFinding {
+                            source: &fs.source,
+                            record: raw.loc.record,
+                            line: raw.loc.line,
+                            serial: s.records,
+                            customer_ext_id: checked.keys.customer_ext_id.as_deref(),
+                            communication_number: checked.keys.communication_number.as_deref(),
+                            path: &d.path,
+                            message: &d.message,
+                            accepted: Some(accepted),
+                        },
+                    );
                 }
                 let report = RecordReport {
                     source: &fs.source,
@@ -246,4 +258,60 @@ impl State {
         };
         self.writers.unchanged(&report, run_id)
     }
+}
+
+/// The options that shape a run's verdicts, as `report.html` lists them (name, value).
+/// Those that only say where and how the outputs are written (`--out`, `--jobs`,
+/// `--file-mode`, `--keep-runs`, `--wait-lock`) are left out.
+pub(super) fn report_options(settings: &Settings) -> Vec<(&'static str, String)> {
+    let on_off = |b: bool, on: &str| if b { on.to_string() } else { "off".to_string() };
+    let r = &settings.rules;
+    let mut o = vec![
+        (
+            "command",
+            match settings.mode {
+                Mode::Process => "process",
+                Mode::Validate => "validate (no accepted payloads written)",
+            }
+            .to_string(),
+        ),
+        ("--as-of", r.as_of.to_string()),
+        (
+            "--strict",
+            on_off(settings.strict, "on: warnings reject the record"),
+        ),
+        ("--redact", on_off(r.redact, "on: personal values masked")),
+        (
+            "--classifiers",
+            match &r.classifiers {
+                Some(_) => "supplied lists".to_string(),
+                None => "none: built-in ISO lists, any non-empty classifier code".to_string(),
+            },
+        ),
+        ("--max-findings", r.max_findings.to_string()),
+        (
+            "--max-record-bytes",
+            settings.read.max_record_bytes.to_string(),
+        ),
+        ("--max-depth", settings.read.max_depth.to_string()),
+        ("--encoding", settings.read.encoding.label()),
+        ("--decimal-comma", on_off(r.decimal_comma, "on")),
+        ("--hidden", on_off(settings.walk.hidden, "on")),
+        (
+            "--format",
+            settings
+                .walk
+                .format
+                .map_or("by extension", |f| f.as_str())
+                .to_string(),
+        ),
+    ];
+    if settings.mode == Mode::Process {
+        let layout = match settings.payload_layout {
+            PayloadLayout::Ndjson => "ndjson",
+            PayloadLayout::Files => "files",
+        };
+        o.push(("--payload-layout", layout.to_string()));
+    }
+    o
 }

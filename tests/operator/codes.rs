@@ -34,6 +34,17 @@ fn codes_command_lists_exactly_the_codes_the_program_can_emit() {
         .iter()
         .map(|c| c["code"].as_str().unwrap())
         .collect();
+    // Each with what usually fixes it, which report.html shows beside the code's findings.
+    let without_fix: Vec<&Value> = text
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["fix"].as_str().is_none_or(str::is_empty))
+        .collect();
+    assert!(
+        without_fix.is_empty(),
+        "codes without a fix: {without_fix:?}"
+    );
     let unlisted: Vec<&&str> = emittable.difference(&listed).collect();
     assert!(
         unlisted.is_empty(),

@@ -51,6 +51,17 @@ pub enum TextEncoding {
     Named(&'static Encoding),
 }
 
+impl TextEncoding {
+    /// As `--encoding` names it (lower case): `utf-8`, `auto`, or the encoding's name.
+    pub fn label(self) -> String {
+        match self {
+            TextEncoding::Utf8 => "utf-8".into(),
+            TextEncoding::Auto => "auto".into(),
+            TextEncoding::Named(e) => e.name().to_ascii_lowercase(),
+        }
+    }
+}
+
 /// Why a file was decoded from an encoding other than UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
