@@ -140,7 +140,10 @@ pub const CODES: &[CodeInfo] = &[
         "bad-code",
         "a country/currency/classifier code that is not known, where the vendor documents no code",
     ),
-    e("too-long", "a string over its length limit"),
+    e(
+        "too-long",
+        "a string over its length limit, or a list or object over --max-list-items",
+    ),
     e("out-of-range", "a number or date outside its allowed range"),
     e(
         "not-a-lead",

@@ -8,6 +8,9 @@
 
 use std::borrow::Cow;
 
+use super::ReadOptions;
+use super::limits::{self, Container};
+use crate::diagnostic::Diagnostic;
 use crate::record::Node;
 
 /// A syntax error at a byte offset of the parsed text.
@@ -28,15 +31,27 @@ impl SyntaxError {
     }
 }
 
-/// Parses one complete JSON document (surrounding white space allowed, nothing else).
+/// Parses one complete JSON document (surrounding white space allowed, nothing else), its
+/// lists and objects of any size.
 pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        max_depth,
-        error: None,
-    };
+    parse_with(text, max_depth, usize::MAX).map(|p| p.node)
+}
+
+/// Parses one record: `parse` with `--max-depth`, and its lists and objects capped by
+/// `--max-list-items` (`limits`); what goes past a cap is checked for syntax, not built.
+pub fn parse_record<'a>(
+    text: &'a str,
+    opts: &ReadOptions,
+) -> Result<limits::Parsed<'a>, SyntaxError> {
+    parse_with(text, opts.max_depth, opts.max_list_items)
+}
+
+fn parse_with(
+    text: &str,
+    max_depth: usize,
+    max_items: usize,
+) -> Result<limits::Parsed<'_>, SyntaxError> {
+    let mut p = Parser::new(text, max_depth, max_items);
     let parsed = (|| {
         p.skip_ws();
         let node = p.value(0)?;
@@ -46,12 +61,13 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
         }
         Ok(node)
     })();
-    parsed.map_err(|Fail| {
-        p.error.take().unwrap_or(SyntaxError {
+    match parsed {
+        Ok(node) => Ok(limits::Parsed { node, cuts: p.cuts }),
+        Err(Fail) => Err(p.error.take().unwrap_or(SyntaxError {
             offset: p.pos,
             message: "invalid JSON".to_string(),
-        })
-    })
+        })),
+    }
 }
 
 /// A parse failed; the details are in `Parser::error`. Keeping the error out of the return
@@ -67,9 +83,102 @@ struct Parser<'a> {
     pos: usize,
     max_depth: usize,
     error: Option<SyntaxError>,
+    /// Items per list, fields per object (`--max-list-items`).
+    max_items: usize,
+    /// Values the record may still hold; 0 while skipping.
+    budget: usize,
+    /// Depth of the values being skipped past a limit (0: building).
+    skipping: usize,
+    /// Per depth, how the container at that depth entered its current child: only read to
+    /// word a cut's path, and cheaper to keep than a path (one store per value).
+    trail: Vec<Step>,
+    /// The record's limit was reported: the rest of the record is skipped silently.
+    values_cut: bool,
+    cuts: Vec<Diagnostic>,
+}
+
+/// How a container entered a child: by the field name at this offset, or at this index.
+#[derive(Clone, Copy)]
+enum Step {
+    Key(usize),
+    Index(usize),
 }
 
 impl<'a> Parser<'a> {
+    fn new(text: &'a str, max_depth: usize, max_items: usize) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth,
+            error: None,
+            max_items,
+            budget: limits::max_values(max_items),
+            skipping: 0,
+            trail: Vec::new(),
+            values_cut: false,
+            cuts: Vec::new(),
+        }
+    }
+
+    /// Whether a container holding `len` children may take one more.
+    #[inline]
+    fn admit(&mut self, len: usize) -> bool {
+        if len < self.max_items && self.budget > 0 {
+            self.budget -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The container at `depth` refused a child (`admit`): its finding, unless it is being
+    /// skipped itself or the record's limit was already reported.
+    #[cold]
+    fn refuse(&mut self, depth: usize, container: Container) {
+        if self.skipping > 0 || self.values_cut {
+            return;
+        }
+        let path = self.path(depth);
+        if self.budget == 0 {
+            self.values_cut = true;
+            self.cuts
+                .push(limits::too_many_values(path, self.max_items));
+        } else {
+            self.cuts
+                .push(limits::too_many(path, container, self.max_items));
+        }
+    }
+
+    /// Parses a value past a limit without building it (a string with escapes is built and
+    /// dropped at once; a container takes no children).
+    fn skip(&mut self, depth: usize) -> Parsed<()> {
+        let budget = std::mem::replace(&mut self.budget, 0);
+        self.skipping += 1;
+        let skipped = self.value(depth);
+        self.skipping -= 1;
+        self.budget = budget;
+        skipped.map(drop)
+    }
+
+    /// The path of the container at `depth`, as the rules print paths.
+    #[cold]
+    fn path(&self, depth: usize) -> String {
+        let mut path = String::new();
+        for step in self.trail.get(1..depth).unwrap_or_default() {
+            match *step {
+                Step::Key(at) => {
+                    let mut p = Parser::new(self.text, 0, 0);
+                    p.pos = at;
+                    let key = p.string().map_or(Cow::Borrowed("?"), |k| k);
+                    limits::push_key(&mut path, &key);
+                }
+                Step::Index(i) => limits::push_index(&mut path, i),
+            }
+        }
+        path
+    }
+
     #[cold]
     fn err(&mut self, message: impl Into<String>) -> Fail {
         self.error = Some(SyntaxError {
@@ -128,25 +237,29 @@ impl<'a> Parser<'a> {
 
     fn enter(&mut self, depth: usize) -> Parsed<()> {
         if depth > self.max_depth {
-            Err(self.err(format!(
+            return Err(self.err(format!(
                 "nesting deeper than {} levels (--max-depth)",
                 self.max_depth
-            )))
-        } else {
-            Ok(())
+            )));
         }
+        if self.trail.len() <= depth {
+            self.trail.resize(depth + 1, Step::Index(0));
+        }
+        Ok(())
     }
 
     fn object(&mut self, depth: usize) -> Parsed<Node<'a>> {
         self.enter(depth)?;
         self.pos += 1;
-        // Leads have a dozen or more fields: skip the first few regrowths.
-        let mut fields = Vec::with_capacity(16);
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Node::Map(fields));
+            return Ok(Node::Map(Vec::new()));
         }
+        // Leads have a dozen or more fields: skip the first few regrowths. (Not for `{}`:
+        // a list of empty objects would take 900 bytes per object.)
+        let mut fields = Vec::with_capacity(16);
+        let mut full = false;
         loop {
             if self.bytes.get(self.pos) != Some(&b'"') {
                 return Err(self.err(format!(
@@ -154,6 +267,7 @@ impl<'a> Parser<'a> {
                     self.describe_here()
                 )));
             }
+            let key_at = self.pos;
             let key = self.string()?;
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b':') {
@@ -164,8 +278,17 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            let value = self.value(depth)?;
-            fields.push((key, value));
+            if full || !self.admit(fields.len()) {
+                if !full {
+                    full = true;
+                    self.refuse(depth, Container::Object);
+                }
+                self.skip(depth)?;
+            } else {
+                self.trail[depth] = Step::Key(key_at);
+                let value = self.value(depth)?;
+                fields.push((key, value));
+            }
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => {
@@ -195,8 +318,18 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Node::List(items));
         }
+        let mut full = false;
         loop {
-            items.push(self.value(depth)?);
+            if full || !self.admit(items.len()) {
+                if !full {
+                    full = true;
+                    self.refuse(depth, Container::List);
+                }
+                self.skip(depth)?;
+            } else {
+                self.trail[depth] = Step::Index(items.len());
+                items.push(self.value(depth)?);
+            }
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => {

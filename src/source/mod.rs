@@ -11,6 +11,7 @@ pub mod digest;
 pub mod discover;
 pub mod json;
 pub mod json_value;
+pub mod limits;
 pub mod ndjson;
 pub mod transcode;
 pub mod xml;
@@ -102,6 +103,9 @@ impl InputFile {
 pub struct ReadOptions {
     pub max_record_bytes: usize,
     pub max_depth: usize,
+    /// `--max-list-items`: items per list and fields per object of a record's tree (see
+    /// `limits`).
+    pub max_list_items: usize,
     /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
     /// declaration; `None` means UTF-8 (a UTF-16 byte-order mark is still detected).
     pub encoding: Option<&'static encoding_rs::Encoding>,
@@ -115,6 +119,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_record_bytes: 16 << 20,
             max_depth: 64,
+            max_list_items: limits::DEFAULT_MAX_ITEMS,
             encoding: None,
             buffer_size: 1 << 20,
         }

@@ -8,6 +8,7 @@
 //! - `files`: special, unreadable and vanishing files.
 //! - `interrupted`: faults during the run: an unwritable `--out`, SIGKILL, SIGTERM, a full
 //!   disk.
+//! - `limits`: records whose tree would dwarf their bytes, cut in bounded memory.
 //! - `personal`: personal data: redacted reports, private output files.
 //!
 //! This file holds the helpers they share: the hostile fixtures, the summary's invariants,
@@ -16,6 +17,7 @@
 mod files;
 mod hostile;
 mod interrupted;
+mod limits;
 mod personal;
 
 use std::collections::BTreeSet;

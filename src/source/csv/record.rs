@@ -1,11 +1,13 @@
 //! The workers' half: one row to a `Node` tree laid out by the file's `Header`, borrowing
-//! every cell; a wrong cell count or invalid UTF-8 is a record fault.
+//! every cell; a wrong cell count or invalid UTF-8 is a record fault. A value in a column
+//! past `--max-list-items` (which the header left out of its plan) is a `too-long` cut.
 
 use ::csv::ByteRecord;
 
 use super::header::Header;
-use crate::record::Node;
+use crate::diagnostic::Diagnostic;
 use crate::source::ReadOptions;
+use crate::source::limits::Parsed;
 use crate::source::xml::RecordFault;
 
 /// Parses one row into a record tree (on a worker thread).
@@ -13,7 +15,7 @@ pub fn parse_record<'a>(
     row: &'a ByteRecord,
     header: &Header,
     _opts: &ReadOptions,
-) -> Result<Node<'a>, RecordFault> {
+) -> Result<Parsed<'a>, RecordFault> {
     let n = header.columns.len();
     if row.len() != n {
         return Err(RecordFault {
@@ -26,6 +28,7 @@ pub fn parse_record<'a>(
     let text = simdutf8::basic::from_utf8(row.as_slice()).ok();
     let mut cells: Vec<&'a str> = Vec::with_capacity(n);
     let mut live = vec![false; header.nodes.len()];
+    let mut cap = header.cap();
     let mut start = 0;
     for (i, raw) in row.iter().enumerate() {
         let next = start + raw.len();
@@ -48,6 +51,10 @@ pub fn parse_record<'a>(
         start = next;
         cells.push(cell);
         if !cell.is_empty() {
+            if let Some(cut) = &header.columns[i].cut {
+                cap.add(Diagnostic::clone(cut));
+                continue;
+            }
             // Mark the cell's ancestors as holding a value.
             let mut p = header.nodes[header.leaves[i] as usize].parent as usize;
             while !live[p] {
@@ -56,7 +63,11 @@ pub fn parse_record<'a>(
             }
         }
     }
-    Ok(header.build(0, &cells, &live))
+    let node = header.build(0, &cells, &live, &mut cap);
+    Ok(Parsed {
+        node,
+        cuts: cap.cuts,
+    })
 }
 
 fn utf8_fault(

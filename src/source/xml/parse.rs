@@ -13,10 +13,10 @@ use super::bytes::{count_chars, count_newlines};
 use super::fast::parse_fast;
 use super::names::XML_NAMES;
 use super::tree::{Tree, escape_fault};
-use crate::record::Node;
 use crate::source::ReadOptions;
+use crate::source::limits::{self, Parsed};
 
-pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Parsed<'a>, RecordFault> {
     let text = utf8(bytes)?;
     match parse_fast(text, new_tree(opts)) {
         Some(node) => Ok(node),
@@ -26,7 +26,10 @@ pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>,
 
 /// `parse_record` without the fast path: the reference the fast path is held to (by the
 /// differential tests and the `xml_record` fuzz target); same trees, same faults.
-pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+pub fn parse_record_full<'a>(
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<Parsed<'a>, RecordFault> {
     parse_full(utf8(bytes)?, opts)
 }
 
@@ -52,18 +55,24 @@ fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
         done: Vec::with_capacity(64),
         root: None,
         max_depth: opts.max_depth,
+        max_items: opts.max_list_items,
+        budget: limits::max_values(opts.max_list_items),
+        skipping: 0,
+        full_at: 0,
+        values_cut: false,
+        cuts: Vec::new(),
     }
 }
 
 /// The fast path's tree for `text`, or `None` where it leaves the record to `parse_full`.
 #[cfg(test)]
-pub(super) fn parse_fast_only<'a>(text: &'a str, opts: &ReadOptions) -> Option<Node<'a>> {
+pub(super) fn parse_fast_only<'a>(text: &'a str, opts: &ReadOptions) -> Option<Parsed<'a>> {
     parse_fast(text, new_tree(opts))
 }
 
 /// The full parser, quick-xml's events into a `Tree`: every record the fast path declines,
 /// and the wording of every fault.
-pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Parsed<'a>, RecordFault> {
     let bytes = text.as_bytes();
     let mut reader = quick_xml::Reader::from_str(text);
     // White space before text is skipped by quick-xml, so the layout between elements makes
