@@ -18,14 +18,17 @@
 //! process, and are unlinked as soon as they are opened (nothing is left behind, even by a
 //! killed run).
 //!
-//! Keys come from the input, so the hash is keyed: SipHash-1-3 (the standard library's
-//! `RandomState`) under a secret key the operating system draws for each process. With an
-//! unkeyed hash a file could be crafted whose keys all start probing at one slot, and every
-//! insertion then walked the whole cluster: 300,000 such communicationNumbers took 75 s
-//! instead of 0.25 s. Without the key, crafted keys land like any others. Nothing the run
-//! writes depends on the key: the tables are only probed, never iterated, and the keys are
-//! compared exactly. (SipHash costs about 20 ns more per key than the unkeyed foldhash did,
-//! about 1% of a record's time on the workers.)
+//! Keys come from the input, so the hash is keyed: foldhash under seeds drawn from the
+//! operating system's randomness (through the standard library's `RandomState`) for each
+//! process. With the fixed seed it had before, a file could be crafted whose keys all start
+//! probing at one slot, and every insertion then walked the whole cluster: 300,000 such
+//! communicationNumbers took 52 s instead of 0.3 s. Under a seed the file's author cannot
+//! know, crafted keys land like any others. **(decision)** Keyed foldhash rather than
+//! SipHash: foldhash only claims to resist attackers who cannot observe its hashes, and
+//! nothing here lets them: the seed never leaves the process and changes every run, the
+//! tables are only probed, never iterated, the keys are compared exactly, and nothing the
+//! run writes depends on the seed (a test compares two runs byte for byte). SipHash cost
+//! 1% more instructions per record for no gain against that attacker.
 
 use std::io;
 use std::path::Path;
@@ -42,9 +45,21 @@ pub struct FirstSeen {
     pub record: u64,
 }
 
-/// The process's secret hash key, drawn from the operating system's randomness on first use.
-static HASH_KEY: std::sync::LazyLock<std::collections::hash_map::RandomState> =
-    std::sync::LazyLock::new(std::collections::hash_map::RandomState::new);
+/// The process's secret hash keys, drawn from the operating system's randomness (through
+/// the standard library's `RandomState`) on first use.
+struct HashKey {
+    per_hasher: u64,
+    shared: foldhash::SharedSeed,
+}
+
+static HASH_KEY: std::sync::LazyLock<HashKey> = std::sync::LazyLock::new(|| {
+    use std::hash::BuildHasher;
+    let os = std::collections::hash_map::RandomState::new();
+    HashKey {
+        per_hasher: os.hash_one(0u8),
+        shared: foldhash::SharedSeed::from_u64(os.hash_one(1u8)),
+    }
+});
 
 /// The hash a `KeySet` files a key under: keyed (see the module's note), the same for the
 /// whole process, so that workers can compute it for the ordered thread.
@@ -53,8 +68,11 @@ pub fn key_hash(key: &str) -> u64 {
 }
 
 fn key_hash_bytes(key: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    HASH_KEY.hash_one(key)
+    use std::hash::Hasher;
+    let k = &*HASH_KEY;
+    let mut h = foldhash::fast::FoldHasher::with_seed(k.per_hasher, &k.shared);
+    h.write(key);
+    h.finish()
 }
 
 /// Bytes of one entry: file (4), record (8), length byte (1), then the key inline, or for a
