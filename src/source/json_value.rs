@@ -54,7 +54,7 @@ fn parse_with(
     let mut p = Parser::new(text, max_depth, max_items);
     let parsed = (|| {
         p.skip_ws();
-        let node = p.value(0)?;
+        let node = p.value(0, 0)?;
         p.skip_ws();
         if p.pos != p.bytes.len() {
             return Err(p.err("unexpected data after the JSON value"));
@@ -77,6 +77,9 @@ struct Fail;
 
 type Parsed<T> = Result<T, Fail>;
 
+/// An object's fields as parsed.
+type Fields<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -89,20 +92,23 @@ struct Parser<'a> {
     budget: usize,
     /// Depth of the values being skipped past a limit (0: building).
     skipping: usize,
-    /// Per depth, how the container at that depth entered its current child: only read to
-    /// word a cut's path, and cheaper to keep than a path (one store per value).
-    trail: Vec<Step>,
+    /// Per depth, how the open container at that depth was entered (see `INDEX`): only
+    /// read to word a cut's path. One store per container, where a path kept up to date
+    /// would cost one per value; inline for the depths of real records (no allocation per
+    /// record), on the heap past them.
+    trail: [u64; TRAIL],
+    deeper: Vec<u64>,
     /// The record's limit was reported: the rest of the record is skipped silently.
     values_cut: bool,
     cuts: Vec<Diagnostic>,
 }
 
-/// How a container entered a child: by the field name at this offset, or at this index.
-#[derive(Clone, Copy)]
-enum Step {
-    Key(usize),
-    Index(usize),
-}
+/// How a container was entered, as a `u64` (passed down with every value): the offset of
+/// its field name, or `INDEX | i` for item `i` of a list.
+const INDEX: u64 = 1 << 63;
+
+/// Depths whose `trail` is kept inline.
+const TRAIL: usize = 16;
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str, max_depth: usize, max_items: usize) -> Self {
@@ -115,25 +121,15 @@ impl<'a> Parser<'a> {
             max_items,
             budget: limits::max_values(max_items),
             skipping: 0,
-            trail: Vec::new(),
+            trail: [0; TRAIL],
+            deeper: Vec::new(),
             values_cut: false,
             cuts: Vec::new(),
         }
     }
 
-    /// Whether a container holding `len` children may take one more.
-    #[inline]
-    fn admit(&mut self, len: usize) -> bool {
-        if len < self.max_items && self.budget > 0 {
-            self.budget -= 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// The container at `depth` refused a child (`admit`): its finding, unless it is being
-    /// skipped itself or the record's limit was already reported.
+    /// The container at `depth` refused a child: its finding, unless it is being skipped
+    /// itself or the record's limit was already reported.
     #[cold]
     fn refuse(&mut self, depth: usize, container: Container) {
         if self.skipping > 0 || self.values_cut {
@@ -155,7 +151,7 @@ impl<'a> Parser<'a> {
     fn skip(&mut self, depth: usize) -> Parsed<()> {
         let budget = std::mem::replace(&mut self.budget, 0);
         self.skipping += 1;
-        let skipped = self.value(depth);
+        let skipped = self.value(depth, 0);
         self.skipping -= 1;
         self.budget = budget;
         skipped.map(drop)
@@ -165,15 +161,15 @@ impl<'a> Parser<'a> {
     #[cold]
     fn path(&self, depth: usize) -> String {
         let mut path = String::new();
-        for step in self.trail.get(1..depth).unwrap_or_default() {
-            match *step {
-                Step::Key(at) => {
-                    let mut p = Parser::new(self.text, 0, 0);
-                    p.pos = at;
-                    let key = p.string().map_or(Cow::Borrowed("?"), |k| k);
-                    limits::push_key(&mut path, &key);
-                }
-                Step::Index(i) => limits::push_index(&mut path, i),
+        let trail = self.trail.iter().chain(&self.deeper);
+        for &at in trail.take(depth + 1).skip(2) {
+            if at & INDEX != 0 {
+                limits::push_index(&mut path, (at & !INDEX) as usize);
+            } else {
+                let mut p = Parser::new(self.text, 0, 0);
+                p.pos = at as usize;
+                let key = p.string().map_or(Cow::Borrowed("?"), |k| k);
+                limits::push_key(&mut path, &key);
             }
         }
         path
@@ -207,10 +203,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Parsed<Node<'a>> {
+    /// A value; `at` is how its container, if it is one, was entered (see `INDEX`).
+    fn value(&mut self, depth: usize, at: u64) -> Parsed<Node<'a>> {
         match self.bytes.get(self.pos) {
-            Some(b'{') => self.object(depth + 1),
-            Some(b'[') => self.array(depth + 1),
+            Some(b'{') => self.object(depth + 1, at),
+            Some(b'[') => self.array(depth + 1, at),
             Some(b'"') => Ok(Node::Str(self.string()?)),
             Some(b't') => self.literal("true", Node::Bool(true)),
             Some(b'f') => self.literal("false", Node::Bool(false)),
@@ -235,21 +232,31 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn enter(&mut self, depth: usize) -> Parsed<()> {
+    #[inline(always)]
+    fn enter(&mut self, depth: usize, at: u64) -> Parsed<()> {
         if depth > self.max_depth {
             return Err(self.err(format!(
                 "nesting deeper than {} levels (--max-depth)",
                 self.max_depth
             )));
         }
-        if self.trail.len() <= depth {
-            self.trail.resize(depth + 1, Step::Index(0));
+        match self.trail.get_mut(depth) {
+            Some(slot) => *slot = at,
+            None => self.enter_deeper(depth - TRAIL, at),
         }
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Parsed<Node<'a>> {
-        self.enter(depth)?;
+    #[cold]
+    fn enter_deeper(&mut self, i: usize, at: u64) {
+        if self.deeper.len() <= i {
+            self.deeper.resize(i + 1, 0);
+        }
+        self.deeper[i] = at;
+    }
+
+    fn object(&mut self, depth: usize, at: u64) -> Parsed<Node<'a>> {
+        self.enter(depth, at)?;
         self.pos += 1;
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
@@ -259,58 +266,89 @@ impl<'a> Parser<'a> {
         // Leads have a dozen or more fields: skip the first few regrowths. (Not for `{}`:
         // a list of empty objects would take 900 bytes per object.)
         let mut fields = Vec::with_capacity(16);
-        let mut full = false;
+        // In a register: `value` cannot change it, but takes `self` mutably.
+        let max_items = self.max_items;
         loop {
-            if self.bytes.get(self.pos) != Some(&b'"') {
-                return Err(self.err(format!(
-                    "expected a field name in double quotes, found {}",
-                    self.describe_here()
-                )));
+            let key_at = self.pos as u64;
+            let key = self.field_name()?;
+            if (fields.len() >= max_items) | (self.budget == 0) {
+                return self.object_rest(depth, fields);
             }
-            let key_at = self.pos;
-            let key = self.string()?;
-            self.skip_ws();
-            if self.bytes.get(self.pos) != Some(&b':') {
-                return Err(self.err(format!(
-                    "expected ':' after field name, found {}",
-                    self.describe_here()
-                )));
-            }
-            self.pos += 1;
-            self.skip_ws();
-            if full || !self.admit(fields.len()) {
-                if !full {
-                    full = true;
-                    self.refuse(depth, Container::Object);
-                }
-                self.skip(depth)?;
-            } else {
-                self.trail[depth] = Step::Key(key_at);
-                let value = self.value(depth)?;
-                fields.push((key, value));
-            }
-            self.skip_ws();
-            match self.bytes.get(self.pos) {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Node::Map(fields));
-                }
-                _ => {
-                    return Err(self.err(format!(
-                        "expected ',' or '}}' in object, found {}",
-                        self.describe_here()
-                    )));
-                }
+            self.budget -= 1;
+            let value = self.value(depth, key_at)?;
+            fields.push((key, value));
+            if !self.next(b'}')? {
+                return Ok(Node::Map(fields));
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Parsed<Node<'a>> {
-        self.enter(depth)?;
+    /// A field name and its `:`, with the white space after it.
+    #[inline(always)]
+    fn field_name(&mut self) -> Parsed<Cow<'a, str>> {
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return Err(self.err(format!(
+                "expected a field name in double quotes, found {}",
+                self.describe_here()
+            )));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b':') {
+            return Err(self.err(format!(
+                "expected ':' after field name, found {}",
+                self.describe_here()
+            )));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// After a member of an object (`close` `}`) or list (`]`): true at a `,` (and the white
+    /// space after it), false at the end of the container.
+    #[inline(always)]
+    fn next(&mut self, close: u8) -> Parsed<bool> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_ws();
+                Ok(true)
+            }
+            Some(&b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => {
+                let what = if close == b'}' {
+                    "'}' in object"
+                } else {
+                    "']' in array"
+                };
+                Err(self.err(format!(
+                    "expected ',' or {what}, found {}",
+                    self.describe_here()
+                )))
+            }
+        }
+    }
+
+    /// The rest of an object that is full, from the value of a field it refused.
+    #[cold]
+    fn object_rest(&mut self, depth: usize, fields: Fields<'a>) -> Parsed<Node<'a>> {
+        self.refuse(depth, Container::Object);
+        loop {
+            self.skip(depth)?;
+            if !self.next(b'}')? {
+                return Ok(Node::Map(fields));
+            }
+            self.field_name()?;
+        }
+    }
+
+    fn array(&mut self, depth: usize, at: u64) -> Parsed<Node<'a>> {
+        self.enter(depth, at)?;
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_ws();
@@ -318,34 +356,28 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Node::List(items));
         }
-        let mut full = false;
+        let max_items = self.max_items;
         loop {
-            if full || !self.admit(items.len()) {
-                if !full {
-                    full = true;
-                    self.refuse(depth, Container::List);
-                }
-                self.skip(depth)?;
-            } else {
-                self.trail[depth] = Step::Index(items.len());
-                items.push(self.value(depth)?);
+            if (items.len() >= max_items) | (self.budget == 0) {
+                return self.array_rest(depth, items);
             }
-            self.skip_ws();
-            match self.bytes.get(self.pos) {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Node::List(items));
-                }
-                _ => {
-                    return Err(self.err(format!(
-                        "expected ',' or ']' in array, found {}",
-                        self.describe_here()
-                    )));
-                }
+            self.budget -= 1;
+            let at = INDEX | items.len() as u64;
+            items.push(self.value(depth, at)?);
+            if !self.next(b']')? {
+                return Ok(Node::List(items));
+            }
+        }
+    }
+
+    /// The rest of a list that is full, from the first item it refused.
+    #[cold]
+    fn array_rest(&mut self, depth: usize, items: Vec<Node<'a>>) -> Parsed<Node<'a>> {
+        self.refuse(depth, Container::List);
+        loop {
+            self.skip(depth)?;
+            if !self.next(b']')? {
+                return Ok(Node::List(items));
             }
         }
     }
