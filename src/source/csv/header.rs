@@ -230,7 +230,8 @@ impl Header {
         }
     }
 
-    /// Column `col`'s value; `None` for an empty cell. A `;`-list stops at the limits.
+    /// Column `col`'s value; `None` for an empty cell.
+    #[inline]
     fn leaf_value<'a>(
         &self,
         col: u32,
@@ -240,11 +241,16 @@ impl Header {
     ) -> Option<Node<'a>> {
         let cell = cells[col as usize];
         if cell.is_empty() {
-            return None;
+            None
+        } else if split {
+            self.split_list(col, cell, cap)
+        } else {
+            Some(Node::Text(Cow::Borrowed(cell)))
         }
-        if !split {
-            return Some(Node::Text(Cow::Borrowed(cell)));
-        }
+    }
+
+    /// A `;`-separated cell as a list, stopped at the limits.
+    fn split_list<'a>(&self, col: u32, cell: &'a str, cap: &mut Cap) -> Option<Node<'a>> {
         let mut items = Vec::new();
         for s in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             if items.len() >= self.max_items || cap.left == 0 {

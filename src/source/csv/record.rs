@@ -4,7 +4,7 @@
 
 use ::csv::ByteRecord;
 
-use super::header::Header;
+use super::header::{Cap, Header, NO_LEAF};
 use crate::diagnostic::Diagnostic;
 use crate::source::ReadOptions;
 use crate::source::limits::Parsed;
@@ -51,12 +51,13 @@ pub fn parse_record<'a>(
         start = next;
         cells.push(cell);
         if !cell.is_empty() {
-            if let Some(cut) = &header.columns[i].cut {
-                cap.add(Diagnostic::clone(cut));
+            let leaf = header.leaves[i];
+            if leaf == NO_LEAF {
+                cut(header, i, &mut cap);
                 continue;
             }
             // Mark the cell's ancestors as holding a value.
-            let mut p = header.nodes[header.leaves[i] as usize].parent as usize;
+            let mut p = header.nodes[leaf as usize].parent as usize;
             while !live[p] {
                 live[p] = true;
                 p = header.nodes[p].parent as usize;
@@ -68,6 +69,14 @@ pub fn parse_record<'a>(
         node,
         cuts: cap.cuts,
     })
+}
+
+/// A value in column `i`, which is past `--max-list-items`.
+#[cold]
+fn cut(header: &Header, i: usize, cap: &mut Cap) {
+    if let Some(cut) = &header.columns[i].cut {
+        cap.add(Diagnostic::clone(cut));
+    }
 }
 
 fn utf8_fault(

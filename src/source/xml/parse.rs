@@ -57,6 +57,7 @@ fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
         max_depth: opts.max_depth,
         max_items: opts.max_list_items,
         budget: limits::max_values(opts.max_list_items),
+        saved_budget: 0,
         skipping: 0,
         full_at: 0,
         values_cut: false,

@@ -101,7 +101,7 @@ impl<'a> Text<'a> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn trim_xml(s: &str) -> &str {
     // XML white space is ASCII, so byte positions next to it are character boundaries.
     let b = s.as_bytes();
@@ -127,8 +127,11 @@ pub(super) struct Tree<'a> {
     pub(super) max_depth: usize,
     /// Children per element (`--max-list-items`: items of a list, fields of an object).
     pub(super) max_items: usize,
-    /// Elements the record may still hold (`limits::max_values`).
+    /// Elements the record may still hold (`limits::max_values`); 0 while skipping, so
+    /// that one test sends every child of a skipped element to `refuse_child`.
     pub(super) budget: usize,
+    /// `budget` while skipping.
+    pub(super) saved_budget: usize,
     /// Depth of the elements being skipped past a limit (0: building). Skipped elements
     /// have no frame: their markup is still checked by the tokenizer, their text is not read.
     pub(super) skipping: usize,
@@ -155,10 +158,6 @@ impl<'a> Tree<'a> {
         if local.is_empty() {
             return Err((0, "an element without a name".to_string()));
         }
-        if self.skipping > 0 {
-            self.skipping += 1;
-            return Ok(());
-        }
         let start = self.done.len();
         let Some(parent) = self.stack.last_mut() else {
             if self.root.is_some() {
@@ -172,8 +171,7 @@ impl<'a> Tree<'a> {
             return Ok(());
         };
         if start - parent.start >= self.max_items || self.budget == 0 {
-            self.refuse();
-            self.skipping = 1;
+            self.refuse_child(true);
             return Ok(());
         }
         self.budget -= 1;
@@ -195,9 +193,6 @@ impl<'a> Tree<'a> {
         if self.stack.len() + self.skipping >= self.max_depth || local.is_empty() {
             return Some(false);
         }
-        if self.skipping > 0 {
-            return Some(true);
-        }
         let start = self.done.len();
         let Some(parent) = self.stack.last_mut() else {
             return Some(false);
@@ -216,7 +211,7 @@ impl<'a> Tree<'a> {
             Kind::Text => local,
         };
         if start - parent.start >= self.max_items || self.budget == 0 {
-            self.refuse();
+            self.refuse_child(false);
             return Some(true);
         }
         self.budget -= 1;
@@ -235,6 +230,9 @@ impl<'a> Tree<'a> {
     pub(super) fn close(&mut self) {
         if self.skipping > 0 {
             self.skipping -= 1;
+            if self.skipping == 0 {
+                self.budget = self.saved_budget;
+            }
             return;
         }
         if self.full_at == self.stack.len() {
@@ -372,9 +370,23 @@ impl<'a> Tree<'a> {
         })
     }
 
-    /// The open element on top refused a child: its finding, unless it was reported or
-    /// the record's limit was.
+    /// The open element on top refused a child (an element about to open when `opening`,
+    /// else a leaf, taken whole): skip it, and report unless skipping already.
     #[cold]
+    fn refuse_child(&mut self, opening: bool) {
+        if self.skipping > 0 {
+            self.skipping += usize::from(opening);
+            return;
+        }
+        self.refuse();
+        if opening {
+            self.saved_budget = std::mem::replace(&mut self.budget, 0);
+            self.skipping = 1;
+        }
+    }
+
+    /// The open element on top is full: its finding, unless it was reported or the
+    /// record's limit was.
     fn refuse(&mut self) {
         if self.values_cut {
             return;
