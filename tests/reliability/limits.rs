@@ -191,3 +191,33 @@ fn a_csv_list_cell_of_millions_of_items_and_an_index_past_the_limit_are_cut() {
     assert_eq!(rejected[1]["errors"][0]["message"], CONTACTS_CUT);
     assert_eq!(run.accepted()[0]["communicationNumber"], "CN-2");
 }
+
+#[test]
+fn records_of_the_most_objects_the_limits_allow_stay_in_bounded_memory() {
+    // The costliest tree per input byte under the limits: one-field objects (`{"a":1}`,
+    // each object taking room for 16 fields), 50,000 per record, for both workers at once.
+    let wd = Workdir::new();
+    let inner = format!("[{}]", vec![r#"{"a":1}"#; 10_000].join(","));
+    let x = list_field("x", &inner, 20);
+    let mut file = String::new();
+    for n in 1..=20 {
+        file.push_str(&lead(n, &x));
+        file.push('\n');
+    }
+    file.push_str(&lead(21, ""));
+    file.push('\n');
+    wd.create("leads.ndjson", file);
+    let (run, rss) = process_jobs_2(&wd);
+    run.assert_exit_code(1);
+    assert!(rss < MAX_RSS, "peak RSS {} MiB", rss >> 20);
+    let rejected = run.rejected();
+    assert_eq!(rejected.len(), 20);
+    // 11 fields, x, 4 lists of 20,001 values, then item 9,991 of the 5th is the 100,000th.
+    for r in &rejected {
+        assert_eq!(
+            findings_of(r)[0],
+            ("too-long".into(), "x[4][9991]".into(), "error".into())
+        );
+    }
+    assert_eq!(run.accepted()[0]["communicationNumber"], "CN-21");
+}
