@@ -92,6 +92,9 @@ fn json_object_over_the_limit_keeps_its_first_fields() {
     // An escaped name on the way is shown unescaped.
     let p = json(r#"{"l\u0069st": [{"x": [1, 2]}]}"#, 1);
     assert_eq!(cuts(&p)[0].0, "list[0].x");
+    // Deeper than the trail kept inline (16 levels).
+    let deep = format!("{}[1, 2, 3, 4]{}", r#"{"k": "#.repeat(20), "}".repeat(20));
+    assert_eq!(cuts(&json(&deep, 3))[0].0, vec!["k"; 20].join("."));
 }
 
 #[test]
