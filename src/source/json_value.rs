@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::ReadOptions;
-use super::limits::{self, Container};
+use super::limits::{self, Container, Parsed as Record};
 use crate::diagnostic::Diagnostic;
 use crate::record::Node;
 
@@ -39,18 +39,11 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
 
 /// Parses one record: `parse` with `--max-depth`, and its lists and objects capped by
 /// `--max-list-items` (`limits`); what goes past a cap is checked for syntax, not built.
-pub fn parse_record<'a>(
-    text: &'a str,
-    opts: &ReadOptions,
-) -> Result<limits::Parsed<'a>, SyntaxError> {
+pub fn parse_record<'a>(text: &'a str, opts: &ReadOptions) -> Result<Record<'a>, SyntaxError> {
     parse_with(text, opts.max_depth, opts.max_list_items)
 }
 
-fn parse_with(
-    text: &str,
-    max_depth: usize,
-    max_items: usize,
-) -> Result<limits::Parsed<'_>, SyntaxError> {
+fn parse_with(text: &str, max_depth: usize, max_items: usize) -> Result<Record<'_>, SyntaxError> {
     let mut p = Parser::new(text, max_depth, max_items);
     let parsed = (|| {
         p.skip_ws();
@@ -62,7 +55,7 @@ fn parse_with(
         Ok(node)
     })();
     match parsed {
-        Ok(node) => Ok(limits::Parsed { node, cuts: p.cuts }),
+        Ok(node) => Ok(Record { node, cuts: p.cuts }),
         Err(Fail) => Err(p.error.take().unwrap_or(SyntaxError {
             offset: p.pos,
             message: "invalid JSON".to_string(),
