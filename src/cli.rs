@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::pipeline::{DEFAULT_KEEP_RUNS, Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
 use crate::rules::scalar::Date;
+use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
 use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
 
@@ -162,6 +163,10 @@ pub struct Options {
     /// Deepest nesting accepted in a record [default: 64].
     #[arg(long)]
     pub max_depth: Option<usize>,
+    /// Most items in one list of a record, and fields in one object; a record holds at most
+    /// 10 times as many values in all [default: 10000].
+    #[arg(long)]
+    pub max_list_items: Option<usize>,
     /// Findings kept per record; the summary still counts them all [default: 100].
     #[arg(long)]
     pub max_findings: Option<usize>,
@@ -221,6 +226,7 @@ impl Options {
             max_record_bytes: self.max_record_bytes.or(base.max_record_bytes),
             max_expansion: self.max_expansion.or(base.max_expansion),
             max_depth: self.max_depth.or(base.max_depth),
+            max_list_items: self.max_list_items.or(base.max_list_items),
             max_findings: self.max_findings.or(base.max_findings),
             encoding: self.encoding.or(base.encoding),
             hidden: self.hidden || base.hidden,
@@ -249,6 +255,7 @@ impl Options {
         self.max_expansion
             .get_or_insert(crate::source::expansion::DEFAULT_FACTOR);
         self.max_depth.get_or_insert(64);
+        self.max_list_items.get_or_insert(DEFAULT_MAX_ITEMS);
         self.max_findings.get_or_insert(100);
         self.encoding.get_or_insert_with(|| "utf-8".into());
         self.file_mode.get_or_insert_with(|| "600".into());
@@ -318,6 +325,10 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
     if o.inputs.iter().any(|p| p.as_os_str() == "-") && o.format.is_none() {
         return Err("reading standard input (`-`) needs --format json|ndjson|xml|csv".into());
     }
+    let max_list_items = o.max_list_items.unwrap_or(DEFAULT_MAX_ITEMS);
+    if max_list_items == 0 {
+        return Err("--max-list-items must be at least 1 (a record is an object of fields)".into());
+    }
     let classifiers = match &o.classifiers {
         Some(dir) => Some(std::sync::Arc::new(
             crate::rules::classifiers::Classifiers::load(dir)?,
@@ -335,6 +346,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             max_expansion: o
                 .max_expansion
                 .unwrap_or(crate::source::expansion::DEFAULT_FACTOR),
+            max_list_items,
             encoding,
             redact: o.redact,
             ..ReadOptions::default()

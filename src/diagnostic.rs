@@ -174,8 +174,8 @@ pub const CODES: &[CodeInfo] = &[
     ),
     e(
         "too-long",
-        "a string over its length limit",
-        "shorten the value to the limit in the message, or check that the export did not put two fields in one",
+        "a string over its length limit, or a list or object over --max-list-items",
+        "shorten the value (or the list) to the limit in the message, or check that the export did not put two fields in one",
     ),
     e(
         "out-of-range",

@@ -226,6 +226,56 @@ impl TestCommand {
             out: self.out,
         }
     }
+
+    /// `run`, and the child's peak resident set size in bytes, as the kernel counted it
+    /// for that child alone (`wait4` reaps it with its resource usage).
+    #[cfg(target_os = "linux")]
+    #[allow(
+        clippy::zombie_processes,
+        reason = "reaped by `wait4`, which std cannot see"
+    )]
+    pub fn run_with_peak_rss(mut self) -> (Run, u64) {
+        use std::io::Read;
+        use std::process::Stdio;
+        let mut child = self
+            .cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run leadbatch");
+        let drain = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                let _ = r.read_to_end(&mut v);
+                String::from_utf8_lossy(&v).into_owned()
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        let pid = child.id() as libc::pid_t;
+        let mut status = 0;
+        // SAFETY: `rusage` is plain data, valid all zero; `wait4` fills it in.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        loop {
+            // SAFETY: `pid` is our child, not yet waited for (std's `Child` only waits
+            // when asked); both pointers are to live locals.
+            let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            if waited == pid {
+                break;
+            }
+            let e = std::io::Error::last_os_error();
+            assert_eq!(e.kind(), std::io::ErrorKind::Interrupted, "wait4: {e}");
+        }
+        let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+        let run = Run {
+            code,
+            stdout: stdout.join().unwrap(),
+            stderr: stderr.join().unwrap(),
+            out: self.out,
+        };
+        // Linux counts `ru_maxrss` in KiB.
+        (run, usage.ru_maxrss as u64 * 1024)
+    }
 }
 
 /// A finished run and its output directory.

@@ -5,6 +5,7 @@ use crate::canonical;
 use crate::diagnostic::{Diagnostic, Severity, code};
 use crate::record::Node;
 use crate::rules::{self, Checked};
+use crate::source::limits::Parsed;
 use crate::source::{self, Batch, Item, RawBody, RawRecord, json_value};
 
 /// Read-only context of the workers.
@@ -42,8 +43,10 @@ impl Ctx<'_> {
             _ => &self.rules_not_csv,
         };
         let start = out.len();
-        let result = parse(raw, batch, self.read).map(|node| {
+        let result = parse(raw, batch, self.read).map(|Parsed { node, cuts }| {
             let mut checked = rules::check_record(&node, rules, out);
+            // First: a record cut short is rejected for that, whatever else it holds.
+            checked.report_first(cuts, rules.max_findings);
             if self.strict {
                 strictify(&mut checked);
             }
@@ -106,12 +109,13 @@ pub(super) fn render(v: &mut Vec<u8>, node: &Node, redact: bool) {
     }
 }
 
-/// Parses a raw record into its tree; a failure is the record's `parse-error`.
+/// Parses a raw record into its tree (and the `too-long` cuts of `--max-list-items`); a
+/// failure is the record's `parse-error`.
 pub(super) fn parse<'b>(
     raw: &'b RawRecord,
     batch: &'b Batch,
     opts: &ReadOptions,
-) -> Result<Node<'b>, Diagnostic> {
+) -> Result<Parsed<'b>, Diagnostic> {
     // Bytes that are not UTF-8: what the detector made of the file, if it looked (`detect`).
     let not_utf8 = |message: &str| {
         let hint = source::detect::utf8_hint(batch.hint(raw.loc.file), opts.encoding);
@@ -152,7 +156,7 @@ pub(super) fn parse<'b>(
                     String::new(),
                 )
             })?;
-            json_value::parse_with(text, opts.max_depth, opts.redact).map_err(|e| {
+            json_value::parse_record(text, opts).map_err(|e| {
                 let (line, c) = e.line_col(text);
                 // On the record's first line, columns count from the file's line start.
                 let c = if line == 1 { c + col - 1 } else { c };

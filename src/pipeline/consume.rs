@@ -214,9 +214,9 @@ impl State {
                     let input = match input {
                         Some(i) => Some(&batch.out[i]),
                         None if was_accepted => {
-                            rendered = parse(raw, batch, ctx.read).ok().map(|n| {
+                            rendered = parse(raw, batch, ctx.read).ok().map(|p| {
                                 let mut v = Vec::new();
-                                render(&mut v, &n, ctx.rules.redact);
+                                render(&mut v, &p.node, ctx.rules.redact);
                                 v
                             });
                             rendered.as_deref()

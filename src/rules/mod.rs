@@ -79,6 +79,27 @@ impl Checked {
         self.errors == 0
     }
 
+    /// Reports `first` ahead of the findings already kept, so that they are kept whatever
+    /// the number of the others (the last kept ones move to the dropped counts).
+    pub fn report_first(&mut self, first: Vec<Diagnostic>, max: usize) {
+        if first.is_empty() {
+            return;
+        }
+        // The findings already kept were counted when reported: count `first` only.
+        let mut counts = (self.errors, self.warnings);
+        for d in &first {
+            match d.severity {
+                Severity::Error => counts.0 += 1,
+                Severity::Warning => counts.1 += 1,
+            }
+        }
+        let later = std::mem::take(&mut self.diagnostics);
+        for d in first.into_iter().chain(later) {
+            self.report(d, max);
+        }
+        (self.errors, self.warnings) = counts;
+    }
+
     pub fn report(&mut self, d: Diagnostic, max: usize) {
         match d.severity {
             Severity::Error => self.errors += 1,

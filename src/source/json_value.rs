@@ -8,6 +8,9 @@
 
 use std::borrow::Cow;
 
+use super::ReadOptions;
+use super::limits::{self, Container, Parsed as Record};
+use crate::diagnostic::Diagnostic;
 use crate::record::Node;
 
 /// A syntax error at a byte offset of the parsed text.
@@ -31,26 +34,30 @@ impl SyntaxError {
     }
 }
 
-/// Parses one complete JSON document (surrounding white space allowed, nothing else).
+/// Parses one complete JSON document (surrounding white space allowed, nothing else), its
+/// lists and objects of any size.
 pub fn parse(text: &str, max_depth: usize) -> Result<Node<'_>, SyntaxError> {
-    parse_with(text, max_depth, false)
+    parse_with(text, max_depth, usize::MAX, false).map(|p| p.node)
 }
 
-/// `parse`; with `redact` (`--redact`) a syntax error names no character of the text but
-/// ASCII punctuation (`source::found_char`): the text is a record that may hold personal data.
-pub fn parse_with(text: &str, max_depth: usize, redact: bool) -> Result<Node<'_>, SyntaxError> {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        max_depth,
-        redact,
-        nul_at: None,
-        error: None,
-    };
+/// Parses one record: `parse` with `--max-depth`, and its lists and objects capped by
+/// `--max-list-items` (`limits`); what goes past a cap is checked for syntax, not built.
+/// With `--redact` a syntax error names no character of the text but ASCII punctuation
+/// (`source::found_char`): the text is a record that may hold personal data.
+pub fn parse_record<'a>(text: &'a str, opts: &ReadOptions) -> Result<Record<'a>, SyntaxError> {
+    parse_with(text, opts.max_depth, opts.max_list_items, opts.redact)
+}
+
+fn parse_with(
+    text: &str,
+    max_depth: usize,
+    max_items: usize,
+    redact: bool,
+) -> Result<Record<'_>, SyntaxError> {
+    let mut p = Parser::new(text, max_depth, max_items, redact);
     let parsed = (|| {
         p.skip_ws();
-        let node = p.value(0)?;
+        let node = p.value(0, 0)?;
         p.skip_ws();
         if p.pos != p.bytes.len() {
             return Err(p.err("unexpected data after the JSON value"));
@@ -65,7 +72,7 @@ pub fn parse_with(text: &str, max_depth: usize, redact: bool) -> Result<Node<'_>
                 message: crate::source::nul::MESSAGE.to_string(),
                 path: crate::source::nul::path_of_nul(&node).unwrap_or_default(),
             }),
-            None => Ok(node),
+            None => Ok(Record { node, cuts: p.cuts }),
         },
         Err(Fail) => Err(p.error.take().unwrap_or(SyntaxError {
             offset: p.pos,
@@ -82,6 +89,9 @@ struct Fail;
 
 type Parsed<T> = Result<T, Fail>;
 
+/// An object's fields as parsed.
+type Fields<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -92,9 +102,97 @@ struct Parser<'a> {
     /// the fault can name the value's path.
     nul_at: Option<usize>,
     error: Option<SyntaxError>,
+    /// Items per list, fields per object (`--max-list-items`).
+    max_items: usize,
+    /// Values the record may still hold; 0 while skipping.
+    budget: usize,
+    /// Depth of the values being skipped past a limit (0: building).
+    skipping: usize,
+    /// Per depth, how the open container at that depth was entered (see `INDEX`): only
+    /// read to word a cut's path. One store per container, where a path kept up to date
+    /// would cost one per value; inline for the depths of real records (no allocation per
+    /// record), on the heap past them.
+    trail: [u64; TRAIL],
+    deeper: Vec<u64>,
+    /// The record's limit was reported: the rest of the record is skipped silently.
+    values_cut: bool,
+    cuts: Vec<Diagnostic>,
 }
 
+/// How a container was entered, as a `u64` (passed down with every value): the offset of
+/// its field name, or `INDEX | i` for item `i` of a list.
+const INDEX: u64 = 1 << 63;
+
+/// Depths whose `trail` is kept inline.
+const TRAIL: usize = 16;
+
 impl<'a> Parser<'a> {
+    fn new(text: &'a str, max_depth: usize, max_items: usize, redact: bool) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth,
+            redact,
+            nul_at: None,
+            error: None,
+            max_items,
+            budget: limits::max_values(max_items),
+            skipping: 0,
+            trail: [0; TRAIL],
+            deeper: Vec::new(),
+            values_cut: false,
+            cuts: Vec::new(),
+        }
+    }
+
+    /// The container at `depth` refused a child: its finding, unless it is being skipped
+    /// itself or the record's limit was already reported.
+    #[cold]
+    fn refuse(&mut self, depth: usize, container: Container) {
+        if self.skipping > 0 || self.values_cut {
+            return;
+        }
+        let path = self.path(depth);
+        if self.budget == 0 {
+            self.values_cut = true;
+            self.cuts
+                .push(limits::too_many_values(path, self.max_items));
+        } else {
+            self.cuts
+                .push(limits::too_many(path, container, self.max_items));
+        }
+    }
+
+    /// Parses a value past a limit without building it (a string with escapes is built and
+    /// dropped at once; a container takes no children).
+    fn skip(&mut self, depth: usize) -> Parsed<()> {
+        let budget = std::mem::replace(&mut self.budget, 0);
+        self.skipping += 1;
+        let skipped = self.value(depth, 0);
+        self.skipping -= 1;
+        self.budget = budget;
+        skipped.map(drop)
+    }
+
+    /// The path of the container at `depth`, as the rules print paths.
+    #[cold]
+    fn path(&self, depth: usize) -> String {
+        let mut path = String::new();
+        let trail = self.trail.iter().chain(&self.deeper);
+        for &at in trail.take(depth + 1).skip(2) {
+            if at & INDEX != 0 {
+                limits::push_index(&mut path, (at & !INDEX) as usize);
+            } else {
+                let mut p = Parser::new(self.text, 0, 0, false);
+                p.pos = at as usize;
+                let key = p.string().map_or(Cow::Borrowed("?"), |k| k);
+                limits::push_key(&mut path, &key);
+            }
+        }
+        path
+    }
+
     #[cold]
     fn err(&mut self, message: impl Into<String>) -> Fail {
         self.error = Some(SyntaxError {
@@ -124,10 +222,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Parsed<Node<'a>> {
+    /// A value; `at` is how its container, if it is one, was entered (see `INDEX`).
+    fn value(&mut self, depth: usize, at: u64) -> Parsed<Node<'a>> {
         match self.bytes.get(self.pos) {
-            Some(b'{') => self.object(depth + 1),
-            Some(b'[') => self.array(depth + 1),
+            Some(b'{') => self.object(depth + 1, at),
+            Some(b'[') => self.array(depth + 1, at),
             Some(b'"') => Ok(Node::Str(self.string()?)),
             Some(b't') => self.literal("true", Node::Bool(true)),
             Some(b'f') => self.literal("false", Node::Bool(false)),
@@ -152,68 +251,123 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn enter(&mut self, depth: usize) -> Parsed<()> {
+    #[inline(always)]
+    fn enter(&mut self, depth: usize, at: u64) -> Parsed<()> {
         if depth > self.max_depth {
-            Err(self.err(format!(
+            return Err(self.err(format!(
                 "nesting deeper than {} levels (--max-depth)",
                 self.max_depth
-            )))
-        } else {
-            Ok(())
+            )));
         }
+        match self.trail.get_mut(depth) {
+            Some(slot) => *slot = at,
+            None => self.enter_deeper(depth - TRAIL, at),
+        }
+        Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Parsed<Node<'a>> {
-        self.enter(depth)?;
+    #[cold]
+    fn enter_deeper(&mut self, i: usize, at: u64) {
+        if self.deeper.len() <= i {
+            self.deeper.resize(i + 1, 0);
+        }
+        self.deeper[i] = at;
+    }
+
+    fn object(&mut self, depth: usize, at: u64) -> Parsed<Node<'a>> {
+        self.enter(depth, at)?;
         self.pos += 1;
-        // Leads have a dozen or more fields: skip the first few regrowths.
-        let mut fields = Vec::with_capacity(16);
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Node::Map(fields));
+            return Ok(Node::Map(Vec::new()));
         }
+        // Leads have a dozen or more fields: skip the first few regrowths. (Not for `{}`:
+        // a list of empty objects would take 900 bytes per object.)
+        let mut fields = Vec::with_capacity(16);
+        // In a register: `value` cannot change it, but takes `self` mutably.
+        let max_items = self.max_items;
         loop {
-            if self.bytes.get(self.pos) != Some(&b'"') {
-                return Err(self.err(format!(
-                    "expected a field name in double quotes, found {}",
-                    self.describe_here()
-                )));
+            let key_at = self.pos as u64;
+            let key = self.field_name()?;
+            if (fields.len() >= max_items) | (self.budget == 0) {
+                return self.object_rest(depth, fields);
             }
-            let key = self.string()?;
-            self.skip_ws();
-            if self.bytes.get(self.pos) != Some(&b':') {
-                return Err(self.err(format!(
-                    "expected ':' after field name, found {}",
-                    self.describe_here()
-                )));
-            }
-            self.pos += 1;
-            self.skip_ws();
-            let value = self.value(depth)?;
+            self.budget -= 1;
+            let value = self.value(depth, key_at)?;
             fields.push((key, value));
-            self.skip_ws();
-            match self.bytes.get(self.pos) {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Node::Map(fields));
-                }
-                _ => {
-                    return Err(self.err(format!(
-                        "expected ',' or '}}' in object, found {}",
-                        self.describe_here()
-                    )));
-                }
+            if !self.next(b'}')? {
+                return Ok(Node::Map(fields));
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Parsed<Node<'a>> {
-        self.enter(depth)?;
+    /// A field name and its `:`, with the white space after it.
+    #[inline(always)]
+    fn field_name(&mut self) -> Parsed<Cow<'a, str>> {
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return Err(self.err(format!(
+                "expected a field name in double quotes, found {}",
+                self.describe_here()
+            )));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b':') {
+            return Err(self.err(format!(
+                "expected ':' after field name, found {}",
+                self.describe_here()
+            )));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// After a member of an object (`close` `}`) or list (`]`): true at a `,` (and the white
+    /// space after it), false at the end of the container.
+    #[inline(always)]
+    fn next(&mut self, close: u8) -> Parsed<bool> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_ws();
+                Ok(true)
+            }
+            Some(&b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => {
+                let what = if close == b'}' {
+                    "'}' in object"
+                } else {
+                    "']' in array"
+                };
+                Err(self.err(format!(
+                    "expected ',' or {what}, found {}",
+                    self.describe_here()
+                )))
+            }
+        }
+    }
+
+    /// The rest of an object that is full, from the value of a field it refused.
+    #[cold]
+    fn object_rest(&mut self, depth: usize, fields: Fields<'a>) -> Parsed<Node<'a>> {
+        self.refuse(depth, Container::Object);
+        loop {
+            self.skip(depth)?;
+            if !self.next(b'}')? {
+                return Ok(Node::Map(fields));
+            }
+            self.field_name()?;
+        }
+    }
+
+    fn array(&mut self, depth: usize, at: u64) -> Parsed<Node<'a>> {
+        self.enter(depth, at)?;
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_ws();
@@ -221,24 +375,28 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Node::List(items));
         }
+        let max_items = self.max_items;
         loop {
-            items.push(self.value(depth)?);
-            self.skip_ws();
-            match self.bytes.get(self.pos) {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Node::List(items));
-                }
-                _ => {
-                    return Err(self.err(format!(
-                        "expected ',' or ']' in array, found {}",
-                        self.describe_here()
-                    )));
-                }
+            if (items.len() >= max_items) | (self.budget == 0) {
+                return self.array_rest(depth, items);
+            }
+            self.budget -= 1;
+            let at = INDEX | items.len() as u64;
+            items.push(self.value(depth, at)?);
+            if !self.next(b']')? {
+                return Ok(Node::List(items));
+            }
+        }
+    }
+
+    /// The rest of a list that is full, from the first item it refused.
+    #[cold]
+    fn array_rest(&mut self, depth: usize, items: Vec<Node<'a>>) -> Parsed<Node<'a>> {
+        self.refuse(depth, Container::List);
+        loop {
+            self.skip(depth)?;
+            if !self.next(b']')? {
+                return Ok(Node::List(items));
             }
         }
     }

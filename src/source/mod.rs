@@ -13,6 +13,7 @@ pub mod discover;
 pub mod expansion;
 pub mod json;
 pub mod json_value;
+pub mod limits;
 pub mod ndjson;
 pub mod nul;
 pub mod transcode;
@@ -107,6 +108,9 @@ impl InputFile {
 pub struct ReadOptions {
     pub max_record_bytes: usize,
     pub max_depth: usize,
+    /// `--max-list-items`: items per list and fields per object of a record's tree (see
+    /// `limits`).
+    pub max_list_items: usize,
     /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
     /// declaration (a byte-order mark decides over it).
     pub encoding: TextEncoding,
@@ -125,6 +129,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_record_bytes: 16 << 20,
             max_depth: 64,
+            max_list_items: limits::DEFAULT_MAX_ITEMS,
             encoding: TextEncoding::Utf8,
             buffer_size: 1 << 20,
             max_expansion: expansion::DEFAULT_FACTOR,

@@ -9,6 +9,7 @@
 //! - `expansion`: decompression bombs and `--max-expansion`.
 //! - `interrupted`: faults during the run: an unwritable `--out`, SIGKILL, SIGTERM, a full
 //!   disk.
+//! - `limits`: records whose tree would dwarf their bytes, cut in bounded memory.
 //! - `personal`: personal data: redacted reports, private output files.
 //! - `redact`: `--redact` over every personal field of the catalog, in every format.
 //! - `wellformed`: NUL characters in values and repeated XML attributes.
@@ -20,6 +21,7 @@ mod expansion;
 mod files;
 mod hostile;
 mod interrupted;
+mod limits;
 mod outdir;
 mod personal;
 mod redact;

@@ -8,7 +8,9 @@ use ::csv::ByteRecord;
 use foldhash::HashMap;
 
 use crate::catalog::{self, Shape, Type};
+use crate::diagnostic::Diagnostic;
 use crate::record::Node;
+use crate::source::limits::{self, Container};
 
 /// A CSV file's header: its columns, resolved against the catalog into a plan of the
 /// record's tree.
@@ -17,9 +19,14 @@ pub struct Header {
     pub(super) columns: Vec<Column>,
     /// The tree the columns describe; `nodes[0]` is the record itself (a map).
     pub(super) nodes: Vec<PlanNode>,
-    /// The leaf node of each column.
+    /// The leaf node of each column (`NO_LEAF` for a column past a limit).
     pub(super) leaves: Vec<u32>,
+    /// `--max-list-items`: indices of a list, fields of an object, items of a `;`-list.
+    max_items: usize,
 }
+
+/// The leaf of a column that is not in the plan: past `--max-list-items`.
+pub(super) const NO_LEAF: u32 = u32::MAX;
 
 #[derive(Debug)]
 pub(super) struct Column {
@@ -30,6 +37,9 @@ pub(super) struct Column {
     path: String,
     /// The name does not resolve to a field of the catalog.
     unknown: bool,
+    /// Past `--max-list-items` (an index from the limit up, or a field past the limit's
+    /// number in its object): not in the plan; a value in it is this `too-long` finding.
+    pub(super) cut: Option<Box<Diagnostic>>,
 }
 
 #[derive(Debug)]
@@ -88,9 +98,17 @@ enum LeafKey {
 }
 
 impl Header {
-    /// Resolves header names (one per column, in file order).
+    /// Resolves header names (one per column, in file order), with the default
+    /// `--max-list-items`.
     pub fn from_names<'n>(names: impl IntoIterator<Item = &'n str>) -> Header {
+        Header::with_limit(names, limits::DEFAULT_MAX_ITEMS)
+    }
+
+    /// Resolves header names (one per column, in file order); lists hold at most
+    /// `max_items` items (indices 0 to `max_items - 1`), objects `max_items` fields.
+    pub fn with_limit<'n>(names: impl IntoIterator<Item = &'n str>, max_items: usize) -> Header {
         let mut b = Builder {
+            max_items,
             nodes: vec![PlanNode {
                 key: Key::Item,
                 parent: 0,
@@ -107,11 +125,12 @@ impl Header {
             }
             let r = resolve(name);
             let col = u32::try_from(columns.len()).unwrap_or(u32::MAX);
-            b.add(col, &r);
+            let cut = b.add(col, &r).err().map(Box::new);
             columns.push(Column {
                 name: name.to_owned(),
                 path: display_path(&r),
                 unknown: matches!(r.leaf, LeafKey::Unknown(_)),
+                cut,
             });
         }
         let mut nodes = b.nodes;
@@ -124,12 +143,13 @@ impl Header {
             columns,
             nodes,
             leaves: b.leaves,
+            max_items,
         }
     }
 
-    pub(super) fn from_record(rec: &ByteRecord) -> Header {
+    pub(super) fn from_record(rec: &ByteRecord, max_items: usize) -> Header {
         let names: Vec<Cow<'_, str>> = rec.iter().map(String::from_utf8_lossy).collect();
-        Header::from_names(names.iter().map(|n| n.as_ref()))
+        Header::with_limit(names.iter().map(|n| n.as_ref()), max_items)
     }
 
     /// Number of columns.
@@ -159,17 +179,31 @@ impl Header {
             .map(|c| c.name.as_str())
     }
 
+    /// A new budget for one row's `;`-lists.
+    pub(super) fn cap(&self) -> Cap {
+        Cap {
+            left: limits::max_values(self.max_items),
+            cuts: Vec::new(),
+        }
+    }
+
     /// The value of interior node `id` for one row's cells; `live` marks the interior
     /// nodes with a non-empty cell below them.
-    pub(super) fn build<'a>(&self, id: u32, cells: &[&'a str], live: &[bool]) -> Node<'a> {
+    pub(super) fn build<'a>(
+        &self,
+        id: u32,
+        cells: &[&'a str],
+        live: &[bool],
+        cap: &mut Cap,
+    ) -> Node<'a> {
         match &self.nodes[id as usize].kind {
             Kind::Map(children) => {
                 let mut fields = Vec::new();
                 for &child in children {
                     let node = &self.nodes[child as usize];
                     let value = match &node.kind {
-                        Kind::Leaf { col, split } => leaf_value(cells[*col as usize], *split),
-                        _ if live[child as usize] => Some(self.build(child, cells, live)),
+                        Kind::Leaf { col, split } => self.leaf_value(*col, cells, *split, cap),
+                        _ if live[child as usize] => Some(self.build(child, cells, live, cap)),
                         _ => None,
                     };
                     if let Some(value) = value {
@@ -187,34 +221,72 @@ impl Header {
                 items
                     .iter()
                     .filter(|&&(_, item)| live[item as usize])
-                    .map(|&(_, item)| self.build(item, cells, live))
+                    .map(|&(_, item)| self.build(item, cells, live, cap))
                     .collect(),
             ),
-            Kind::Leaf { col, split } => {
-                leaf_value(cells[*col as usize], *split).unwrap_or_else(|| Node::Map(Vec::new()))
+            Kind::Leaf { col, split } => self
+                .leaf_value(*col, cells, *split, cap)
+                .unwrap_or_else(|| Node::Map(Vec::new())),
+        }
+    }
+
+    /// Column `col`'s value; `None` for an empty cell.
+    #[inline]
+    fn leaf_value<'a>(
+        &self,
+        col: u32,
+        cells: &[&'a str],
+        split: bool,
+        cap: &mut Cap,
+    ) -> Option<Node<'a>> {
+        let cell = cells[col as usize];
+        if cell.is_empty() {
+            None
+        } else if split {
+            self.split_list(col, cell, cap)
+        } else {
+            Some(Node::Text(Cow::Borrowed(cell)))
+        }
+    }
+
+    /// A `;`-separated cell as a list, stopped at the limits.
+    fn split_list<'a>(&self, col: u32, cell: &'a str, cap: &mut Cap) -> Option<Node<'a>> {
+        let mut items = Vec::new();
+        for s in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            if items.len() >= self.max_items || cap.left == 0 {
+                let path = self.columns[col as usize].path.clone();
+                let cut = if cap.left == 0 {
+                    limits::too_many_values(path, self.max_items)
+                } else {
+                    limits::too_many(path, Container::List, self.max_items)
+                };
+                cap.add(cut);
+                break;
             }
+            cap.left -= 1;
+            items.push(Node::Text(Cow::Borrowed(s)));
+        }
+        (!items.is_empty()).then_some(Node::List(items))
+    }
+}
+
+/// One row's budget for its `;`-lists (`limits::max_values` items in all) and its cuts.
+pub(super) struct Cap {
+    left: usize,
+    pub(super) cuts: Vec<Diagnostic>,
+}
+
+impl Cap {
+    /// Adds a cut, once per path.
+    pub(super) fn add(&mut self, cut: Diagnostic) {
+        if !self.cuts.iter().any(|c| c.path == cut.path) {
+            self.cuts.push(cut);
         }
     }
 }
 
-/// A cell's value; `None` for an empty cell.
-fn leaf_value(cell: &str, split: bool) -> Option<Node<'_>> {
-    if cell.is_empty() {
-        None
-    } else if split {
-        let items: Vec<Node<'_>> = cell
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| Node::Text(Cow::Borrowed(s)))
-            .collect();
-        (!items.is_empty()).then_some(Node::List(items))
-    } else {
-        Some(Node::Text(Cow::Borrowed(cell)))
-    }
-}
-
 struct Builder {
+    max_items: usize,
     nodes: Vec<PlanNode>,
     leaves: Vec<u32>,
     interior: HashMap<(u32, ChildKey), u32>,
@@ -233,9 +305,30 @@ impl Builder {
         id
     }
 
-    fn add(&mut self, col: u32, r: &Resolved) {
+    /// Adds a column to the plan; past a limit, the column is left out and its finding
+    /// returned.
+    fn add(&mut self, col: u32, r: &Resolved) -> Result<(), Diagnostic> {
+        let added = self.add_steps(col, r);
+        if added.is_err() {
+            self.leaves.push(NO_LEAF);
+        }
+        added
+    }
+
+    fn add_steps(&mut self, col: u32, r: &Resolved) -> Result<(), Diagnostic> {
         let mut node = 0u32;
-        for step in &r.steps {
+        for (k, step) in r.steps.iter().enumerate() {
+            // An index names a position: from `max_items` on it is past the end of a full
+            // list, whether or not the lower indices have columns.
+            if let Step::Index(i) = *step
+                && i as usize >= self.max_items
+            {
+                return Err(limits::too_many(
+                    steps_path(&r.steps[..k]),
+                    Container::List,
+                    self.max_items,
+                ));
+            }
             let (child, index, key, kind) = match *step {
                 Step::Object(n) => (
                     ChildKey::Field(n),
@@ -259,6 +352,7 @@ impl Builder {
             node = match self.interior.get(&(node, child)) {
                 Some(&existing) => existing,
                 None => {
+                    self.room(node, &r.steps[..k])?;
                     let parent = node;
                     let id = self.push(node, index, PlanNode { key, parent, kind });
                     self.interior.insert((node, child), id);
@@ -274,9 +368,24 @@ impl Builder {
             col,
             split: r.split,
         };
+        self.room(node, &r.steps)?;
         let parent = node;
         let leaf = self.push(node, None, PlanNode { key, parent, kind });
         self.leaves.push(leaf);
+        Ok(())
+    }
+
+    /// Whether plan node `node` (at `steps`) may take one more child: an object holds
+    /// `max_items` fields. (A list's items are limited by their indices, in `add_steps`.)
+    fn room(&self, node: u32, steps: &[Step]) -> Result<(), Diagnostic> {
+        match &self.nodes[node as usize].kind {
+            Kind::Map(children) if children.len() >= self.max_items => Err(limits::too_many(
+                steps_path(steps),
+                Container::Object,
+                self.max_items,
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -383,23 +492,20 @@ fn resolve(name: &str) -> Resolved {
     }
 }
 
-fn display_path(r: &Resolved) -> String {
+/// The path of the node at the end of `steps`, as the rules print paths.
+fn steps_path(steps: &[Step]) -> String {
     let mut out = String::new();
-    for step in &r.steps {
+    for step in steps {
         match step {
-            Step::Object(n) | Step::List(n) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(n);
-            }
-            Step::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
+            Step::Object(n) | Step::List(n) => limits::push_key(&mut out, n),
+            Step::Index(i) => limits::push_index(&mut out, *i as usize),
         }
     }
+    out
+}
+
+fn display_path(r: &Resolved) -> String {
+    let mut out = steps_path(&r.steps);
     let leaf = match &r.leaf {
         LeafKey::Known(n) => *n,
         LeafKey::Unknown(raw) => raw.as_str(),

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, code};
 use crate::record::Location;
 use crate::source::detect::{FileText, Sniffer, TextEncoding, Used, Why};
 use crate::source::transcode::DecodingReader;
-use crate::source::{BatchSink, Item, RawBody, RawRecord, ReadOptions, UTF8_BOM, io_fault};
+use crate::source::{BatchSink, Item, RawBody, RawRecord, ReadOptions, UTF8_BOM, io_fault, limits};
 
 /// Bytes read per call while sniffing the start of the file.
 const CHUNK: usize = 64 << 10;
@@ -231,7 +231,21 @@ pub fn read(
         }
     }
     cr_line += 1 + memchr::memchr_iter(b'\r', header_rec.as_slice()).count() as u64;
-    let header = Arc::new(Header::from_record(&header_rec));
+    // Each column is a value of every row: past a record's values, the file is unreadable
+    // (its plan alone would take a few hundred bytes per column).
+    let max_columns = limits::max_values(opts.max_list_items);
+    if header_rec.len() > max_columns {
+        let line = header_rec.position().map_or(1, |p| p.line());
+        let message = format!(
+            "the header has {} columns, more than a record may hold ({max_columns}: {} × \
+             --max-list-items {})",
+            header_rec.len(),
+            limits::VALUES_PER_ITEM,
+            opts.max_list_items
+        );
+        return sink.file_fault(file, line, 1, &message);
+    }
+    let header = Arc::new(Header::from_record(&header_rec, opts.max_list_items));
     drop(header_rec);
 
     let mut record: u64 = 0;

@@ -1,11 +1,14 @@
 //! The workers' half: one row to a `Node` tree laid out by the file's `Header`, borrowing
-//! every cell; a wrong cell count or invalid UTF-8 is a record fault.
+//! every cell; a wrong cell count or invalid UTF-8 is a record fault. A value in a column
+//! past `--max-list-items` (which the header left out of its plan) is a `too-long` cut.
 
 use ::csv::ByteRecord;
 
-use super::header::Header;
+use super::header::{Cap, Header, NO_LEAF};
+use crate::diagnostic::Diagnostic;
 use crate::record::Node;
 use crate::source::ReadOptions;
+use crate::source::limits::Parsed;
 use crate::source::xml::RecordFault;
 
 /// Parses one row into a record tree (on a worker thread).
@@ -13,7 +16,7 @@ pub fn parse_record<'a>(
     row: &'a ByteRecord,
     header: &Header,
     opts: &ReadOptions,
-) -> Result<Node<'a>, RecordFault> {
+) -> Result<Parsed<'a>, RecordFault> {
     let n = header.columns.len();
     if row.len() != n {
         return Err(RecordFault {
@@ -28,6 +31,7 @@ pub fn parse_record<'a>(
     let text = simdutf8::basic::from_utf8(row.as_slice()).ok();
     let mut cells: Vec<&'a str> = Vec::with_capacity(n);
     let mut live = vec![false; header.nodes.len()];
+    let mut cap = header.cap();
     let mut start = 0;
     for (i, raw) in row.iter().enumerate() {
         let next = start + raw.len();
@@ -50,18 +54,26 @@ pub fn parse_record<'a>(
         start = next;
         cells.push(cell);
         if !cell.is_empty() {
+            let leaf = header.leaves[i];
+            if leaf == NO_LEAF {
+                cut(header, i, &mut cap);
+                continue;
+            }
             // Mark the cell's ancestors as holding a value.
-            let mut p = header.nodes[header.leaves[i] as usize].parent as usize;
+            let mut p = header.nodes[leaf as usize].parent as usize;
             while !live[p] {
                 live[p] = true;
                 p = header.nodes[p].parent as usize;
             }
         }
     }
-    let node = header.build(0, &cells, &live);
+    let node = header.build(0, &cells, &live, &mut cap);
     // A NUL is no more a value in CSV than in JSON or XML (`source::nul`).
     match memchr::memchr(0, row.as_slice()) {
-        None => Ok(node),
+        None => Ok(Parsed {
+            node,
+            cuts: cap.cuts,
+        }),
         Some(_) => Err(nul_fault(row, &cells, &node)),
     }
 }
@@ -84,6 +96,14 @@ fn lines_before(row: &ByteRecord, i: usize) -> u64 {
         .take(i)
         .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
         .sum()
+}
+
+/// A value in column `i`, which is past `--max-list-items`.
+#[cold]
+fn cut(header: &Header, i: usize, cap: &mut Cap) {
+    if let Some(cut) = &header.columns[i].cut {
+        cap.add(Diagnostic::clone(cut));
+    }
 }
 
 fn utf8_fault(

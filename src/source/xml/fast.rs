@@ -16,10 +16,10 @@ use memchr::memchr3;
 
 use super::bytes::{eq_short, find_lt, find_name_end, find_short, is_ws};
 use super::tree::Tree;
-use crate::record::Node;
+use crate::source::limits::Parsed;
 
 /// The record's tree, or `None` when the full parser must read it.
-pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Node<'a>> {
+pub(super) fn parse_fast<'a>(text: &'a str, mut tree: Tree<'a>) -> Option<Parsed<'a>> {
     let b = text.as_bytes();
     // The cut record starts at its element's `<`; anything else is the full parser's.
     if b.first() != Some(&b'<') {

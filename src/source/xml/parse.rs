@@ -13,31 +13,34 @@ use super::bytes::{count_chars, count_newlines};
 use super::fast::parse_fast;
 use super::names::XML_NAMES;
 use super::tree::{Tree, escape_fault};
-use crate::record::Node;
 use crate::source::ReadOptions;
+use crate::source::limits::{self, Parsed};
 
-pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+pub fn parse_record<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Parsed<'a>, RecordFault> {
     let text = utf8(bytes, opts.redact)?;
-    let node = match parse_fast(text, new_tree(opts)) {
-        Some(node) => node,
+    let parsed = match parse_fast(text, new_tree(opts)) {
+        Some(parsed) => parsed,
         None => parse_full(text, opts)?,
     };
-    no_nul(bytes, node)
+    no_nul(bytes, parsed)
 }
 
 /// `parse_record` without the fast path: the reference the fast path is held to (by the
 /// differential tests and the `xml_record` fuzz target); same trees, same faults.
-pub fn parse_record_full<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+pub fn parse_record_full<'a>(
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<Parsed<'a>, RecordFault> {
     no_nul(bytes, parse_full(utf8(bytes, opts.redact)?, opts)?)
 }
 
 /// XML allows no U+0000, not even in text, where quick-xml lets it through: a record that
 /// holds one is a fault at the first, with the path of the value holding it (`source::nul`).
-fn no_nul<'a>(bytes: &[u8], node: Node<'a>) -> Result<Node<'a>, RecordFault> {
+fn no_nul<'a>(bytes: &[u8], parsed: Parsed<'a>) -> Result<Parsed<'a>, RecordFault> {
     match memchr::memchr(0, bytes) {
-        None => Ok(node),
+        None => Ok(parsed),
         Some(at) => Err(RecordFault {
-            path: crate::source::nul::path_of_nul(&node).unwrap_or_default(),
+            path: crate::source::nul::path_of_nul(&parsed.node).unwrap_or_default(),
             ..record_fault(bytes, at, crate::source::nul::MESSAGE.to_string())
         }),
     }
@@ -71,18 +74,25 @@ fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
         root: None,
         max_depth: opts.max_depth,
         redact: opts.redact,
+        max_items: opts.max_list_items,
+        budget: limits::max_values(opts.max_list_items),
+        saved_budget: 0,
+        skipping: 0,
+        full_at: 0,
+        values_cut: false,
+        cuts: Vec::new(),
     }
 }
 
 /// The fast path's tree for `text`, or `None` where it leaves the record to `parse_full`.
 #[cfg(test)]
-pub(super) fn parse_fast_only<'a>(text: &'a str, opts: &ReadOptions) -> Option<Node<'a>> {
+pub(super) fn parse_fast_only<'a>(text: &'a str, opts: &ReadOptions) -> Option<Parsed<'a>> {
     parse_fast(text, new_tree(opts))
 }
 
 /// The full parser, quick-xml's events into a `Tree`: every record the fast path declines,
 /// and the wording of every fault.
-pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Node<'a>, RecordFault> {
+pub(super) fn parse_full<'a>(text: &'a str, opts: &ReadOptions) -> Result<Parsed<'a>, RecordFault> {
     let bytes = text.as_bytes();
     let mut reader = quick_xml::Reader::from_str(text);
     // White space before text is skipped by quick-xml, so the layout between elements makes

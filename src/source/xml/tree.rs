@@ -10,7 +10,9 @@ use quick_xml::escape::{EscapeError, resolve_xml_entity};
 use super::bytes::{has_amp, is_ws};
 use super::names::{NameTable, lookup};
 use crate::catalog::{self, Shape, Type};
+use crate::diagnostic::Diagnostic;
 use crate::record::Node;
+use crate::source::limits::{self, Container};
 
 /// A parse step's fault: offset from the start of the current event, message.
 pub(super) type StepFault = (usize, String);
@@ -99,7 +101,7 @@ impl<'a> Text<'a> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn trim_xml(s: &str) -> &str {
     // XML white space is ASCII, so byte positions next to it are character boundaries.
     let b = s.as_bytes();
@@ -125,11 +127,28 @@ pub(super) struct Tree<'a> {
     pub(super) max_depth: usize,
     /// `--redact`: faults quote nothing of the text (an undefined entity is not named).
     pub(super) redact: bool,
+    /// Children per element (`--max-list-items`: items of a list, fields of an object).
+    pub(super) max_items: usize,
+    /// Elements the record may still hold (`limits::max_values`); 0 while skipping, so
+    /// that one test sends every child of a skipped element to `refuse_child`.
+    pub(super) budget: usize,
+    /// `budget` while skipping.
+    pub(super) saved_budget: usize,
+    /// Depth of the elements being skipped past a limit (0: building). Skipped elements
+    /// have no frame: their markup is still checked by the tokenizer, their text is not read.
+    pub(super) skipping: usize,
+    /// The stack depth of the open element that is full and was reported (0: none), so
+    /// that each is reported once.
+    pub(super) full_at: usize,
+    /// The record's limit was reported: what follows is skipped silently.
+    pub(super) values_cut: bool,
+    /// `too-long` findings of the elements cut short.
+    pub(super) cuts: Vec<Diagnostic>,
 }
 
 impl<'a> Tree<'a> {
     pub(super) fn open(&mut self, local: Cow<'a, str>) -> Result<(), StepFault> {
-        if self.stack.len() >= self.max_depth {
+        if self.stack.len() + self.skipping >= self.max_depth {
             return Err((
                 0,
                 format!(
@@ -153,6 +172,11 @@ impl<'a> Tree<'a> {
             self.stack.push(Open::new(root, Cow::Borrowed(""), start));
             return Ok(());
         };
+        if start - parent.start >= self.max_items || self.budget == 0 {
+            self.refuse_child(true);
+            return Ok(());
+        }
+        self.budget -= 1;
         // White space before the first child is layout, not text.
         if parent.start == start && parent.text.is_blank() {
             parent.text = Text::Empty;
@@ -168,7 +192,7 @@ impl<'a> Tree<'a> {
     /// `None` on a fault (which the fast path leaves to the full parser to word).
     #[inline]
     pub(super) fn leaf(&mut self, local: &'a str, raw: &'a str) -> Option<bool> {
-        if self.stack.len() >= self.max_depth || local.is_empty() {
+        if self.stack.len() + self.skipping >= self.max_depth || local.is_empty() {
             return Some(false);
         }
         let start = self.done.len();
@@ -188,6 +212,11 @@ impl<'a> Tree<'a> {
             Kind::EnumList => "",
             Kind::Text => local,
         };
+        if start - parent.start >= self.max_items || self.budget == 0 {
+            self.refuse_child(false);
+            return Some(true);
+        }
+        self.budget -= 1;
         if parent.start == start && parent.text.is_blank() {
             parent.text = Text::Empty;
         }
@@ -201,6 +230,16 @@ impl<'a> Tree<'a> {
     }
 
     pub(super) fn close(&mut self) {
+        if self.skipping > 0 {
+            self.skipping -= 1;
+            if self.skipping == 0 {
+                self.budget = self.saved_budget;
+            }
+            return;
+        }
+        if self.full_at == self.stack.len() {
+            self.full_at = 0;
+        }
         let Some(open) = self.stack.pop() else {
             return;
         };
@@ -262,7 +301,15 @@ impl<'a> Tree<'a> {
                 .iter_mut()
                 .find(|(k, v)| *k == key && matches!(v, Node::List(_)));
             match earlier {
-                Some((_, Node::List(existing))) => existing.extend(new_items),
+                Some((_, Node::List(existing))) => {
+                    // Another occurrence of the list: the items of all count together.
+                    let room = self.max_items.saturating_sub(existing.len());
+                    let cut = new_items.len() > room;
+                    existing.extend(new_items.into_iter().take(room));
+                    if cut {
+                        self.merge_cut(&key);
+                    }
+                }
                 _ => self.done.push((key, Node::List(new_items))),
             }
         } else {
@@ -280,13 +327,16 @@ impl<'a> Tree<'a> {
                 Some(i) => Err((i, "text outside the record element".to_string())),
             };
         }
+        if self.skipping > 0 {
+            return Ok(());
+        }
         self.push(piece(raw, self.redact)?);
         Ok(())
     }
 
     /// A piece of the current element's text (unescaped text, or a CDATA section).
     pub(super) fn push(&mut self, piece: Cow<'a, str>) {
-        let Some(open) = self.stack.last_mut() else {
+        let Some(open) = self.stack.last_mut().filter(|_| self.skipping == 0) else {
             return;
         };
         // Layout white space among child elements is not text.
@@ -298,22 +348,90 @@ impl<'a> Tree<'a> {
 
     /// White space between two pieces of text: kept only inside text.
     pub(super) fn gap(&mut self, ws: &'a str) {
-        if let Some(open) = self.stack.last_mut()
+        if self.skipping == 0
+            && let Some(open) = self.stack.last_mut()
             && !matches!(open.text, Text::Empty)
         {
             open.text.push(Cow::Borrowed(ws));
         }
     }
 
-    pub(super) fn finish(self) -> Result<Node<'a>, String> {
+    pub(super) fn finish(self) -> Result<limits::Parsed<'a>, String> {
         if !self.stack.is_empty() {
             return Err(format!(
                 "unexpected end of the record: {} element(s) not closed",
-                self.stack.len()
+                self.stack.len() + self.skipping
             ));
         }
-        self.root
-            .ok_or_else(|| "the record holds no element".to_string())
+        let node = self
+            .root
+            .ok_or_else(|| "the record holds no element".to_string())?;
+        Ok(limits::Parsed {
+            node,
+            cuts: self.cuts,
+        })
+    }
+
+    /// The open element on top refused a child (an element about to open when `opening`,
+    /// else a leaf, taken whole): skip it, and report unless skipping already.
+    #[cold]
+    fn refuse_child(&mut self, opening: bool) {
+        if self.skipping > 0 {
+            self.skipping += usize::from(opening);
+            return;
+        }
+        self.refuse();
+        if opening {
+            self.saved_budget = std::mem::replace(&mut self.budget, 0);
+            self.skipping = 1;
+        }
+    }
+
+    /// The open element on top is full: its finding, unless it was reported or the
+    /// record's limit was.
+    fn refuse(&mut self) {
+        if self.values_cut {
+            return;
+        }
+        if self.budget == 0 {
+            self.values_cut = true;
+            let cut = limits::too_many_values(self.path(), self.max_items);
+            self.cuts.push(cut);
+        } else if self.full_at != self.stack.len() {
+            self.full_at = self.stack.len();
+            let container = match self.stack.last().map(|o| o.kind) {
+                Some(Kind::List(_) | Kind::EnumList) => Container::List,
+                _ => Container::Object,
+            };
+            let cut = limits::too_many(self.path(), container, self.max_items);
+            self.cuts.push(cut);
+        }
+    }
+
+    /// A list field given again (spec §6) went past the limit with the items of its
+    /// earlier occurrences, under the open element on top.
+    #[cold]
+    fn merge_cut(&mut self, key: &str) {
+        if !self.values_cut {
+            let mut path = self.path();
+            limits::push_key(&mut path, key);
+            let cut = limits::too_many(path, Container::List, self.max_items);
+            self.cuts.push(cut);
+        }
+    }
+
+    /// The path of the open element on top, as the rules print paths (an item's index
+    /// counts the items of this occurrence of its list).
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for (i, open) in self.stack.iter().enumerate().skip(1) {
+            if open.key.is_empty() {
+                limits::push_index(&mut path, open.start - self.stack[i - 1].start);
+            } else {
+                limits::push_key(&mut path, &open.key);
+            }
+        }
+        path
     }
 }
 

@@ -74,7 +74,9 @@ fn cut_rows(items: &[Item]) -> Vec<(u64, u64, &ByteRecord, &Header)> {
 }
 
 fn parse<'a>(row: &'a ByteRecord, header: &Header) -> Node<'a> {
-    parse_record(row, header, &ReadOptions::default()).expect("row parses")
+    let parsed = parse_record(row, header, &ReadOptions::default()).expect("row parses");
+    assert_eq!(parsed.cuts, [], "nothing cut");
+    parsed.node
 }
 
 fn record(cells: &[&str]) -> ByteRecord {

@@ -124,7 +124,8 @@ impl Read for Trickle {
 
 fn parse(bytes: &[u8]) -> Node<'_> {
     match parse_record(bytes, &ReadOptions::default()) {
-        Ok(n) => n,
+        Ok(p) if p.cuts.is_empty() => p.node,
+        Ok(p) => panic!("cut: {:?}", p.cuts),
         Err(f) => panic!("record fault: {f:?}\n{}", String::from_utf8_lossy(bytes)),
     }
 }
