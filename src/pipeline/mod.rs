@@ -389,6 +389,9 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             state.consumed
         )));
     }
+    if let Some(h) = &state.history {
+        state.report.history = Some(report_history(&h.ledger, &state.summary)?);
+    }
     let State {
         mut writers,
         duplicates,
@@ -553,6 +556,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The ledger's last runs and this one, for the report's chart.
+fn report_history(
+    ledger: &crate::ledger::Ledger,
+    s: &Summary,
+) -> Result<output::report::History, RunError> {
+    use output::report::{History, HistoryRun};
+    let runs = ledger.runs().map_err(|e| RunError::Fatal(e.0))?;
+    let before = runs.len().saturating_sub(output::report::HISTORY_RUNS - 1);
+    let mut shown: Vec<HistoryRun> = runs[before..]
+        .iter()
+        .map(|r| HistoryRun {
+            run_id: r.run_id.clone(),
+            accepted: r.accepted,
+            rejected: r.rejected,
+            unchanged: r.unchanged,
+        })
+        .collect();
+    shown.push(HistoryRun {
+        run_id: s.run_id.clone(),
+        accepted: s.accepted,
+        rejected: s.rejected,
+        unchanged: s.unchanged,
+    });
+    Ok(History {
+        runs: shown,
+        head: s.previous_manifest.clone(),
+    })
 }
 
 /// What the ledger keeps of a run, gathered at its end.

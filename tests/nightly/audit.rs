@@ -176,3 +176,43 @@ fn a_run_removed_by_keep_runs_is_vouched_for_by_the_ledger() {
         run.stdout
     );
 }
+
+#[test]
+fn the_report_shows_the_last_runs_and_the_chain_head_with_a_ledger() {
+    let wd = Workdir::new();
+    let ids = three_nights(&wd);
+    let html = std::fs::read_to_string(wd.out().join("latest/report.html")).unwrap();
+    let section = &html[html
+        .find("<section id=\"history\"")
+        .expect("history section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains("<svg role=\"img\""), "{section}");
+    // One bar per run (each night accepted one record), newest row first in the table.
+    assert_eq!(section.matches("<rect ").count(), 3, "{section}");
+    let rows: Vec<&str> = ids.iter().map(|id| id.as_str()).rev().collect();
+    let positions: Vec<usize> = rows
+        .iter()
+        .map(|id| {
+            section
+                .find(&format!(
+                    "<tr><td>{id}</td><td>1</td><td>0</td><td>0</td></tr>"
+                ))
+                .unwrap_or_else(|| panic!("{id} row: {section}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|p| p[0] < p[1]), "{positions:?}");
+    let s: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(wd.out().join("latest/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let head = s["previousManifest"].as_str().unwrap();
+    assert!(
+        section.contains(&format!("<code>{head}</code>")),
+        "{section}"
+    );
+    // Without a ledger there is no history to show.
+    let plain = Workdir::new();
+    plain.create_ndjson("a.ndjson", &[lead("CN-1", "EXT-1", "Egle")]);
+    let run = plain.process();
+    assert!(!run.read("report.html").contains("id=\"history\""));
+}

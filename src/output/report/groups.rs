@@ -41,6 +41,8 @@ pub struct ReportFindings {
     pub(super) strict: bool,
     /// The options that shape the run's verdicts, as (name, value).
     pub(super) options: Vec<(&'static str, String)>,
+    /// With a ledger: the last runs and the chain head (`history`).
+    pub history: Option<super::History>,
 }
 
 /// The findings of one code.
@@ -85,6 +87,7 @@ impl ReportFindings {
             by_code: BTreeMap::new(),
             strict,
             options,
+            history: None,
         }
     }
 

@@ -38,6 +38,7 @@ pub fn write(w: &mut impl Write, s: &Summary, findings: &ReportFindings) -> io::
     details(w, &codes, Severity::Warning)?;
     super::files::section(w, s)?;
     entity_types(w, s)?;
+    super::history::section(w, findings.history.as_ref())?;
     run(w, s, findings)?;
     writeln!(w, "</main>\n<script>{SCRIPT}</script>\n</body></html>")
 }

@@ -18,9 +18,11 @@
 
 mod files;
 mod groups;
+mod history;
 mod html;
 
 pub use groups::{ReportFinding, ReportFindings};
+pub use history::{History, HistoryRun, RUNS as HISTORY_RUNS};
 pub use html::write;
 
 #[cfg(test)]
