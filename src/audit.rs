@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::ledger::{Ledger, RunRow};
 use crate::output::SUMMARY;
 use crate::output::rundir::{self, LATEST, RUNS};
-use crate::pipeline::sha256_hex;
+use crate::source::digest::sha256_hex;
 
 /// One run's line of `audit verify`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,11 +12,15 @@
 use std::io::{self, Read};
 use std::path::Path;
 
+use super::{Mode, PayloadLayout, RunError, Settings};
 use crate::diagnostic::{Diagnostic, code};
 use crate::ledger::{Ledger, LedgerError};
+use crate::output::rundir::{self, OutDir};
 use crate::output::summary::AlreadyProcessed;
+use crate::output::{self, Summary};
 use crate::rules::Checked;
 use crate::source::InputFile;
+use crate::source::digest::sha256_hex;
 
 fn io_error(e: LedgerError) -> io::Error {
     io::Error::other(e.0)
@@ -162,4 +166,123 @@ impl KeyHistory {
         }
         Ok(None)
     }
+}
+
+/// The SHA-256 of the previous committed run's summary.json: the ledger's newest run, or
+/// without a ledger the run `OUT/latest` names.
+pub(super) fn previous_manifest(
+    history: Option<&KeyHistory>,
+    out: &OutDir,
+) -> Result<Option<String>, RunError> {
+    if let Some(h) = history {
+        return Ok(h
+            .ledger
+            .head()
+            .map_err(|e| RunError::Fatal(e.0))?
+            .map(|(_, hash)| hash));
+    }
+    let path = out.root().join(rundir::LATEST).join(output::SUMMARY);
+    Ok(std::fs::read(path).ok().map(|b| sha256_hex(&b)))
+}
+
+/// The ledger's last runs and this one, for the report's chart.
+pub(super) fn report_history(
+    ledger: &crate::ledger::Ledger,
+    s: &Summary,
+) -> Result<output::report::History, RunError> {
+    use output::report::{History, HistoryRun};
+    let runs = ledger.runs().map_err(|e| RunError::Fatal(e.0))?;
+    let before = runs.len().saturating_sub(output::report::HISTORY_RUNS - 1);
+    let mut shown: Vec<HistoryRun> = runs[before..]
+        .iter()
+        .map(|r| HistoryRun {
+            run_id: r.run_id.clone(),
+            accepted: r.accepted,
+            rejected: r.rejected,
+            unchanged: r.unchanged,
+        })
+        .collect();
+    shown.push(HistoryRun {
+        run_id: s.run_id.clone(),
+        accepted: s.accepted,
+        rejected: s.rejected,
+        unchanged: s.unchanged,
+    });
+    Ok(History {
+        runs: shown,
+        head: s.previous_manifest.clone(),
+    })
+}
+
+/// What the ledger keeps of a run, gathered at its end.
+pub(super) struct RunRecordParts<'a> {
+    pub(super) settings: &'a Settings,
+    pub(super) summary: &'a Summary,
+    pub(super) run_dir: &'a rundir::RunDir,
+    pub(super) started: &'a str,
+}
+
+impl RunRecordParts<'_> {
+    /// Writes the run's rows to the ledger, marked pending (before `latest` moves).
+    pub(super) fn stage(&self, ledger: &mut crate::ledger::Ledger) -> Result<(), RunError> {
+        let s = self.summary;
+        let manifest = std::fs::read(self.run_dir.path.join(output::SUMMARY))
+            .map_err(|e| RunError::Fatal(format!("cannot read back summary.json: {e}")))?;
+        let out_dir = self
+            .settings
+            .out
+            .canonicalize()
+            .unwrap_or_else(|_| self.settings.out.clone());
+        let finished = rundir::humane_time(std::time::SystemTime::now());
+        let options = options_json(self.settings);
+        let record = crate::ledger::RunRecord {
+            run_id: &s.run_id,
+            out_dir: &out_dir,
+            started: self.started,
+            finished: &finished,
+            as_of: &s.as_of,
+            inputs: &s.inputs,
+            options: &options,
+            counts: [
+                s.records,
+                s.accepted,
+                s.rejected,
+                s.unchanged,
+                s.already_processed.len() as u64,
+            ],
+            manifest_sha256: &sha256_hex(&manifest),
+            previous_manifest: s.previous_manifest.as_deref(),
+        };
+        let files = s.by_file.iter().filter_map(|row| {
+            let row = row.ok()?;
+            Some(crate::ledger::FileRecord {
+                digest: row.blake3.as_ref()?.0,
+                source: row.source,
+                size: None,
+                counts: [row.records, row.accepted, row.rejected, row.unchanged],
+            })
+        });
+        ledger
+            .stage(&record, files)
+            .map_err(|e| RunError::Fatal(e.0))
+    }
+}
+
+/// The options that decide a run's verdicts, as the ledger records them.
+fn options_json(s: &Settings) -> serde_json::Value {
+    serde_json::json!({
+        "mode": match s.mode { Mode::Process => "process", Mode::Validate => "validate" },
+        "strict": s.strict,
+        "redact": s.rules.redact,
+        "decimalComma": s.rules.decimal_comma,
+        "maxFindings": s.rules.max_findings,
+        "maxRecordBytes": s.read.max_record_bytes,
+        "maxDepth": s.read.max_depth,
+        "encoding": s.read.encoding.label(),
+        "format": s.walk.format.map(|f| f.as_str()),
+        "hidden": s.walk.hidden,
+        "reprocess": s.reprocess,
+        "payloadLayout": match s.payload_layout { PayloadLayout::Ndjson => "ndjson", PayloadLayout::Files => "files" },
+        "classifiers": s.rules.classifiers.is_some(),
+    })
 }

@@ -29,7 +29,7 @@ fn verify(wd: &Workdir) -> crate::util::Run {
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    leadbatch::pipeline::sha256_hex(bytes)
+    leadbatch::source::digest::sha256_hex(bytes)
 }
 
 #[test]
