@@ -135,13 +135,15 @@ impl Workdir {
         }
     }
 
-    /// `leadbatch submit --out out --ledger ledger.db --endpoint URL -q`: a delivery of
+    /// `leadbatch submit --out out --ledger ledger.db --endpoint URL -q --deadline 60`: a delivery of
     /// `out/latest` to `endpoint`, journaled in `ledger.db` beside `in/` and `out/`.
     pub fn submit(&self, endpoint: &str) -> TestCommand {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbatch"));
         cmd.current_dir(self.path());
         cmd.arg("submit").arg("-q").arg("--endpoint").arg(endpoint);
         cmd.arg("--ledger").arg(self.ledger());
+        // A client that retried forever would end here rather than hang the suite.
+        cmd.arg("--deadline").arg("60");
         // No credentials leak in from the environment of the test run.
         for k in ["LEADBATCH_TOKEN", "LEADBATCH_USER", "LEADBATCH_PASSWORD"] {
             cmd.env_remove(k);
