@@ -334,15 +334,17 @@ mod tests {
     #[test]
     fn final_answers_of_earlier_deliveries_release_at_once() {
         let payloads = [payload("C1", "E1"), payload("C3", "E1")];
-        let mut delivered = History::default();
-        delivered.final_answer = Some(crate::ledger::journal::Final {
-            outcome: Outcome::Delivered,
-            attempt: 1,
-            http_status: Some(200),
-            error_code: None,
-            error_description: None,
-            delivery_id: "D0".into(),
-        });
+        let delivered = History {
+            final_answer: Some(crate::ledger::journal::Final {
+                outcome: Outcome::Delivered,
+                attempt: 1,
+                http_status: Some(200),
+                error_code: None,
+                error_description: None,
+                delivery_id: "D0".into(),
+            }),
+            ..History::default()
+        };
         let slots = plan(&payloads, vec![Some(delivered), Some(History::default())]);
         let s = Scheduler::new(slots, Instant::now() + Duration::from_secs(60));
         assert_eq!(s.next(&|| false).unwrap().index, 1);

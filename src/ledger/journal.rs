@@ -117,6 +117,15 @@ pub struct History {
     pub final_answer: Option<Final>,
 }
 
+/// An answer as the journal holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub attempt: u32,
+    pub outcome: Outcome,
+    pub http_status: Option<u16>,
+    pub delivery_id: String,
+}
+
 /// A delivery as it begins.
 pub struct DeliveryRow<'a> {
     pub delivery_id: &'a str,
@@ -283,12 +292,12 @@ impl Ledger {
             .map_err(sql)
     }
 
-    /// Every answer the journal holds for `communication_number`, oldest first: (attempt,
-    /// outcome, HTTP status, delivery id). For tests and audits.
+    /// Every answer the journal holds for `communication_number`, oldest first. For tests
+    /// and audits.
     pub fn journal_answers(
         &self,
         communication_number: &str,
-    ) -> Result<Vec<(u32, Outcome, Option<u16>, String)>, LedgerError> {
+    ) -> Result<Vec<AnswerRow>, LedgerError> {
         let mut st = self
             .conn
             .prepare_cached(
@@ -298,12 +307,12 @@ impl Ledger {
             .map_err(sql)?;
         st.query_map([communication_number], |r| {
             let outcome: String = r.get(1)?;
-            Ok((
-                r.get::<_, i64>(0)? as u32,
-                Outcome::parse(&outcome).unwrap_or(Outcome::Retry),
-                r.get::<_, Option<i64>>(2)?.map(|s| s as u16),
-                r.get(3)?,
-            ))
+            Ok(AnswerRow {
+                attempt: r.get::<_, i64>(0)? as u32,
+                outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Retry),
+                http_status: r.get::<_, Option<i64>>(2)?.map(|s| s as u16),
+                delivery_id: r.get(3)?,
+            })
         })
         .map_err(sql)?
         .collect::<Result<_, _>>()

@@ -3,12 +3,15 @@
 //! ordering, stops and resumes, and the refusals before anything is sent.
 //!
 //! - `once`: every payload accepted exactly once, resumes send nothing twice, the report.
+//! - `faulted`: the same under a fifth of requests faulted; UPDATE after CREATE.
 //! - `answers`: each documented answer and each injected fault, one at a time.
 //! - `stops`: authentication, a wrong endpoint, signals, SIGKILLs and resumes.
 //! - `refusals`: what `submit` refuses before sending (a changed run, plain HTTP, a token
 //!   file others can read, a second submit on the ledger).
 
 mod answers;
+#[cfg(feature = "fault-injection")]
+mod faulted;
 mod once;
 mod refusals;
 mod stops;

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::{FAST, assert_balanced, assert_delivered_exactly_once, creates, processed};
-use crate::util::emulator::{ALL_FAULTS, Config, Emulator};
+use super::{assert_balanced, assert_delivered_exactly_once, creates, processed};
+use crate::util::emulator::{Config, Emulator};
 use crate::util::{Run, Workdir};
 
 #[test]
@@ -152,7 +152,7 @@ fn sigkill_at_random_moments(leads: usize, kills: u32) {
     let emu = Emulator::start(Config {
         latency: Duration::from_millis(15),
         fault_rate: 0.1,
-        faults: ALL_FAULTS.to_vec(),
+        faults: crate::util::emulator::ALL_FAULTS.to_vec(),
         seed: 30,
         slow: Duration::from_millis(600),
         ..Config::default()
@@ -165,7 +165,7 @@ fn sigkill_at_random_moments(leads: usize, kills: u32) {
         let mut child = wd
             .submit(&emu.url())
             .args(["--timeout", "0.3"])
-            .env("LEADBATCH_TEST_TIME_SCALE", FAST)
+            .env("LEADBATCH_TEST_TIME_SCALE", super::FAST)
             .spawn();
         std::thread::sleep(Duration::from_millis(seed % 400));
         let _ = child.kill();
@@ -174,7 +174,7 @@ fn sigkill_at_random_moments(leads: usize, kills: u32) {
     let last = wd
         .submit(&emu.url())
         .args(["--timeout", "0.3"])
-        .env("LEADBATCH_TEST_TIME_SCALE", FAST)
+        .env("LEADBATCH_TEST_TIME_SCALE", super::FAST)
         .run();
     last.assert_exit_code(0);
     assert_delivered_exactly_once(&emu, &run, &last);
