@@ -63,6 +63,27 @@ fn each_fault_alone_ends_with_the_lead_accepted_once() {
             Some(retries),
             "{fault:?}"
         );
+        // The journal holds each attempt's answer: the fault's, then the final one.
+        let ledger = leadbatch::ledger::Ledger::open(&wd.ledger()).unwrap();
+        let journal: Vec<(u32, &str)> = ledger
+            .journal_answers("CN-a-1")
+            .unwrap()
+            .iter()
+            .map(|a| (a.attempt, a.outcome.as_str()))
+            .collect();
+        let expected_journal: Vec<(u32, &str)> = (1..=attempts as u32)
+            .map(|a| {
+                (
+                    a,
+                    if a < attempts as u32 {
+                        "retry"
+                    } else {
+                        outcome
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(journal, expected_journal, "{fault:?}");
     }
 }
 
