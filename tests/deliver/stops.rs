@@ -191,3 +191,29 @@ fn sigkill_at_random_moments(leads: usize, kills: u32) {
 fn thirty_sigkills_at_random_moments_each_followed_by_a_resume_lose_nothing() {
     sigkill_at_random_moments(3000, 30);
 }
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_kill_after_the_intent_and_before_the_request_is_delivered_by_the_resume() {
+    let wd = Workdir::new();
+    let run = processed(&wd, &creates(1, "i"));
+    let emu = Emulator::start(Config::default());
+    let killed = wd
+        .submit(&emu.url())
+        .env("LEADBATCH_FAULT", "kill:submit-sent")
+        .run();
+    assert_eq!(killed.code, None, "killed by a signal");
+    assert_eq!(emu.requests(), 0);
+    let resumed = wd.submit(&emu.url()).run();
+    resumed.assert_exit_code(0);
+    assert_delivered_exactly_once(&emu, &run, &resumed);
+    // The intent of the request that never left was ours, but AMLYZE never saw it: the
+    // resend is accepted, as attempt 2.
+    let line = &resumed.delivery()[0];
+    assert_eq!(
+        (line["outcome"].as_str(), line["attempts"].as_u64()),
+        (Some("delivered"), Some(2))
+    );
+    let ledger = leadbatch::ledger::Ledger::open(&wd.ledger()).unwrap();
+    assert_eq!(ledger.journal_intents().unwrap(), 2);
+}
