@@ -17,6 +17,16 @@ use super::retry::parse_retry_after;
 /// The largest answer body read; the vendor's answers are a few hundred bytes.
 const MAX_BODY: u64 = 1 << 20;
 
+/// Why no answer came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Connection refused or reset, timeout, a broken answer: worth another try.
+    Transient(String),
+    /// The server's certificate was refused (or TLS could not agree): retrying cannot
+    /// help; the endpoint or `--ca-file` is wrong.
+    Tls(String),
+}
+
 /// An answer, whatever its status.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -63,9 +73,9 @@ impl Client {
         }
     }
 
-    /// POSTs one payload. `Err` is a failure to get an answer (connection refused or reset,
-    /// timeout, TLS, a broken answer), described without the credentials.
-    pub fn post(&self, payload: &[u8]) -> Result<Reply, String> {
+    /// POSTs one payload. `Err` is a failure to get an answer, described without the
+    /// credentials.
+    pub fn post(&self, payload: &[u8]) -> Result<Reply, Failure> {
         let mut request = self
             .agent
             .post(&self.url)
@@ -96,10 +106,30 @@ impl Client {
 }
 
 /// A transport failure in words (ureq's errors name no header).
-fn describe(e: ureq::Error) -> String {
+fn describe(e: ureq::Error) -> Failure {
     match e {
-        ureq::Error::Timeout(_) => "no answer within --timeout".into(),
-        ureq::Error::Io(io) => format!("connection failed: {io}"),
-        other => other.to_string(),
+        ureq::Error::Timeout(_) => Failure::Transient("no answer within --timeout".into()),
+        ureq::Error::Io(io) => {
+            let tls = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+            match tls {
+                Some(t) if is_configuration(t) => Failure::Tls(format!("TLS: {t}")),
+                _ => Failure::Transient(format!("connection failed: {io}")),
+            }
+        }
+        ureq::Error::Rustls(t) if is_configuration(&t) => Failure::Tls(format!("TLS: {t}")),
+        other => Failure::Transient(other.to_string()),
     }
+}
+
+/// TLS errors that another try cannot mend: the certificate, or no common protocol.
+fn is_configuration(e: &rustls::Error) -> bool {
+    matches!(
+        e,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::UnsupportedNameType
+            | rustls::Error::PeerIncompatible(_)
+    )
 }

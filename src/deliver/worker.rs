@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use super::classify::{Verdict, classify};
-use super::client::{Client, Reply};
+use super::client::{Client, Failure, Reply};
 use super::journal::Journal;
 use super::payloads::RunPayloads;
 use super::progress::Progress;
@@ -108,7 +108,7 @@ fn send(s: &Shared, task: Task) -> Result<(), Reason> {
 /// What an answer (or the failure to get one) comes to: the payload's state, a reason to
 /// stop the delivery, and the server's `Retry-After`.
 fn judge(
-    reply: Result<Reply, String>,
+    reply: Result<Reply, Failure>,
     sent_before: bool,
     failures: u32,
     scale: f64,
@@ -125,7 +125,16 @@ fn judge(
     };
     let r = match reply {
         Ok(r) => r,
-        Err(e) => return (retry(e, None, None), None, None),
+        Err(Failure::Transient(e)) => return (retry(e, None, None), None, None),
+        Err(Failure::Tls(e)) => {
+            let why = format!("{e}: check --endpoint, or give the server's root to --ca-file");
+            let stop = Answered {
+                outcome: Some(Outcome::Stop),
+                last_error: Some(why.clone()),
+                ..Answered::default()
+            };
+            return (stop, Some(Reason::Endpoint(why)), None);
+        }
     };
     let status = Some(r.status);
     let verdict = |outcome, code, description| Answered {

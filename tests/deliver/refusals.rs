@@ -115,3 +115,41 @@ fn a_second_submit_on_the_same_ledger_exits_2_at_once() {
     let _ = first.kill();
     let _ = first.wait();
 }
+
+#[test]
+fn https_is_verified_against_the_system_roots_or_only_the_ca_file() {
+    let wd = Workdir::new();
+    let run = processed(&wd, &creates(3, "h"));
+    let emu = Emulator::start(Config {
+        tls: true,
+        ..Config::default()
+    });
+    assert!(emu.url().starts_with("https://127.0.0.1:"));
+    // The test root is in no system store: the certificate is refused, at once, not
+    // retried until the deadline.
+    let start = Instant::now();
+    let refused = wd.submit(&emu.url()).run();
+    refused.assert_exit_code(2);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(
+        refused
+            .stderr
+            .contains("TLS: invalid peer certificate: UnknownIssuer"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(emu.requests(), 0);
+    let ca = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem");
+    let delivered = wd.submit(&emu.url()).args(["--ca-file", ca]).run();
+    delivered.assert_exit_code(0);
+    super::assert_delivered_exactly_once(&emu, &run, &delivered);
+    // A file without a certificate is refused before anything is sent.
+    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/key.pem");
+    let bad = wd.submit(&emu.url()).args(["--ca-file", key]).run();
+    bad.assert_exit_code(2);
+    assert!(
+        bad.stderr.contains("holds no PEM certificate"),
+        "{}",
+        bad.stderr
+    );
+}

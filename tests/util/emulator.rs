@@ -15,6 +15,8 @@
 //! 200 with a body that is not JSON, and the 2023 status codes (202 for success, 200 for
 //! a refusal). Also: 401 after N requests, and chosen numbers refused with a vendor code.
 //!
+//! With `Config::tls` it serves HTTPS with the test certificate of `tests/fixtures/tls/`.
+//!
 //! It checks what the client must never do: two requests in flight for one number
 //! (`overlaps`) and an UPDATE before its CREATE (answered `C004`, counted by code).
 
@@ -81,6 +83,8 @@ pub struct Config {
     pub slow: Duration,
     /// Every request after this many gets 401.
     pub unauthorized_after: Option<u64>,
+    /// Serve HTTPS with `tests/fixtures/tls/cert.pem` (signed by `ca.pem` there).
+    pub tls: bool,
 }
 
 impl Default for Config {
@@ -93,6 +97,7 @@ impl Default for Config {
             seed: 1,
             slow: Duration::from_secs(2),
             unauthorized_after: None,
+            tls: false,
         }
     }
 }
@@ -146,12 +151,17 @@ impl Emulator {
 
     /// The customer endpoint's URL.
     pub fn url(&self) -> String {
-        format!("http://{}{PATH}", self.addr)
+        self.url_of(PATH)
     }
 
     /// Any path on the emulator.
     pub fn url_of(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        let tls = self.state.config.lock().unwrap().tls;
+        format!(
+            "{}://{}{path}",
+            if tls { "https" } else { "http" },
+            self.addr
+        )
     }
 
     pub fn configure(&self, f: impl FnOnce(&mut Config)) {
@@ -251,31 +261,68 @@ struct Request {
 
 /// Serves one connection's requests (keep-alive) until it closes or the emulator stops.
 fn serve(stream: TcpStream, state: Arc<State>, stop: Arc<AtomicBool>) {
+    use std::os::unix::io::AsRawFd;
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
     let _ = stream.set_nodelay(true);
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut stream = stream;
+    let fd = stream.as_raw_fd();
+    if state.config.lock().unwrap().tls {
+        let conn = rustls::ServerConnection::new(tls_config()).unwrap();
+        serve_on(
+            BufReader::new(rustls::StreamOwned::new(conn, stream)),
+            fd,
+            &state,
+            &stop,
+        );
+    } else {
+        serve_on(BufReader::new(stream), fd, &state, &stop);
+    }
+}
+
+/// The emulator's TLS configuration: the test certificate.
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/");
+    let certs = CertificateDer::pem_file_iter(format!("{dir}cert.pem"))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(format!("{dir}key.pem")).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    Arc::new(config)
+}
+
+/// The request loop over a plain or TLS stream; `fd` is the socket's, for a reset.
+fn serve_on<S: Read + Write>(
+    mut reader: BufReader<S>,
+    fd: std::os::unix::io::RawFd,
+    state: &State,
+    stop: &AtomicBool,
+) {
     while !stop.load(Ordering::SeqCst) {
-        let req = match read_request(&mut reader, &stop) {
+        let req = match read_request(&mut reader, stop) {
             Some(r) => r,
             None => return,
         };
-        match handle(&state, &req) {
+        match handle(state, &req) {
             Reply::Answer(status, body, extra) => {
-                if write_answer(&mut stream, status, &body, &extra).is_err() {
+                if write_answer(reader.get_mut(), status, &body, &extra).is_err() {
                     return;
                 }
             }
             Reply::Reset => {
-                reset(&stream);
+                reset(fd);
                 return;
             }
         }
     }
 }
 
-fn read_request(r: &mut BufReader<TcpStream>, stop: &AtomicBool) -> Option<Request> {
+fn read_request<S: Read>(r: &mut BufReader<S>, stop: &AtomicBool) -> Option<Request> {
     let mut line = String::new();
     loop {
         match r.read_line(&mut line) {
@@ -509,7 +556,7 @@ fn process(state: &State, cn: &str, payload: &serde_json::Value, body: &[u8]) ->
 }
 
 fn write_answer(
-    s: &mut TcpStream,
+    s: &mut impl Write,
     status: u16,
     body: &str,
     extra: &[(String, String)],
@@ -533,16 +580,16 @@ fn write_answer(
 }
 
 /// Closes with a TCP reset (SO_LINGER 0), as a crashed server or a proxy does.
-fn reset(s: &TcpStream) {
-    use std::os::unix::io::AsRawFd;
+fn reset(fd: std::os::unix::io::RawFd) {
     let linger = libc::linger {
         l_onoff: 1,
         l_linger: 0,
     };
-    // SAFETY: setsockopt on a socket this function borrows, with a value of the right size.
+    // SAFETY: setsockopt on the socket of the connection being served (closed right after,
+    // when its stream is dropped), with a value of the right size.
     unsafe {
         libc::setsockopt(
-            s.as_raw_fd(),
+            fd,
             libc::SOL_SOCKET,
             libc::SO_LINGER,
             (&linger as *const libc::linger).cast(),
