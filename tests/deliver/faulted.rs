@@ -67,6 +67,8 @@ fn faulted_delivery(n: usize) {
     // reconciled, not counted as a conflict.
     assert!(s["reconciled"].as_u64().unwrap() > 0, "{s}");
     assert_eq!(s["conflict"].as_u64(), Some(0));
+    // Bursts of 500 and 503 failed many requests in a row: the endpoint backed off as one.
+    assert!(s["endpointBackoffs"].as_u64().unwrap() > 0, "{s}");
     let faults: u64 = answers
         .iter()
         .filter(|(k, _)| k.starts_with("fault:") && *k != "fault:Status2023")
