@@ -14,6 +14,7 @@ pub mod canonical;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod deliver;
 pub mod diagnostic;
 pub mod ledger;
 pub mod output;

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs, config_toml};
+use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs, SubmitArgs, config_toml};
 use leadbatch::commands;
 use leadbatch::diagnostic::CODES;
 use leadbatch::output;
@@ -45,6 +45,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Process(a) => run(&a, Mode::Process),
         Command::Validate(a) => run(&a, Mode::Validate),
+        Command::Submit(a) => submit(&a),
         Command::Schema => print(&format!(
             "{}\n",
             serde_json::to_string_pretty(&leadbatch::schema::schema()).unwrap_or_default()
@@ -167,4 +168,36 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn submit(args: &SubmitArgs) -> ExitCode {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    leadbatch::deliver::stop::install_signal_handler();
+    let delivery = match leadbatch::deliver::run(&settings) {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    if let Some(reason) = &delivery.stopped {
+        eprintln!("leadbatch: stopped: {reason}; run submit again to resume");
+    }
+    match &delivery.report {
+        Ok(dir) => eprintln!(
+            "leadbatch: committed {} ({} names it)",
+            dir.display(),
+            settings.out.join(output::rundir::LATEST_DELIVERY).display()
+        ),
+        Err(e) => eprintln!("leadbatch: {e} (the journal has every answer: submit again)"),
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&delivery.summary).unwrap_or_default()
+        );
+    } else {
+        println!("{}", delivery.summary.line());
+    }
+    ExitCode::from(delivery.exit_code())
 }

@@ -5,8 +5,10 @@
 //! - `pipeline`: every finding code of the spec, input faults, duplicates, determinism,
 //!   exit statuses and the output contract.
 //! - `reliability`: hostile input, faults during the run, personal data.
+//! - `deliver`: `submit` against the AMLYZE emulator: exactly once, faults, stops, resumes.
 //! - `operator`: schema, codes, classifiers, configuration, shell fit, report, audit trail.
 
+mod deliver;
 mod formats;
 mod nightly;
 mod operator;

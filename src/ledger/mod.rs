@@ -7,7 +7,9 @@
 //! communicationNumber of every accepted record with its payload's digest and where it was
 //! (run, source, record), and the customerExtId of every accepted CREATE.
 //!
-//! Nothing else touches these tables: the pipeline asks through this module's API.
+//! Nothing else touches these tables: the pipeline asks through this module's API, and so
+//! does `submit`, whose delivery journal (intents before each request, answers after) is
+//! kept here too (`journal`).
 //!
 //! **The commit.** A run's rows are written in one transaction marked `pending` before
 //! `OUT/latest` moves, and marked `committed` after (`Ledger::stage`, `Ledger::confirm`). A
@@ -28,6 +30,7 @@
 //! the run goes (no lock held on the ledger) and are copied in the commit's transaction.
 
 mod filter;
+pub mod journal;
 mod new_keys;
 pub mod schema;
 

@@ -82,9 +82,15 @@ impl NewKeys {
         for &(hash, place) in &places {
             let e = self.entry_at(place)?;
             let (key, rest) = text(e)?;
-            let digest: [u8; 32] = rest.get(..32).and_then(|d| d.try_into().ok()).ok_or_else(short)?;
+            let digest: [u8; 32] = rest
+                .get(..32)
+                .and_then(|d| d.try_into().ok())
+                .ok_or_else(short)?;
             let (source, rest) = text(&rest[32..])?;
-            let record = rest.get(..8).and_then(|r| r.try_into().ok()).ok_or_else(short)?;
+            let record = rest
+                .get(..8)
+                .and_then(|r| r.try_into().ok())
+                .ok_or_else(short)?;
             let n = NewNumber {
                 key: key.to_string(),
                 payload_digest: digest,
@@ -98,7 +104,10 @@ impl NewKeys {
     }
 
     /// Each created customerExtId, in the order of its hash, for the commit.
-    pub fn each_ext_id(&mut self, f: &mut dyn FnMut(u64, &str) -> io::Result<()>) -> io::Result<()> {
+    pub fn each_ext_id(
+        &mut self,
+        f: &mut dyn FnMut(u64, &str) -> io::Result<()>,
+    ) -> io::Result<()> {
         self.ext_ids.sort_unstable();
         let places = std::mem::take(&mut self.ext_ids);
         for &(hash, place) in &places {

@@ -81,6 +81,38 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE runs ADD COLUMN first_ext_id INTEGER;
     ALTER TABLE runs ADD COLUMN last_ext_id INTEGER;
     CREATE UNIQUE INDEX runs_seq ON runs(seq);",
+    // 3: the delivery journal of `submit` (see `journal`): each delivery, each request's
+    // intent (written before it is sent) and each answer. Identifiers and digests only.
+    "CREATE TABLE deliveries(
+        delivery_id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        state TEXT NOT NULL CHECK (state IN ('running', 'finished', 'stopped')),
+        counts TEXT
+    );
+    CREATE TABLE delivery_intents(
+        communication_number TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        payload_digest BLOB NOT NULL,
+        delivery_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        sent TEXT NOT NULL,
+        PRIMARY KEY (communication_number, attempt)
+    ) WITHOUT ROWID;
+    CREATE TABLE delivery_outcomes(
+        communication_number TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('delivered', 'reconciled', 'rejected', 'conflict', 'retry', 'stop')),
+        http_status INTEGER,
+        error_code TEXT,
+        error_description TEXT,
+        delivery_id TEXT NOT NULL,
+        answered TEXT NOT NULL,
+        PRIMARY KEY (communication_number, attempt)
+    ) WITHOUT ROWID;",
 ];
 
 /// Brings the ledger to `CURRENT` (a new file is created at it). Errors name what is wrong.

@@ -17,6 +17,10 @@
 //! previous run, after it the new one, and a reader that resolves `latest` once sees one
 //! run's complete set. A run killed at any moment leaves `latest` on a complete set.
 //!
+//! Deliveries (`leadbatch submit`) are committed the same way, in their own area:
+//! `deliveries/<delivery-id>/` and the link `latest-delivery` (`Area`). Everything below
+//! holds for both areas; each area's directories are judged against its own link.
+//!
 //! **(decision)** Which run directories are committed follows from their ids: ids sort by
 //! time (`YYYYMMDDTHHMMSSZ-xxxxxx`, the suffix random), runs are serialised by the lock, and
 //! a new id is made to sort after the one `latest` names even if the clock went back. So,
@@ -35,8 +39,37 @@ pub const LATEST: &str = "latest";
 pub const RUNS: &str = "runs";
 /// The lock file of OUT.
 pub const LOCK: &str = ".lock";
-/// Prefix of the temporary name of the new `latest` link.
-const LATEST_TMP_PREFIX: &str = ".latest.";
+/// The directory of the delivery directories (`leadbatch submit`).
+pub const DELIVERIES: &str = "deliveries";
+/// The symlink naming the newest committed delivery.
+pub const LATEST_DELIVERY: &str = "latest-delivery";
+
+/// A kind of committed directory in OUT: the directory its sets live in, and the link that
+/// names the newest committed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Area {
+    pub dir: &'static str,
+    pub link: &'static str,
+}
+
+/// The runs of `process` and `validate`: `runs/<run-id>` and `latest`.
+pub const RUN_AREA: Area = Area {
+    dir: RUNS,
+    link: LATEST,
+};
+
+/// The deliveries of `submit`: `deliveries/<delivery-id>` and `latest-delivery`.
+pub const DELIVERY_AREA: Area = Area {
+    dir: DELIVERIES,
+    link: LATEST_DELIVERY,
+};
+
+impl Area {
+    /// Prefix of the temporary name of a new link (`.latest.` for runs).
+    fn tmp_prefix(self) -> String {
+        format!(".{}.", self.link)
+    }
+}
 
 /// Whether this process has committed its run: held while the commit decides whether to
 /// rename `latest`, and by a signal's handler while it decides whether to end the process.
@@ -102,26 +135,7 @@ impl OutDir {
                 _ => {}
             }
         }
-        let mut file = open_no_follow(&out.join(LOCK), true).map_err(LockError::Io)?;
-        let deadline = wait.map(|w| Instant::now() + w);
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock) => {
-                    let waiting = deadline.is_some_and(|d| Instant::now() < d) && !stop();
-                    if !waiting {
-                        let holder = fs::read_to_string(out.join(LOCK)).unwrap_or_default();
-                        return Err(LockError::Busy(holder.trim().to_string()));
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(fs::TryLockError::Error(e)) => return Err(LockError::Io(e)),
-            }
-        }
-        // Who holds it, for the message of a run that finds it taken.
-        file.set_len(0).map_err(LockError::Io)?;
-        let started = humane_time(SystemTime::now());
-        writeln!(file, "pid {}, started {started}", std::process::id()).map_err(LockError::Io)?;
+        let file = lock_file(&out.join(LOCK), wait, stop)?;
         Ok(OutDir {
             root: out.to_path_buf(),
             _lock: file,
@@ -134,17 +148,21 @@ impl OutDir {
 
     /// The id of the run `latest` names, if any.
     pub fn latest(&self) -> Option<String> {
-        let target = fs::read_link(self.root.join(LATEST)).ok()?;
-        let id = target.file_name()?.to_str()?.to_string();
-        is_run_id(&id).then_some(id)
+        latest_of(&self.root, RUN_AREA)
     }
 
     /// Removes what runs that never committed left (their directories, a temporary link),
     /// then creates this run's directory.
     pub fn begin_run(&self, mode: u32) -> io::Result<RunDir> {
-        let previous = self.latest();
-        self.remove_uncommitted(previous.as_deref())?;
-        let runs = self.root.join(RUNS);
+        self.begin(RUN_AREA, mode, None)
+    }
+
+    /// `begin_run` for a directory of `area`, named `id` when given (it must sort after
+    /// the one the area's link names, see `new_id`), else a new id.
+    pub fn begin(&self, area: Area, mode: u32, id: Option<String>) -> io::Result<RunDir> {
+        let previous = latest_of(&self.root, area);
+        self.remove_uncommitted(area, previous.as_deref())?;
+        let runs = self.root.join(area.dir);
         match create_dir(&runs, mode) {
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
             _ => {}
@@ -156,28 +174,33 @@ impl OutDir {
                 runs.display()
             )));
         }
-        let id = new_run_id(SystemTime::now(), previous.as_deref());
+        let id = match id {
+            Some(id) if is_run_id(&id) && previous.as_deref().is_none_or(|p| p < id.as_str()) => id,
+            _ => new_id(previous.as_deref()),
+        };
         let path = runs.join(&id);
         create_dir(&path, mode)?;
         Ok(RunDir {
             id,
             path,
             out: self.root.clone(),
+            area,
             previous,
             committed: false,
         })
     }
 
-    /// Directories in `runs/` of runs that never committed: not run ids, or sorting after
-    /// the run `latest` names (all of them when there is none); and temporary links.
-    fn remove_uncommitted(&self, latest: Option<&str>) -> io::Result<()> {
+    /// Directories in the area of sets that never committed: not ids, or sorting after the
+    /// one the link names (all of them when there is none); and temporary links.
+    fn remove_uncommitted(&self, area: Area, latest: Option<&str>) -> io::Result<()> {
+        let prefix = area.tmp_prefix();
         for entry in read_dir_or_empty(&self.root)? {
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with(LATEST_TMP_PREFIX) {
+            if name.to_string_lossy().starts_with(&prefix) {
                 fs::remove_file(entry.path())?;
             }
         }
-        for entry in read_dir_or_empty(&self.root.join(RUNS))? {
+        for entry in read_dir_or_empty(&self.root.join(area.dir))? {
             let name = entry.file_name().to_string_lossy().into_owned();
             let committed = is_run_id(&name) && latest.is_some_and(|l| name.as_str() <= l);
             if !committed {
@@ -190,10 +213,15 @@ impl OutDir {
     /// Removes the oldest committed runs beyond the `keep` newest (never the one `latest`
     /// names). Returns how many were removed.
     pub fn prune(&self, keep: usize) -> io::Result<usize> {
-        let Some(latest) = self.latest() else {
+        self.prune_area(RUN_AREA, keep)
+    }
+
+    /// `prune` for the directories of `area`.
+    pub fn prune_area(&self, area: Area, keep: usize) -> io::Result<usize> {
+        let Some(latest) = latest_of(&self.root, area) else {
             return Ok(0);
         };
-        let mut ids: Vec<String> = read_dir_or_empty(&self.root.join(RUNS))?
+        let mut ids: Vec<String> = read_dir_or_empty(&self.root.join(area.dir))?
             .into_iter()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| is_run_id(n) && n.as_str() <= latest.as_str())
@@ -202,7 +230,7 @@ impl OutDir {
         let surplus = ids.len().saturating_sub(keep.max(1));
         for id in &ids[..surplus] {
             if *id != latest {
-                fs::remove_dir_all(self.root.join(RUNS).join(id))?;
+                fs::remove_dir_all(self.root.join(area.dir).join(id))?;
             }
         }
         Ok(surplus)
@@ -216,23 +244,27 @@ pub struct RunDir {
     pub id: String,
     pub path: PathBuf,
     out: PathBuf,
+    area: Area,
     /// The run `latest` named when this one began.
     pub previous: Option<String>,
     committed: bool,
 }
 
 impl RunDir {
-    /// Makes the run's files durable and replaces `latest` with a link to this run. The
+    /// Makes the run's files durable and replaces `latest` (the area's link) with a link to
+    /// this run. The
     /// files must be written and fsynced. `proceed` is asked last before the rename (a
     /// signal may have come): when it says no, nothing is committed.
     pub fn commit(&mut self, proceed: &dyn Fn() -> bool) -> io::Result<()> {
         fault("fsync-run-dir")?;
         sync_dir(&self.path)?;
         fault("fsync-runs")?;
-        sync_dir(&self.out.join(RUNS))?;
+        sync_dir(&self.out.join(self.area.dir))?;
         fault("symlink")?;
-        let tmp = self.out.join(format!("{LATEST_TMP_PREFIX}{}.tmp", self.id));
-        let target = Path::new(RUNS).join(&self.id);
+        let tmp = self
+            .out
+            .join(format!("{}{}.tmp", self.area.tmp_prefix(), self.id));
+        let target = Path::new(self.area.dir).join(&self.id);
         symlink(&target, &tmp)?;
         fault("rename")?;
         {
@@ -242,7 +274,7 @@ impl RunDir {
                 let _ = fs::remove_file(&tmp);
                 return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
             }
-            if let Err(e) = fs::rename(&tmp, self.out.join(LATEST)) {
+            if let Err(e) = fs::rename(&tmp, self.out.join(self.area.link)) {
                 let _ = fs::remove_file(&tmp);
                 return Err(e);
             }
@@ -265,6 +297,18 @@ impl Drop for RunDir {
             let _ = fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// The id the link of `area` in OUT `out` names, if any.
+pub fn latest_of(out: &Path, area: Area) -> Option<String> {
+    let target = fs::read_link(out.join(area.link)).ok()?;
+    let id = target.file_name()?.to_str()?.to_string();
+    is_run_id(&id).then_some(id)
+}
+
+/// A new id for now that sorts after `after` (see `new_run_id`).
+pub fn new_id(after: Option<&str>) -> String {
+    new_run_id(SystemTime::now(), after)
 }
 
 /// A run id: the time in UTC and a random suffix, `20261204T193005Z-3fa9c1`. It sorts after
@@ -374,6 +418,38 @@ pub fn random_u64() -> u64 {
             .map_or(0, |d| d.as_nanos()),
     );
     h.finish()
+}
+
+/// Takes an exclusive `flock` on `path` (created 0600, never through a symlink), waiting up
+/// to `wait` for its holder (not at all when `None`; `stop` is polled while waiting), and
+/// writes who holds it into it. The kernel releases it when the file is closed, however the
+/// process ends.
+pub fn lock_file(
+    path: &Path,
+    wait: Option<Duration>,
+    stop: &dyn Fn() -> bool,
+) -> Result<File, LockError> {
+    let mut file = open_no_follow(path, true).map_err(LockError::Io)?;
+    let deadline = wait.map(|w| Instant::now() + w);
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) => {
+                let waiting = deadline.is_some_and(|d| Instant::now() < d) && !stop();
+                if !waiting {
+                    let holder = fs::read_to_string(path).unwrap_or_default();
+                    return Err(LockError::Busy(holder.trim().to_string()));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(LockError::Io(e)),
+        }
+    }
+    // Who holds it, for the message of a process that finds it taken.
+    file.set_len(0).map_err(LockError::Io)?;
+    let started = humane_time(SystemTime::now());
+    writeln!(file, "pid {}, started {started}", std::process::id()).map_err(LockError::Io)?;
+    Ok(file)
 }
 
 /// Opens (creating, 0600) a file that must not be a symlink.

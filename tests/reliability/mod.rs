@@ -21,7 +21,6 @@ mod expansion;
 mod files;
 mod hostile;
 mod interrupted;
-mod limits;
 mod outdir;
 mod personal;
 mod redact;

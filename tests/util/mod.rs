@@ -12,6 +12,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod corpus;
+pub mod emulator;
 
 pub use corpus::Expected;
 
@@ -146,6 +147,31 @@ impl Workdir {
         }
     }
 
+    /// `leadbatch submit --out out --ledger ledger.db --endpoint URL -q --deadline 60`: a delivery of
+    /// `out/latest` to `endpoint`, journaled in `ledger.db` beside `in/` and `out/`.
+    pub fn submit(&self, endpoint: &str) -> TestCommand {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbatch"));
+        cmd.current_dir(self.path());
+        cmd.arg("submit").arg("-q").arg("--endpoint").arg(endpoint);
+        cmd.arg("--ledger").arg(self.ledger());
+        // A client that retried forever would end here rather than hang the suite.
+        cmd.arg("--deadline").arg("60");
+        // No credentials leak in from the environment of the test run.
+        for k in ["LEADBATCH_TOKEN", "LEADBATCH_USER", "LEADBATCH_PASSWORD"] {
+            cmd.env_remove(k);
+        }
+        TestCommand {
+            cmd,
+            out: self.out(),
+        }
+        .out(self.out())
+    }
+
+    /// The ledger of `submit` (and of `process` when a test gives it `--ledger`).
+    pub fn ledger(&self) -> PathBuf {
+        self.path().join("ledger.db")
+    }
+
     /// `leadbatch process in --out out`.
     pub fn process(&self) -> Run {
         self.command("process")
@@ -215,6 +241,15 @@ impl TestCommand {
         self.out = dir.into();
         self.cmd.arg("--out").arg(&self.out);
         self
+    }
+
+    /// Starts the command without waiting for it (stdout and stderr discarded).
+    pub fn spawn(mut self) -> std::process::Child {
+        self.cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start leadbatch")
     }
 
     pub fn run(mut self) -> Run {
@@ -353,6 +388,42 @@ impl Run {
 
     pub fn summary(&self) -> Value {
         serde_json::from_str(&self.read("summary.json")).unwrap()
+    }
+
+    /// The committed delivery: `OUT/latest-delivery`.
+    pub fn delivery_dir(&self) -> PathBuf {
+        self.out.join("latest-delivery")
+    }
+
+    /// delivery-summary.json of the committed delivery.
+    pub fn delivery_summary(&self) -> Value {
+        let path = self.delivery_dir().join("delivery-summary.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("read {}: {e}\nstderr: {}", path.display(), self.stderr));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The lines of delivery.ndjson of the committed delivery.
+    pub fn delivery(&self) -> Vec<Value> {
+        let path = self.delivery_dir().join("delivery.ndjson");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("read {}: {e}\nstderr: {}", path.display(), self.stderr))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    /// The delivery ids of `OUT/deliveries/`, sorted.
+    pub fn delivery_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = std::fs::read_dir(self.out.join("deliveries"))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort();
+        ids
     }
 }
 
