@@ -175,6 +175,10 @@ pub struct Options {
     /// [default: utf-8].
     #[arg(long)]
     pub encoding: Option<String>,
+    /// CSV field delimiter for every CSV and TSV file: one ASCII character, or `tab`
+    /// [default: `,` for .csv, or `;` when the header line holds no comma; tab for .tsv].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
     /// Read hidden files and directories (names starting with `.`) too.
     #[arg(long)]
     pub hidden: bool,
@@ -229,6 +233,7 @@ impl Options {
             max_list_items: self.max_list_items.or(base.max_list_items),
             max_findings: self.max_findings.or(base.max_findings),
             encoding: self.encoding.or(base.encoding),
+            delimiter: self.delimiter.or(base.delimiter),
             hidden: self.hidden || base.hidden,
             decimal_comma: self.decimal_comma || base.decimal_comma,
             redact: self.redact || base.redact,
@@ -348,6 +353,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
                 .unwrap_or(crate::source::expansion::DEFAULT_FACTOR),
             max_list_items,
             encoding,
+            delimiter: o.delimiter.as_deref().map(parse_delimiter).transpose()?,
             redact: o.redact,
             ..ReadOptions::default()
         },
@@ -408,6 +414,32 @@ fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
     }
 }
 
+/// `--delimiter`: one ASCII character, or `tab` (also written `\t`, as shells and
+/// spreadsheets' dialogs spell it). Refused: the quote `"` and line breaks (the CSV syntax
+/// itself), other control characters, letters and digits, and the `.` `[` `]` of header
+/// paths (`listAddress.0.country`, `listAddress[0].city`): with any of these the header
+/// could not be cut into field paths.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    if s.eq_ignore_ascii_case("tab") || s == "\\t" || s == "\t" {
+        return Ok(b'\t');
+    }
+    match s.as_bytes() {
+        [b] if b.is_ascii_graphic() || *b == b' ' => {
+            if b.is_ascii_alphanumeric() || matches!(b, b'"' | b'.' | b'[' | b']') {
+                Err(format!(
+                    "--delimiter {s:?} cannot separate CSV fields: it is part of quoting or of \
+                     header paths; use a character such as , ; | or tab"
+                ))
+            } else {
+                Ok(*b)
+            }
+        }
+        _ => Err(format!(
+            "--delimiter {s:?} is not one ASCII character: use a character such as , ; | or tab"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +483,20 @@ mod tests {
         for bad in ["klingon", "iso-2022-kr", "replacement", ""] {
             let e = parse_encoding(bad).unwrap_err();
             assert!(e.starts_with(&format!("unknown encoding {bad:?}")), "{e}");
+        }
+    }
+
+    #[test]
+    fn delimiters_are_one_ascii_character_or_tab() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("|"), Ok(b'|'));
+        assert_eq!(parse_delimiter(" "), Ok(b' '));
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("TAB"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("\\t"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("\t"), Ok(b'\t'));
+        for bad in ["", ";;", "§", "\n", "\"", ".", "a", "7", "\u{0}"] {
+            assert!(parse_delimiter(bad).is_err(), "{bad:?}");
         }
     }
 

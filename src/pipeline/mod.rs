@@ -620,6 +620,7 @@ fn options_json(s: &Settings) -> serde_json::Value {
         "maxRecordBytes": s.read.max_record_bytes,
         "maxDepth": s.read.max_depth,
         "encoding": s.read.encoding.label(),
+        "delimiter": s.read.delimiter.map(|d| char::from(d).to_string()),
         "format": s.walk.format.map(|f| f.as_str()),
         "hidden": s.walk.hidden,
         "reprocess": s.reprocess,

@@ -114,6 +114,9 @@ pub struct ReadOptions {
     /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
     /// declaration (a byte-order mark decides over it).
     pub encoding: TextEncoding,
+    /// `--delimiter`: the field delimiter of every CSV and TSV file; None: `,` for `.csv`
+    /// (`;` when the header line holds no comma) and tab for `.tsv`.
+    pub delimiter: Option<u8>,
     /// Read buffer of one file: 1 MiB, smaller for small files (a buffer is initialised
     /// before its first read, so a 1 MiB buffer per one-lead file costs more than the lead).
     pub buffer_size: usize,
@@ -131,6 +134,7 @@ impl Default for ReadOptions {
             max_depth: 64,
             max_list_items: limits::DEFAULT_MAX_ITEMS,
             encoding: TextEncoding::Utf8,
+            delimiter: None,
             buffer_size: 1 << 20,
             max_expansion: expansion::DEFAULT_FACTOR,
             redact: false,
