@@ -150,6 +150,11 @@ pub struct Options {
     /// Turn warnings into rejections.
     #[arg(long)]
     pub strict: bool,
+    /// Turn these warning codes into rejections (comma-separated or repeated): the record
+    /// warnings ignored-for-evaluate, date-order, document-expired, excel-mangled,
+    /// encoding-suspect.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub deny: Vec<String>,
     /// Input format for `-` and for files given explicitly (overrides the extension).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -226,6 +231,11 @@ impl Options {
             quiet: self.quiet || base.quiet,
             json: self.json || base.json,
             strict: self.strict || base.strict,
+            deny: if self.deny.is_empty() {
+                base.deny
+            } else {
+                self.deny
+            },
             format: self.format.or(base.format),
             max_record_bytes: self.max_record_bytes.or(base.max_record_bytes),
             max_expansion: self.max_expansion.or(base.max_expansion),
@@ -369,6 +379,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             hidden: o.hidden,
         },
         strict: o.strict,
+        deny: parse_deny(&o.deny)?,
         file_mode,
         payload_layout: o.payload_layout.unwrap_or(PayloadLayout::Ndjson),
         progress: !o.quiet,
@@ -412,6 +423,52 @@ fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
              iso-8859-13, iso-8859-4, windows-1252, windows-1250, windows-1251, ...)"
         )),
     }
+}
+
+/// `--deny`: codes of record warnings to reject the record for, as `--strict` does for all.
+/// An error code is accepted and changes nothing (it rejects already): a nightly
+/// configuration may list the codes it cares about whatever their severity, and a code
+/// that is an error today stays valid if the table changes. Refused (exit 2): a code
+/// `leadbatch codes` does not know, and `empty-file`, a warning about a file that has no
+/// record to reject.
+fn parse_deny(codes: &[String]) -> Result<Vec<&'static str>, String> {
+    use crate::diagnostic::{CODES, Severity, code_info};
+    let warnings = || {
+        CODES
+            .iter()
+            .filter(|c| c.severity == Severity::Warning && c.code != EMPTY_FILE)
+            .map(|c| c.code)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    const EMPTY_FILE: &str = crate::diagnostic::code::EMPTY_FILE;
+    let mut deny = Vec::new();
+    for text in codes {
+        let name = text.trim();
+        match code_info(name) {
+            Some(c) if c.code == EMPTY_FILE => {
+                return Err(format!(
+                    "--deny {EMPTY_FILE}: a file without records has no record to reject; \
+                     --deny takes record warnings: {}",
+                    warnings()
+                ));
+            }
+            Some(c) if c.severity == Severity::Warning => {
+                if !deny.contains(&c.code) {
+                    deny.push(c.code);
+                }
+            }
+            Some(_) => {} // an error rejects already
+            None => {
+                return Err(format!(
+                    "--deny: unknown code {name:?}; the warning codes are: {} (see leadbatch \
+                     codes)",
+                    warnings()
+                ));
+            }
+        }
+    }
+    Ok(deny)
 }
 
 /// `--delimiter`: one ASCII character, or `tab` (also written `\t`, as shells and
@@ -498,6 +555,20 @@ mod tests {
         for bad in ["", ";;", "§", "\n", "\"", ".", "a", "7", "\u{0}"] {
             assert!(parse_delimiter(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn deny_takes_record_warning_codes() {
+        let codes = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_deny(&codes(&["document-expired", " date-order", "document-expired"])),
+            Ok(vec!["document-expired", "date-order"])
+        );
+        assert_eq!(parse_deny(&codes(&["bad-date", "C002"])), Ok(vec![]));
+        let e = parse_deny(&codes(&["document-expird"])).unwrap_err();
+        assert!(e.starts_with("--deny: unknown code \"document-expird\""), "{e}");
+        assert!(e.contains("ignored-for-evaluate, date-order, document-expired"), "{e}");
+        assert!(parse_deny(&codes(&["empty-file"])).is_err());
     }
 
     #[test]

@@ -76,6 +76,8 @@ pub struct Settings {
     pub walk: WalkOptions,
     /// `--strict`: warnings reject.
     pub strict: bool,
+    /// `--deny`: the warning codes that reject (all of them with `strict`).
+    pub deny: Vec<&'static str>,
     /// Permission bits of output files.
     pub file_mode: u32,
     pub payload_layout: PayloadLayout,
@@ -105,6 +107,7 @@ impl Settings {
             rules: RuleSettings::default(),
             walk: WalkOptions::default(),
             strict: false,
+            deny: Vec::new(),
             file_mode: 0o600,
             payload_layout: PayloadLayout::Ndjson,
             progress: false,
@@ -282,6 +285,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             ..settings.rules.clone()
         },
         strict: settings.strict,
+        deny: &settings.deny,
         digest_payloads: settings.ledger.is_some(),
     };
     let handed_on = if settings.jobs <= 1 {
@@ -614,6 +618,7 @@ fn options_json(s: &Settings) -> serde_json::Value {
     serde_json::json!({
         "mode": match s.mode { Mode::Process => "process", Mode::Validate => "validate" },
         "strict": s.strict,
+        "deny": s.deny,
         "redact": s.rules.redact,
         "decimalComma": s.rules.decimal_comma,
         "maxFindings": s.rules.max_findings,

@@ -64,3 +64,120 @@ fn delimiter_that_is_not_one_ascii_character_is_a_usage_error() {
         assert!(run.stderr.contains("or tab"), "{}", run.stderr);
     }
 }
+
+/// Three CSV leads: the first with approvalDate before applicationDate (`date-order`), the
+/// second with a document expired before the run's date (`document-expired`), the third
+/// without a finding.
+fn warned_leads() -> String {
+    let doc = "listBusinessEntityDocument.0";
+    let mut s = format!(
+        "{CSV_HEADER},approvalDate,{doc}.entityType,{doc}.identityDocumentType,{doc}.documentNumber,\
+         {doc}.documentIssueDate,{doc}.documentIssueCountry,{doc}.documentIssueAuthority,\
+         {doc}.documentExpiryDate\n"
+    );
+    s.push_str(&format!("{},2024-02-01,,,,,,,\n", csv_row("C1", "E1", "Eglė")));
+    s.push_str(&format!(
+        "{},,INDIVIDUAL,PASSPORT,LT-77-1,2015-01-01,LT,Police,2025-01-03\n",
+        csv_row("C2", "E2", "Rūta")
+    ));
+    s.push_str(&format!("{},,,,,,,,\n", csv_row("C3", "E3", "Jonas")));
+    s
+}
+
+fn finding(rec: &str, code: &str, path: &str, sev: &str) -> Finding {
+    (rec.into(), code.into(), path.into(), sev.into())
+}
+
+const EXPIRY: &str = "listBusinessEntityDocument[0].documentExpiryDate";
+
+#[test]
+fn deny_rejects_for_the_warning_codes_named_only() {
+    let csv = warned_leads();
+    // Without --deny both are warnings on accepted records.
+    let (_wd, run) = run_files(&[("w.csv", csv.as_bytes())], &[]);
+    run.assert_exit_code(0);
+    assert_eq!(
+        findings(&run),
+        vec![
+            finding("1", "date-order", "approvalDate", "warning"),
+            finding("2", "document-expired", EXPIRY, "warning"),
+        ]
+    );
+
+    let (_wd, run) = run_files(&[("w.csv", csv.as_bytes())], &["--deny", "document-expired"]);
+    run.assert_exit_code(1);
+    assert_eq!(
+        findings(&run),
+        vec![
+            finding("1", "date-order", "approvalDate", "warning"),
+            finding("2", "document-expired", EXPIRY, "error"),
+        ]
+    );
+    let accepted: Vec<_> = run
+        .accepted()
+        .iter()
+        .map(|v| v["communicationNumber"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(accepted, ["C1", "C3"]);
+    let rejected = run.rejected();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["communicationNumber"], "C2");
+    let s = run.summary();
+    assert_eq!((s["accepted"].as_u64(), s["rejected"].as_u64()), (Some(2), Some(1)));
+
+    // A list, and an error code (which rejects already) beside the warnings.
+    let (_wd, run) = run_files(
+        &[("w.csv", csv.as_bytes())],
+        &["--deny", "date-order,bad-date", "--deny", "document-expired"],
+    );
+    run.assert_exit_code(1);
+    assert_eq!(
+        findings(&run),
+        vec![
+            finding("1", "date-order", "approvalDate", "error"),
+            finding("2", "document-expired", EXPIRY, "error"),
+        ]
+    );
+}
+
+#[test]
+fn deny_in_the_configuration_file() {
+    let csv = warned_leads();
+    let wd = crate::util::Workdir::new();
+    wd.create("w.csv", &csv);
+    std::fs::write(wd.path().join("leadbatch.toml"), "deny = [\"date-order\"]\n").unwrap();
+    let run = wd
+        .command("process")
+        .arg(wd.input())
+        .out(wd.out())
+        .run();
+    run.assert_exit_code(1);
+    assert_eq!(
+        findings(&run),
+        vec![
+            finding("1", "date-order", "approvalDate", "error"),
+            finding("2", "document-expired", EXPIRY, "warning"),
+        ]
+    );
+}
+
+#[test]
+fn deny_of_an_unknown_code_names_the_warning_codes() {
+    let csv = warned_leads();
+    for (bad, start) in [
+        ("document-expird", "--deny: unknown code \"document-expird\""),
+        ("empty-file", "--deny empty-file: a file without records"),
+    ] {
+        let (_wd, run) = run_files(&[("w.csv", csv.as_bytes())], &["--deny", bad]);
+        run.assert_exit_code(2);
+        assert!(run.stderr.contains(start), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "ignored-for-evaluate, date-order, document-expired, excel-mangled, \
+                 encoding-suspect"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+}
