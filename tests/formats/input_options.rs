@@ -181,3 +181,50 @@ fn deny_of_an_unknown_code_names_the_warning_codes() {
         );
     }
 }
+
+/// The minimal lead with an `initialDepositAmount` cell per row, `;`-separated.
+fn amounts(cells: &[&str]) -> String {
+    let mut s = format!(
+        "{};initialDepositAmount;initialDepositCurrency\n",
+        CSV_HEADER.replace(',', ";")
+    );
+    for (i, cell) in cells.iter().enumerate() {
+        let row = csv_row(&format!("C{i}"), &format!("E{i}"), "Eglė").replace(',', ";");
+        s.push_str(&format!("{row};{cell};EUR\n"));
+    }
+    s
+}
+
+#[test]
+fn decimal_comma_reads_thousands_separators() {
+    let csv = amounts(&["1.234,56", "1 234,56", "1\u{a0}234\u{a0}567,5", "12.345", "1.23,4"]);
+    let (_wd, run) = run_files(&[("amounts.csv", csv.as_bytes())], &["--decimal-comma"]);
+    run.assert_exit_code(1);
+    let got: Vec<String> = run
+        .accepted()
+        .iter()
+        .map(|v| v["initialDepositAmount"].to_string())
+        .collect();
+    assert_eq!(got, ["1234.56", "1234.56", "1234567.5", "12345"]);
+    // A group that is not three digits is not a number: the record says so at the field.
+    assert_eq!(
+        findings(&run),
+        vec![finding("5", "bad-type", "initialDepositAmount", "error")]
+    );
+}
+
+#[test]
+fn without_decimal_comma_grouped_numbers_stay_refused() {
+    // The vendor wants plain numbers: `1,234.56` is refused, not guessed.
+    let csv = amounts(&["1,234.56", "1.234,56", "1234.56"]);
+    let (_wd, run) = run_files(&[("amounts.csv", csv.as_bytes())], &[]);
+    run.assert_exit_code(1);
+    assert_eq!(
+        findings(&run),
+        vec![
+            finding("1", "bad-type", "initialDepositAmount", "error"),
+            finding("2", "bad-type", "initialDepositAmount", "error"),
+        ]
+    );
+    assert_eq!(run.accepted()[0]["initialDepositAmount"].to_string(), "1234.56");
+}

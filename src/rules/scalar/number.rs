@@ -98,10 +98,50 @@ const MAX_EXPONENT: i64 = 400;
 /// Longest canonical decimal text.
 const MAX_DECIMAL_CHARS: i64 = 1000;
 
+/// Thousands separators of the integer part under `--decimal-comma`: `.` (German,
+/// Lithuanian exports: `1.234,56`), a space, a no-break space U+00A0 or a narrow no-break
+/// space U+202F (what spreadsheets in the Baltic and French locales write: `1 234,56`).
+const GROUP_SEPARATORS: [&[u8]; 4] = [b".", b" ", "\u{a0}".as_bytes(), "\u{202f}".as_bytes()];
+
+/// After the first `first` digits of an integer part: when a thousands separator follows,
+/// reads the groups (every one exactly three digits, all after the same separator) and
+/// returns the digits without separators; None (the cursor unmoved) when no separator
+/// follows, or the groups are not well formed (`1.23,5`, `1.2345`, `1 234.567`), which
+/// then fail as the plain grammar does.
+fn ungroup(c: &mut Cursor, first: usize) -> Option<Vec<u8>> {
+    let start = c.pos;
+    let rest = &c.b[start..];
+    let sep = GROUP_SEPARATORS.iter().find(|s| rest.starts_with(s))?;
+    // A first group of more than three digits is not grouped (`1234.567`).
+    if first > 3 {
+        return None;
+    }
+    let mut digits = c.b[start - first..start].to_vec();
+    let mut pos = start;
+    while c.b[pos..].starts_with(sep) {
+        let group = c.b.get(pos + sep.len()..pos + sep.len() + 3)?;
+        if !group.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        digits.extend_from_slice(group);
+        pos += sep.len() + 3;
+    }
+    // A fourth digit after a group is a malformed group (`1.2345`).
+    if c.b.get(pos).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    c.pos = pos;
+    Some(digits)
+}
+
 /// Spec Decimal -> canonical JSON number text.
 ///
-/// Grammar: `[+-]?digits[.digits]?([eE][+-]?digits)?` (with `decimal_comma`, `,` replaces `.`
-/// and `.` is `NotANumber`); `.5` and `5.` are `NotANumber`. Canonical text: no `+`, no leading
+/// Grammar: `[+-]?digits[.digits]?([eE][+-]?digits)?`; `.5` and `5.` are `NotANumber`. With
+/// `decimal_comma` (`--decimal-comma`, CSV only), `,` replaces `.` as the decimal mark and
+/// the integer part may carry thousands separators (`1.234,56`, `1 234 567,8`; see
+/// [`ungroup`]), never with an exponent. Without it a comma is never read: `1,234.56` is
+/// `NotANumber`, as the vendor's API wants plain numbers and `1,234` is a decimal in half
+/// of Europe, so the ambiguous form is refused rather than guessed. Canonical text: no `+`, no leading
 /// zeros in the integer part (one `0` kept), no trailing fraction zeros (nor a bare dot), the
 /// exponent applied by moving the point, `-0` -> `0`. Numerically equal inputs give identical
 /// text (`10000.50`, `1.00005e4`, `+010000.500` -> `10000.5`).
@@ -117,10 +157,19 @@ pub fn canonical_decimal(s: &str, decimal_comma: bool) -> Result<String, NumberE
         c.eat(b'+');
     }
     let int_start = c.pos;
-    if c.skip_digits() == 0 {
+    let first_group = c.skip_digits();
+    if first_group == 0 {
         return Err(NumberError::NotANumber);
     }
-    let int = &b[int_start..c.pos];
+    let grouped = if decimal_comma {
+        ungroup(&mut c, first_group)
+    } else {
+        None
+    };
+    let int: &[u8] = match &grouped {
+        Some(digits) => digits,
+        None => &b[int_start..c.pos],
+    };
     let mut frac: &[u8] = &[];
     if c.eat(sep) {
         let start = c.pos;
@@ -130,6 +179,10 @@ pub fn canonical_decimal(s: &str, decimal_comma: bool) -> Result<String, NumberE
         frac = &b[start..c.pos];
     }
     let mut exp: i64 = 0;
+    // A spreadsheet writes thousands separators or an exponent, never both.
+    if grouped.is_some() && matches!(c.peek(), Some(b'e' | b'E')) {
+        return Err(NumberError::NotANumber);
+    }
     if c.eat(b'e') || c.eat(b'E') {
         let exp_negative = c.eat(b'-');
         if !exp_negative {
@@ -435,7 +488,7 @@ mod tests {
         assert_eq!(canonical_decimal("-0,25", true).as_deref(), Ok("-0.25"));
         assert_eq!(canonical_decimal("1,5e3", true).as_deref(), Ok("1500"));
         assert_eq!(canonical_decimal("42", true).as_deref(), Ok("42"));
-        for s in ["10000.50", "1,000,50", "1.000,50", ",5", "5,"] {
+        for s in ["10000.50", "1,000,50", ",5", "5,"] {
             assert_eq!(
                 canonical_decimal(s, true),
                 Err(NumberError::NotANumber),
@@ -443,6 +496,35 @@ mod tests {
             );
         }
         assert_eq!(dec("1,5"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn decimal_comma_thousands_separators() {
+        for (s, want) in [
+            ("1.000,50", "1000.5"),
+            ("1.234.567,89", "1234567.89"),
+            ("-12.345", "-12345"),
+            ("1 234,56", "1234.56"),
+            ("1\u{a0}234\u{a0}567", "1234567"),
+            ("123\u{202f}456,7", "123456.7"),
+            ("+999.000,000", "999000"),
+        ] {
+            assert_eq!(canonical_decimal(s, true).as_deref(), Ok(want), "{s}");
+        }
+        for s in [
+            "1.23,5", "1.2345", "1.2345,6", "1234.567", ".123", "1..234", "1.234 567",
+            "1.234.", "1 234.567,8", "1.234e3", "1,234.56", "1.23", "1 23",
+        ] {
+            assert_eq!(
+                canonical_decimal(s, true),
+                Err(NumberError::NotANumber),
+                "{s}"
+            );
+        }
+        // The default mode reads no comma, grouping or not.
+        for s in ["1,234.56", "1,234", "1.234,56", "1 234"] {
+            assert_eq!(dec(s), Err(NumberError::NotANumber), "{s}");
+        }
     }
 
     #[test]
