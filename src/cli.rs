@@ -561,13 +561,23 @@ mod tests {
     fn deny_takes_record_warning_codes() {
         let codes = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            parse_deny(&codes(&["document-expired", " date-order", "document-expired"])),
+            parse_deny(&codes(&[
+                "document-expired",
+                " date-order",
+                "document-expired"
+            ])),
             Ok(vec!["document-expired", "date-order"])
         );
         assert_eq!(parse_deny(&codes(&["bad-date", "C002"])), Ok(vec![]));
         let e = parse_deny(&codes(&["document-expird"])).unwrap_err();
-        assert!(e.starts_with("--deny: unknown code \"document-expird\""), "{e}");
-        assert!(e.contains("ignored-for-evaluate, date-order, document-expired"), "{e}");
+        assert!(
+            e.starts_with("--deny: unknown code \"document-expird\""),
+            "{e}"
+        );
+        assert!(
+            e.contains("ignored-for-evaluate, date-order, document-expired"),
+            "{e}"
+        );
         assert!(parse_deny(&codes(&["empty-file"])).is_err());
     }
 

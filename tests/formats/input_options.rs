@@ -45,7 +45,10 @@ fn delimiter_tab_overrides_the_csv_extension_and_the_comma_sniffing() {
         let (_wd, run) = run_files(&[("tabs.csv", csv.as_bytes())], &["--delimiter", spelling]);
         run.assert_exit_code(0);
         let v = &run.accepted()[0];
-        assert_eq!(v["activityDescription"], "commas, and; semicolons", "{spelling}");
+        assert_eq!(
+            v["activityDescription"], "commas, and; semicolons",
+            "{spelling}"
+        );
         assert_eq!(v["birthDate"], "1990-07-15", "{spelling}");
     }
 }
@@ -75,7 +78,10 @@ fn warned_leads() -> String {
          {doc}.documentIssueDate,{doc}.documentIssueCountry,{doc}.documentIssueAuthority,\
          {doc}.documentExpiryDate\n"
     );
-    s.push_str(&format!("{},2024-02-01,,,,,,,\n", csv_row("C1", "E1", "Eglė")));
+    s.push_str(&format!(
+        "{},2024-02-01,,,,,,,\n",
+        csv_row("C1", "E1", "Eglė")
+    ));
     s.push_str(&format!(
         "{},,INDIVIDUAL,PASSPORT,LT-77-1,2015-01-01,LT,Police,2025-01-03\n",
         csv_row("C2", "E2", "Rūta")
@@ -104,7 +110,10 @@ fn deny_rejects_for_the_warning_codes_named_only() {
         ]
     );
 
-    let (_wd, run) = run_files(&[("w.csv", csv.as_bytes())], &["--deny", "document-expired"]);
+    let (_wd, run) = run_files(
+        &[("w.csv", csv.as_bytes())],
+        &["--deny", "document-expired"],
+    );
     run.assert_exit_code(1);
     assert_eq!(
         findings(&run),
@@ -123,12 +132,20 @@ fn deny_rejects_for_the_warning_codes_named_only() {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["communicationNumber"], "C2");
     let s = run.summary();
-    assert_eq!((s["accepted"].as_u64(), s["rejected"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (s["accepted"].as_u64(), s["rejected"].as_u64()),
+        (Some(2), Some(1))
+    );
 
     // A list, and an error code (which rejects already) beside the warnings.
     let (_wd, run) = run_files(
         &[("w.csv", csv.as_bytes())],
-        &["--deny", "date-order,bad-date", "--deny", "document-expired"],
+        &[
+            "--deny",
+            "date-order,bad-date",
+            "--deny",
+            "document-expired",
+        ],
     );
     run.assert_exit_code(1);
     assert_eq!(
@@ -145,12 +162,12 @@ fn deny_in_the_configuration_file() {
     let csv = warned_leads();
     let wd = crate::util::Workdir::new();
     wd.create("w.csv", &csv);
-    std::fs::write(wd.path().join("leadbatch.toml"), "deny = [\"date-order\"]\n").unwrap();
-    let run = wd
-        .command("process")
-        .arg(wd.input())
-        .out(wd.out())
-        .run();
+    std::fs::write(
+        wd.path().join("leadbatch.toml"),
+        "deny = [\"date-order\"]\n",
+    )
+    .unwrap();
+    let run = wd.command("process").arg(wd.input()).out(wd.out()).run();
     run.assert_exit_code(1);
     assert_eq!(
         findings(&run),
@@ -165,7 +182,10 @@ fn deny_in_the_configuration_file() {
 fn deny_of_an_unknown_code_names_the_warning_codes() {
     let csv = warned_leads();
     for (bad, start) in [
-        ("document-expird", "--deny: unknown code \"document-expird\""),
+        (
+            "document-expird",
+            "--deny: unknown code \"document-expird\"",
+        ),
         ("empty-file", "--deny empty-file: a file without records"),
     ] {
         let (_wd, run) = run_files(&[("w.csv", csv.as_bytes())], &["--deny", bad]);
@@ -197,7 +217,13 @@ fn amounts(cells: &[&str]) -> String {
 
 #[test]
 fn decimal_comma_reads_thousands_separators() {
-    let csv = amounts(&["1.234,56", "1 234,56", "1\u{a0}234\u{a0}567,5", "12.345", "1.23,4"]);
+    let csv = amounts(&[
+        "1.234,56",
+        "1 234,56",
+        "1\u{a0}234\u{a0}567,5",
+        "12.345",
+        "1.23,4",
+    ]);
     let (_wd, run) = run_files(&[("amounts.csv", csv.as_bytes())], &["--decimal-comma"]);
     run.assert_exit_code(1);
     let got: Vec<String> = run
@@ -226,5 +252,8 @@ fn without_decimal_comma_grouped_numbers_stay_refused() {
             finding("2", "bad-type", "initialDepositAmount", "error"),
         ]
     );
-    assert_eq!(run.accepted()[0]["initialDepositAmount"].to_string(), "1234.56");
+    assert_eq!(
+        run.accepted()[0]["initialDepositAmount"].to_string(),
+        "1234.56"
+    );
 }

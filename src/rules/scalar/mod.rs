@@ -9,11 +9,13 @@
 //! values and vendor timestamps (with the hints their errors carry), on top of `lex`, which
 //! cuts date and time text into raw parts before any calendar check; `number` holds
 //! integers (of any size), decimals, boolean words and the scientific-notation heuristic;
-//! `cursor` is the byte cursor they all scan with.
+//! `grouping` reads the thousands separators of `--decimal-comma`; `cursor` is the byte
+//! cursor they all scan with.
 
 mod calendar;
 mod cursor;
 mod date;
+mod grouping;
 mod lex;
 mod number;
 
