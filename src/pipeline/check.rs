@@ -50,7 +50,9 @@ impl Ctx<'_> {
             // First: a record cut short is rejected for that, whatever else it holds.
             checked.report_first(cuts, rules.max_findings);
             if self.strict || !self.deny.is_empty() {
-                escalate(&mut checked, |code| self.strict || self.deny.contains(&code));
+                escalate(&mut checked, |code| {
+                    self.strict || self.deny.contains(&code)
+                });
             }
             if !checked.accepted() {
                 out.truncate(start);
