@@ -161,8 +161,9 @@ pub struct Options {
     /// Largest record accepted, in bytes [default: 16777216].
     #[arg(long)]
     pub max_record_bytes: Option<usize>,
-    /// A `.gz` or `.zst` file may expand to N times its size (and always to 64 MiB); past
-    /// that it is a file error [default: 1000].
+    /// A `.gz` or `.zst` file, or compressed standard input (by its magic bytes), may expand
+    /// to N times its compressed size (and always to 64 MiB); past that it is a file error
+    /// [default: 1000].
     #[arg(long, value_name = "N")]
     pub max_expansion: Option<u64>,
     /// Deepest nesting accepted in a record [default: 64].
