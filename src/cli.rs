@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pipeline::{DEFAULT_KEEP_RUNS, Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
-use crate::rules::scalar::Date;
+use crate::rules::scalar::{Date, DateFormat};
 use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
 use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
@@ -188,6 +188,10 @@ pub struct Options {
     /// Read hidden files and directories (names starting with `.`) too.
     #[arg(long)]
     pub hidden: bool,
+    /// Dates written as text in CSV and XML files are in this order (ISO YYYY-MM-DD is
+    /// still accepted): DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY [default: ISO only].
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
     /// CSV decimals use a comma (`10000,50`).
     #[arg(long)]
     pub decimal_comma: bool,
@@ -246,6 +250,7 @@ impl Options {
             encoding: self.encoding.or(base.encoding),
             delimiter: self.delimiter.or(base.delimiter),
             hidden: self.hidden || base.hidden,
+            date_format: self.date_format.or(base.date_format),
             decimal_comma: self.decimal_comma || base.decimal_comma,
             redact: self.redact || base.redact,
             file_mode: self.file_mode.or(base.file_mode),
@@ -371,6 +376,16 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
         rules: RuleSettings {
             as_of,
             decimal_comma: o.decimal_comma,
+            date_format: match o.date_format.as_deref() {
+                None => None,
+                Some(s) => Some(DateFormat::parse(s).ok_or_else(|| {
+                    format!(
+                        "--date-format {s:?} is not a known date order: use {} (orders are \
+                         named, never guessed)",
+                        DateFormat::NAMES.join(", ")
+                    )
+                })?),
+            },
             max_findings: o.max_findings.unwrap_or(100),
             redact: o.redact,
             classifiers,

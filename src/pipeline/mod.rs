@@ -621,6 +621,7 @@ fn options_json(s: &Settings) -> serde_json::Value {
         "deny": s.deny,
         "redact": s.rules.redact,
         "decimalComma": s.rules.decimal_comma,
+        "dateFormat": s.rules.date_format.map(|f| f.name()),
         "maxFindings": s.rules.max_findings,
         "maxRecordBytes": s.read.max_record_bytes,
         "maxDepth": s.read.max_depth,

@@ -257,3 +257,113 @@ fn without_decimal_comma_grouped_numbers_stay_refused() {
         "1234.56"
     );
 }
+
+/// The minimal lead with its two dates written `application` and `birth`.
+fn dated_row(comm: &str, application: &str, birth: &str) -> String {
+    csv_row(comm, comm, "Eglė")
+        .replace("2024-03-01", application)
+        .replace("1990-07-15", birth)
+}
+
+#[test]
+fn date_format_reads_local_dates_in_csv_and_writes_them_iso() {
+    let doc = "listBusinessEntityDocument.0";
+    let csv = format!(
+        "{CSV_HEADER},{doc}.entityType,{doc}.identityDocumentType,{doc}.documentNumber,\
+         {doc}.documentIssueDate,{doc}.documentIssueCountry,{doc}.documentIssueAuthority,\
+         {doc}.documentExpiryDate\n\
+         {},,,,,,,\n{},,,,,,,\n{},,,,,,,\n{},,,,,,,\n\
+         {},INDIVIDUAL,PASSPORT,LT-77-1,01.01.2015,LT,Police,3.1.2025\n",
+        dated_row("C1", "01.03.2024", "15.07.1990"),
+        dated_row("C2", "2024-03-01", "1990-07-15"),
+        dated_row("C3", "01.03.2024", "31.02.1990"),
+        dated_row("C4", "01.03.2024", "1990/07/15"),
+        dated_row("C5", "01.03.2024", "15.07.1990"),
+    );
+    let (_wd, run) = run_files(
+        &[("dates.csv", csv.as_bytes())],
+        &["--date-format", "DD.MM.YYYY"],
+    );
+    run.assert_exit_code(1);
+    let lines = run.accepted_lines();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], minimal_line("C1", "C1", "Eglė"));
+    assert_eq!(lines[1], minimal_line("C2", "C2", "Eglė"));
+    // The document's dates are read in the format too: its expiry is checked (a warning).
+    let doc = &run.accepted()[2]["listBusinessEntityDocument"][0];
+    assert_eq!(doc["documentIssueDate"], "2015-01-01");
+    assert_eq!(doc["documentExpiryDate"], "2025-01-03");
+    assert_eq!(
+        findings(&run),
+        vec![
+            finding("3", "bad-date", "birthDate", "error"),
+            finding("4", "bad-date", "birthDate", "error"),
+            finding("5", "document-expired", EXPIRY, "warning"),
+        ]
+    );
+    let errors = run.errors();
+    assert!(
+        errors[0].message.contains("31.02.1990"),
+        "{}",
+        errors[0].message
+    );
+    assert!(
+        errors[1]
+            .message
+            .contains("dates must be written DD.MM.YYYY (--date-format) or YYYY-MM-DD"),
+        "{}",
+        errors[1].message
+    );
+}
+
+#[test]
+fn date_format_applies_to_xml_text_but_not_to_json_strings() {
+    use super::xml_specifics::xml_record;
+    let xml = format!(
+        "<Leads>{}</Leads>\n",
+        xml_record("C1", "E1", "Eglė", "")
+            .replace("1990-07-15", "07/15/1990")
+            .replace("2024-03-01", "03/01/2024")
+    );
+    let (_wd, run) = run_files(
+        &[("l.xml", xml.as_bytes())],
+        &["--date-format", "MM/DD/YYYY"],
+    );
+    run.assert_exit_code(0);
+    eqnice!(
+        format!("{}\n", minimal_line("C1", "E1", "Eglė")),
+        run.read("accepted.ndjson")
+    );
+
+    let json = format!(
+        "{}\n",
+        minimal_line("C1", "E1", "Eglė").replace("1990-07-15", "07/15/1990")
+    );
+    let (_wd, run) = run_files(
+        &[("l.ndjson", json.as_bytes())],
+        &["--date-format", "MM/DD/YYYY"],
+    );
+    run.assert_exit_code(1);
+    assert_eq!(
+        findings(&run),
+        vec![finding("1", "bad-date", "birthDate", "error")]
+    );
+}
+
+#[test]
+fn date_format_that_is_not_a_known_order_is_a_usage_error() {
+    let csv = csv_with(",", &[("C1", "E1", "Eglė")]);
+    let (_wd, run) = run_files(
+        &[("a.csv", csv.as_bytes())],
+        &["--date-format", "YYYY/MM/DD"],
+    );
+    run.assert_exit_code(2);
+    assert!(
+        run.stderr.contains(
+            "--date-format \"YYYY/MM/DD\" is not a known date order: use DD.MM.YYYY, \
+             DD/MM/YYYY, MM/DD/YYYY"
+        ),
+        "{}",
+        run.stderr
+    );
+}
