@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::pipeline::{DEFAULT_KEEP_RUNS, Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
-use crate::rules::scalar::Date;
+use crate::rules::scalar::{Date, DateFormat};
 use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
 use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
+
+mod values;
+use values::{parse_delimiter, parse_deny};
 
 /// The configuration file looked for in the working directory.
 pub const CONFIG_FILE: &str = "leadbatch.toml";
@@ -152,14 +155,20 @@ pub struct Options {
     /// Turn warnings into rejections.
     #[arg(long)]
     pub strict: bool,
+    /// Turn these warning codes into rejections (comma-separated or repeated): the record
+    /// warnings ignored-for-evaluate, date-order, document-expired, excel-mangled,
+    /// encoding-suspect.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub deny: Vec<String>,
     /// Input format for `-` and for files given explicitly (overrides the extension).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Largest record accepted, in bytes [default: 16777216].
     #[arg(long)]
     pub max_record_bytes: Option<usize>,
-    /// A `.gz` or `.zst` file may expand to N times its size (and always to 64 MiB); past
-    /// that it is a file error [default: 1000].
+    /// A `.gz` or `.zst` file, or compressed standard input (by its magic bytes), may expand
+    /// to N times its compressed size (and always to 64 MiB); past that it is a file error
+    /// [default: 1000].
     #[arg(long, value_name = "N")]
     pub max_expansion: Option<u64>,
     /// Deepest nesting accepted in a record [default: 64].
@@ -177,9 +186,17 @@ pub struct Options {
     /// [default: utf-8].
     #[arg(long)]
     pub encoding: Option<String>,
+    /// CSV field delimiter for every CSV and TSV file: one ASCII character, or `tab`
+    /// [default: `,` for .csv, or `;` when the header line holds no comma; tab for .tsv].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
     /// Read hidden files and directories (names starting with `.`) too.
     #[arg(long)]
     pub hidden: bool,
+    /// Dates written as text in CSV and XML files are in this order (ISO YYYY-MM-DD is
+    /// still accepted): DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY [default: ISO only].
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
     /// CSV decimals use a comma (`10000,50`).
     #[arg(long)]
     pub decimal_comma: bool,
@@ -224,6 +241,11 @@ impl Options {
             quiet: self.quiet || base.quiet,
             json: self.json || base.json,
             strict: self.strict || base.strict,
+            deny: if self.deny.is_empty() {
+                base.deny
+            } else {
+                self.deny
+            },
             format: self.format.or(base.format),
             max_record_bytes: self.max_record_bytes.or(base.max_record_bytes),
             max_expansion: self.max_expansion.or(base.max_expansion),
@@ -231,7 +253,9 @@ impl Options {
             max_list_items: self.max_list_items.or(base.max_list_items),
             max_findings: self.max_findings.or(base.max_findings),
             encoding: self.encoding.or(base.encoding),
+            delimiter: self.delimiter.or(base.delimiter),
             hidden: self.hidden || base.hidden,
+            date_format: self.date_format.or(base.date_format),
             decimal_comma: self.decimal_comma || base.decimal_comma,
             redact: self.redact || base.redact,
             file_mode: self.file_mode.or(base.file_mode),
@@ -350,12 +374,23 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
                 .unwrap_or(crate::source::expansion::DEFAULT_FACTOR),
             max_list_items,
             encoding,
+            delimiter: o.delimiter.as_deref().map(parse_delimiter).transpose()?,
             redact: o.redact,
             ..ReadOptions::default()
         },
         rules: RuleSettings {
             as_of,
             decimal_comma: o.decimal_comma,
+            date_format: match o.date_format.as_deref() {
+                None => None,
+                Some(s) => Some(DateFormat::parse(s).ok_or_else(|| {
+                    format!(
+                        "--date-format {s:?} is not a known date order: use {} (orders are \
+                         named, never guessed)",
+                        DateFormat::NAMES.join(", ")
+                    )
+                })?),
+            },
             max_findings: o.max_findings.unwrap_or(100),
             redact: o.redact,
             classifiers,
@@ -365,6 +400,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             hidden: o.hidden,
         },
         strict: o.strict,
+        deny: parse_deny(&o.deny)?,
         file_mode,
         payload_layout: o.payload_layout.unwrap_or(PayloadLayout::Ndjson),
         progress: !o.quiet,

@@ -15,6 +15,8 @@ pub(super) struct Ctx<'a> {
     /// The rules for JSON and XML records: `--decimal-comma` is about CSV exports only.
     pub(super) rules_not_csv: RuleSettings,
     pub(super) strict: bool,
+    /// `--deny`: warning codes that reject.
+    pub(super) deny: &'a [&'static str],
     /// With a ledger: the BLAKE3 of each accepted payload, computed here on the pool.
     pub(super) digest_payloads: bool,
 }
@@ -47,8 +49,10 @@ impl Ctx<'_> {
             let mut checked = rules::check_record(&node, rules, out);
             // First: a record cut short is rejected for that, whatever else it holds.
             checked.report_first(cuts, rules.max_findings);
-            if self.strict {
-                strictify(&mut checked);
+            if self.strict || !self.deny.is_empty() {
+                escalate(&mut checked, |code| {
+                    self.strict || self.deny.contains(&code)
+                });
             }
             if !checked.accepted() {
                 out.truncate(start);
@@ -88,16 +92,24 @@ impl Ctx<'_> {
     }
 }
 
-/// `--strict`: every warning is an error.
-pub(super) fn strictify(checked: &mut Checked) {
+/// `--strict` and `--deny`: the warnings whose code `denied` says are errors (all of them
+/// with `--strict`), kept findings and the counts of dropped ones alike.
+pub(super) fn escalate(checked: &mut Checked, denied: impl Fn(&'static str) -> bool) {
+    let mut moved = 0;
     for d in &mut checked.diagnostics {
-        d.severity = Severity::Error;
+        if d.severity == Severity::Warning && denied(d.code) {
+            d.severity = Severity::Error;
+            moved += 1;
+        }
     }
     for d in &mut checked.dropped {
-        d.1 = Severity::Error;
+        if d.1 == Severity::Warning && denied(d.0) {
+            d.1 = Severity::Error;
+            moved += d.2;
+        }
     }
-    checked.errors += checked.warnings;
-    checked.warnings = 0;
+    checked.errors += moved;
+    checked.warnings -= moved.min(checked.warnings);
 }
 
 /// The record as read, for `rejected.ndjson` (masked with `--redact`).

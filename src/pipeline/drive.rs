@@ -28,6 +28,7 @@ pub(super) fn drive(settings: &Settings, p: &mut Prepared) -> Result<u64, RunErr
             ..settings.rules.clone()
         },
         strict: settings.strict,
+        deny: &settings.deny,
         digest_payloads: settings.ledger.is_some(),
     };
     // Taken by `&mut`: a connection may move to the pool's thread but is not shared.

@@ -72,6 +72,8 @@ pub struct Settings {
     pub walk: WalkOptions,
     /// `--strict`: warnings reject.
     pub strict: bool,
+    /// `--deny`: the warning codes that reject (all of them with `strict`).
+    pub deny: Vec<&'static str>,
     /// Permission bits of output files.
     pub file_mode: u32,
     pub payload_layout: PayloadLayout,
@@ -101,6 +103,7 @@ impl Settings {
             rules: RuleSettings::default(),
             walk: WalkOptions::default(),
             strict: false,
+            deny: Vec::new(),
             file_mode: 0o600,
             payload_layout: PayloadLayout::Ndjson,
             progress: false,

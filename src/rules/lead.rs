@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use super::scalar::{self, Date};
-use super::{Checker, Keys, Path, Slots};
+use super::{Checker, Keys, Path, RuleSettings, Slots};
 use crate::catalog::{self, EntityType, Field, Presence, Shape, has_lead_marker};
 use crate::diagnostic::{Diagnostic, code};
 use crate::record::Node;
@@ -277,16 +277,20 @@ pub(super) fn entity_of(slots: &Slots, shape: &Shape) -> Option<EntityType> {
     text(slots, shape.idx("entityType")).and_then(EntityType::parse)
 }
 
-fn date_at(slots: &Slots, i: usize) -> Option<Date> {
-    text(slots, i)
-        .and_then(|t| scalar::parse_date(t).ok())
-        .map(|v| v.date())
+/// The date of slot `i`, read as the value check read it (`--date-format` for text).
+fn date_value(s: &RuleSettings, slots: &Slots, i: usize) -> Option<scalar::DateValue> {
+    let text = text(slots, i)?;
+    s.parse_date(slots[i]?, text).ok()
+}
+
+fn date_at(s: &RuleSettings, slots: &Slots, i: usize) -> Option<Date> {
+    date_value(s, slots, i).map(|v| v.date())
 }
 
 /// Document: expiry not before issue (error); expired on the run's date (warning).
 pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path: &Path) {
-    let issue = date_at(slots, shape.idx("documentIssueDate"));
-    let Some(expiry) = date_at(slots, shape.idx("documentExpiryDate")) else {
+    let issue = date_at(c.s, slots, shape.idx("documentIssueDate"));
+    let Some(expiry) = date_at(c.s, slots, shape.idx("documentExpiryDate")) else {
         return;
     };
     let p = path.key("documentExpiryDate").render();
@@ -343,7 +347,7 @@ pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path
 /// Two timestamps compare as instants (zones applied); otherwise calendar dates compare.
 pub(super) fn date_order(c: &mut Checker, _shape: &Shape, slots: &Slots) {
     let ix = &*IDX;
-    let value = |i| text(slots, i).and_then(|t| scalar::parse_date(t).ok());
+    let value = |i| date_value(c.s, slots, i);
     let (Some(app), Some(appr)) = (value(ix.application), value(ix.approval)) else {
         return;
     };

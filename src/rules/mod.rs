@@ -26,6 +26,9 @@ pub struct RuleSettings {
     pub as_of: Date,
     /// `--decimal-comma`: CSV text decimals use `,`.
     pub decimal_comma: bool,
+    /// `--date-format`: the local order of dates written as text (CSV cells, XML elements);
+    /// JSON strings are always ISO.
+    pub date_format: Option<scalar::DateFormat>,
     /// Findings kept per record (all are counted).
     pub max_findings: usize,
     /// `--redact`: personal values never appear in messages.
@@ -39,9 +42,25 @@ impl Default for RuleSettings {
         RuleSettings {
             as_of: Date::today_utc(),
             decimal_comma: false,
+            date_format: None,
             max_findings: 100,
             redact: false,
             classifiers: None,
+        }
+    }
+}
+
+impl RuleSettings {
+    /// A date field's text, parsed in `--date-format` when the value is text of a CSV or XML
+    /// file (`Node::Text`); a JSON string is always ISO (JSON has no spreadsheet locale).
+    pub(crate) fn parse_date(
+        &self,
+        node: &Node,
+        text: &str,
+    ) -> Result<scalar::DateValue, scalar::DateError> {
+        match node {
+            Node::Text(_) => scalar::parse_date_as(text, self.date_format),
+            _ => scalar::parse_date(text),
         }
     }
 }

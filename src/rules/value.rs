@@ -165,7 +165,7 @@ pub(super) fn scalar(
                 c.bad_type(field, node, path, "a date string (YYYY-MM-DD)");
                 return false;
             };
-            match scalar::parse_date(text) {
+            match c.s.parse_date(node, text) {
                 Ok(v) => {
                     let date = v.date();
                     if is_life_date(field.name) && (date < EARLIEST || date > c.s.as_of) {

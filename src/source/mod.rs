@@ -114,6 +114,9 @@ pub struct ReadOptions {
     /// `--encoding`: the text encoding of CSV files and of XML files without an encoding
     /// declaration (a byte-order mark decides over it).
     pub encoding: TextEncoding,
+    /// `--delimiter`: the field delimiter of every CSV and TSV file; None: `,` for `.csv`
+    /// (`;` when the header line holds no comma) and tab for `.tsv`.
+    pub delimiter: Option<u8>,
     /// Read buffer of one file: 1 MiB, smaller for small files (a buffer is initialised
     /// before its first read, so a 1 MiB buffer per one-lead file costs more than the lead).
     pub buffer_size: usize,
@@ -131,6 +134,7 @@ impl Default for ReadOptions {
             max_depth: 64,
             max_list_items: limits::DEFAULT_MAX_ITEMS,
             encoding: TextEncoding::Utf8,
+            delimiter: None,
             buffer_size: 1 << 20,
             max_expansion: expansion::DEFAULT_FACTOR,
             redact: false,
@@ -425,8 +429,8 @@ pub fn found_char(c: char, redact: bool) -> String {
 /// A UTF-8 byte-order mark, skipped at the start of every format.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads one file into the sink with the reader of its format. I/O faults become
-/// file-level findings; this never fails the run. Returns the BLAKE3 digest of the file's
+/// Reads one file into the sink with the reader of its format (decompressing it first, see
+/// `decompressed`). I/O faults become file-level findings; this never fails the run. Returns the BLAKE3 digest of the file's
 /// bytes as stored (compressed files: the compressed bytes), or None when it could not be
 /// opened. The encoding the file was read as is in `sink.text` after.
 pub fn read_file(
@@ -470,29 +474,13 @@ pub fn read_file(
         }
     };
     let hashed = digest::SharedHashReader::new(raw);
-    // Standard input is never compressed (see `expansion`): only files get here with a
-    // compression, and their size is known.
-    let compressed = size_hint.unwrap_or(0);
-    let limited = |decoder: Box<dyn Read>| -> Box<dyn Read> {
-        Box::new(expansion::Limited::new(
-            decoder,
-            opts.max_expansion,
-            compressed,
-        ))
-    };
-    let reader: Box<dyn Read> = match file.compression {
-        None => Box::new(hashed.clone()),
-        Some(Compression::Gzip) => {
-            limited(Box::new(flate2::read::MultiGzDecoder::new(hashed.clone())))
+    let reader = match decompressed(file, &hashed, opts, size_hint) {
+        Ok(r) => r,
+        Err(e) => {
+            let (loc, diag) = io_fault(file_idx, 0, &e);
+            sink.file_error(loc, diag);
+            return Some(hashed.finish());
         }
-        Some(Compression::Zstd) => match zstd::stream::read::Decoder::new(hashed.clone()) {
-            Ok(d) => limited(Box::new(d)),
-            Err(e) => {
-                let (loc, diag) = io_fault(file_idx, 0, &e);
-                sink.file_error(loc, diag);
-                return Some(hashed.finish());
-            }
-        },
     };
     let sized;
     let opts = match (size_hint, file.compression) {
@@ -519,6 +507,63 @@ pub fn read_file(
         return None;
     }
     Some(hashed.finish())
+}
+
+/// Magic numbers at the start of a gzip member and of a zstd frame.
+const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
+const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
+
+/// The file's bytes as its format reader reads them: decompressed when the name says
+/// `.gz`/`.zst` (the limit of `--max-expansion` from the file's size), and for standard input,
+/// which has no name, when its first bytes are the gzip or zstd magic number (the limit from
+/// the compressed bytes read so far; see `expansion`). A zstd stream whose header cannot be
+/// read is an error for the file.
+fn decompressed(
+    file: &InputFile,
+    hashed: &digest::SharedHashReader,
+    opts: &ReadOptions,
+    size: Option<u64>,
+) -> std::io::Result<Box<dyn Read>> {
+    let mut head = Vec::new();
+    let compression = match file.compression {
+        Some(c) => Some(c),
+        None if file.is_stdin() => {
+            // Up to four bytes, for the magic numbers (fewer at the end of the input).
+            hashed.clone().take(4).read_to_end(&mut head)?;
+            if head.starts_with(GZIP_MAGIC) {
+                Some(Compression::Gzip)
+            } else if head.starts_with(ZSTD_MAGIC) {
+                Some(Compression::Zstd)
+            } else {
+                None
+            }
+        }
+        None => None,
+    };
+    let source = std::io::Cursor::new(head).chain(hashed.clone());
+    let Some(compression) = compression else {
+        return Ok(Box::new(source));
+    };
+    let (source, compressed): (Box<dyn Read>, _) = match size {
+        Some(n) if !file.is_stdin() => (Box::new(source), expansion::Compressed::Known(n)),
+        _ => {
+            let count = Rc::new(std::cell::Cell::new(0));
+            let counted = expansion::Counted {
+                inner: source,
+                count: count.clone(),
+            };
+            (Box::new(counted), expansion::Compressed::SoFar(count))
+        }
+    };
+    let decoder: Box<dyn Read> = match compression {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(source)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(source)?),
+    };
+    Ok(Box::new(expansion::Limited::of(
+        decoder,
+        opts.max_expansion,
+        compressed,
+    )))
 }
 
 /// The file-level finding for an I/O error in the middle of a file.

@@ -30,6 +30,7 @@ mod corpus;
 mod csv_specifics;
 mod encodings;
 mod fixtures;
+mod input_options;
 mod vendor_xml;
 mod xml_specifics;
 

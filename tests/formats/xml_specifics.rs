@@ -14,7 +14,7 @@ use crate::util::Workdir;
 
 /// A minimal individual lead record (the same as `minimal_line`), with `extra` elements
 /// appended inside the record.
-fn xml_record(comm: &str, ext: &str, first: &str, extra: &str) -> String {
+pub(super) fn xml_record(comm: &str, ext: &str, first: &str, extra: &str) -> String {
     format!(
         r#"<AMLYZE_CUSTOMER xmlns="urn:amlyze-services:EvaluateCustomerService_v2r0">
   <CommunicationNumber>{comm}</CommunicationNumber>

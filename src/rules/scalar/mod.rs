@@ -7,14 +7,18 @@
 //!
 //! Layout: `calendar` is the [`Date`] type and its day arithmetic; `date` parses spec Date
 //! values and vendor timestamps (with the hints their errors carry), on top of `lex`, which
-//! cuts date and time text into raw parts before any calendar check; `number` holds
+//! cuts date and time text into raw parts before any calendar check, and `local_date` reads
+//! the local orders of `--date-format`; `number` holds
 //! integers (of any size), decimals, boolean words and the scientific-notation heuristic;
-//! `cursor` is the byte cursor they all scan with.
+//! `grouping` reads the thousands separators of `--decimal-comma`; `cursor` is the byte
+//! cursor they all scan with.
 
 mod calendar;
 mod cursor;
 mod date;
+mod grouping;
 mod lex;
+mod local_date;
 mod number;
 
 pub use calendar::Date;
@@ -22,6 +26,7 @@ pub use date::{
     DateError, DateValue, HINT_LOCAL_DATE, HINT_T_SEPARATOR, HINT_VENDOR_TIMESTAMP,
     HINT_VENDOR_ZONE, HINT_ZONE_REQUIRED, check_vendor_timestamp, parse_date,
 };
+pub use local_date::{DateFormat, parse_date_as};
 pub use number::{
     NumberError, canonical_decimal, canonical_integer, compare_integers, is_negative,
     looks_excel_mangled, parse_bool_word, parse_integer,

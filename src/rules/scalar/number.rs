@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::cursor::Cursor;
+use super::grouping::ungroup;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberError {
@@ -100,8 +101,12 @@ const MAX_DECIMAL_CHARS: i64 = 1000;
 
 /// Spec Decimal -> canonical JSON number text.
 ///
-/// Grammar: `[+-]?digits[.digits]?([eE][+-]?digits)?` (with `decimal_comma`, `,` replaces `.`
-/// and `.` is `NotANumber`); `.5` and `5.` are `NotANumber`. Canonical text: no `+`, no leading
+/// Grammar: `[+-]?digits[.digits]?([eE][+-]?digits)?`; `.5` and `5.` are `NotANumber`. With
+/// `decimal_comma` (`--decimal-comma`, CSV only), `,` replaces `.` as the decimal mark and
+/// the integer part may carry thousands separators (`1.234,56`, `1 234 567,8`; see
+/// `grouping`), never with an exponent. Without it a comma is never read: `1,234.56` is
+/// `NotANumber`, as the vendor's API wants plain numbers and `1,234` is a decimal in half
+/// of Europe, so the ambiguous form is refused rather than guessed. Canonical text: no `+`, no leading
 /// zeros in the integer part (one `0` kept), no trailing fraction zeros (nor a bare dot), the
 /// exponent applied by moving the point, `-0` -> `0`. Numerically equal inputs give identical
 /// text (`10000.50`, `1.00005e4`, `+010000.500` -> `10000.5`).
@@ -117,10 +122,19 @@ pub fn canonical_decimal(s: &str, decimal_comma: bool) -> Result<String, NumberE
         c.eat(b'+');
     }
     let int_start = c.pos;
-    if c.skip_digits() == 0 {
+    let first_group = c.skip_digits();
+    if first_group == 0 {
         return Err(NumberError::NotANumber);
     }
-    let int = &b[int_start..c.pos];
+    let grouped = if decimal_comma {
+        ungroup(&mut c, first_group)
+    } else {
+        None
+    };
+    let int: &[u8] = match &grouped {
+        Some(digits) => digits,
+        None => &b[int_start..c.pos],
+    };
     let mut frac: &[u8] = &[];
     if c.eat(sep) {
         let start = c.pos;
@@ -130,6 +144,10 @@ pub fn canonical_decimal(s: &str, decimal_comma: bool) -> Result<String, NumberE
         frac = &b[start..c.pos];
     }
     let mut exp: i64 = 0;
+    // A spreadsheet writes thousands separators or an exponent, never both.
+    if grouped.is_some() && matches!(c.peek(), Some(b'e' | b'E')) {
+        return Err(NumberError::NotANumber);
+    }
     if c.eat(b'e') || c.eat(b'E') {
         let exp_negative = c.eat(b'-');
         if !exp_negative {
@@ -435,7 +453,7 @@ mod tests {
         assert_eq!(canonical_decimal("-0,25", true).as_deref(), Ok("-0.25"));
         assert_eq!(canonical_decimal("1,5e3", true).as_deref(), Ok("1500"));
         assert_eq!(canonical_decimal("42", true).as_deref(), Ok("42"));
-        for s in ["10000.50", "1,000,50", "1.000,50", ",5", "5,"] {
+        for s in ["10000.50", "1,000,50", ",5", "5,"] {
             assert_eq!(
                 canonical_decimal(s, true),
                 Err(NumberError::NotANumber),

@@ -115,7 +115,8 @@ fn open(
     Ok((Box::new(decoder), Vec::new()))
 }
 
-/// What the header line tells: the delimiter of a `.csv` and the line ends.
+/// What the header line tells: the delimiter of a `.csv` (unless `--delimiter` names it)
+/// and the line ends.
 struct Style {
     /// `,` unless the header line holds no comma, then `;`.
     delimiter: u8,
@@ -201,7 +202,12 @@ pub fn read(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-    let delimiter = if tsv { b'\t' } else { style.delimiter };
+    // `--delimiter` decides for every file: an export's delimiter does not follow its name.
+    let delimiter = match opts.delimiter {
+        Some(d) => d,
+        None if tsv => b'\t',
+        None => style.delimiter,
+    };
     let eof = Rc::new(Cell::new(false));
     let tap = Tap {
         inner: Cursor::new(peek).chain(stream),
