@@ -13,6 +13,8 @@ use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
 use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
 
+mod examples;
+
 /// The configuration file looked for in the working directory.
 pub const CONFIG_FILE: &str = "leadbatch.toml";
 
@@ -24,7 +26,8 @@ pub const CONFIG_FILE: &str = "leadbatch.toml";
     long_about = "Validate AMLYZE Create-Lead records in bulk (JSON, NDJSON, XML, CSV) and convert every \
 accepted record to the canonical REST request for POST /amlyze-ws-rest/customer.\n\n\
 Exit status: 0 all records accepted and all files read; 1 some records rejected or some files \
-unreadable; 2 usage error or the run could not complete (no output replaced)."
+unreadable; 2 usage error or the run could not complete (no output replaced).",
+    after_help = examples::RUN
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,29 +37,42 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every record; write accepted payloads, rejected records, errors and a summary.
+    #[command(after_help = examples::RUN)]
     Process(RunArgs),
     /// The same checks; writes everything but the accepted payloads.
+    #[command(after_help = examples::RUN)]
     Validate(RunArgs),
     /// Print the JSON Schema (draft 2020-12) of the canonical lead payload.
+    #[command(after_help = examples::SCHEMA)]
     Schema,
     /// Print every finding code with its severity and meaning.
+    #[command(after_help = examples::CODES)]
     Codes {
         #[arg(long, value_enum, default_value_t = CodesFormat::Text)]
         format: CodesFormat,
     },
     /// Print the effective configuration (leadbatch.toml merged with the flags) as TOML.
+    #[command(after_help = examples::CONFIG)]
     Config(RunArgs),
     /// Print a shell completion script.
+    #[command(after_help = examples::COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per command into a directory.
+    #[command(after_help = examples::MAN)]
+    Man {
+        /// Write `leadbatch.1`, `leadbatch-process.1`, ... into DIR instead of printing
+        /// the main page.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Verify the audit trail, or print its head.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::AUDIT)]
     Audit(AuditCommand),
     /// List the runs the ledger knows.
+    #[command(after_help = examples::RUNS)]
     Runs {
         #[command(flatten)]
         history: HistoryArgs,
@@ -72,8 +88,10 @@ pub enum AuditCommand {
     /// Walk the chain of manifests from the first run: each manifest's SHA-256 against the
     /// ledger and its successor's link, each retained run's files against their digests.
     /// Exit 0 when the chain holds, 1 at the first break.
+    #[command(after_help = examples::AUDIT)]
     Verify(HistoryArgs),
     /// Print the newest manifest's SHA-256, to anchor outside the machine.
+    #[command(after_help = examples::AUDIT)]
     Head(HistoryArgs),
 }
 

@@ -85,9 +85,19 @@ fn main() -> ExitCode {
                 .resolve()
                 .and_then(|(ledger, _)| commands::runs(ledger, json)),
         ),
-        Command::Man => {
+        Command::Man { dir: Some(dir) } => match clap_mangen::generate_to(Cli::command(), &dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => usage_error(&format!(
+                "cannot write the man pages to {}: {e}",
+                dir.display()
+            )),
+        },
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+            // As `--dir` writes it: no `leadbatch-help(1)`, which has no page.
+            match clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
+                .render(&mut out)
+            {
                 Ok(()) => {
                     let _ = std::io::stdout().write_all(&out);
                     ExitCode::SUCCESS
