@@ -313,6 +313,12 @@ impl RunArgs {
         Ok(flags.over(base).with_defaults())
     }
 
+    /// Whether the run's result goes to stdout as JSON (`--json`, or `json = true` in the
+    /// configuration file when it can be read): then so does a usage error.
+    pub fn wants_json(&self) -> bool {
+        self.options.json || self.effective().is_ok_and(|o| o.json)
+    }
+
     pub fn settings(&self, mode: Mode) -> Result<Settings, String> {
         resolve(self.effective()?, mode)
     }
@@ -325,10 +331,23 @@ pub fn config_toml(o: &Options) -> String {
 
 fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
     let as_of = match o.as_of.as_deref() {
-        Some(s) => Date::parse_plain(s)
-            .ok_or_else(|| format!("--as-of {s:?} is not a date of the form YYYY-MM-DD"))?,
+        Some(s) => Date::parse_plain(s).ok_or_else(|| as_of_error(s))?,
         None => Date::today_utc(),
     };
+    if let Some(out) = o.out.as_deref().filter(|p| p.is_file()) {
+        return Err(format!(
+            "--out {}: is a file; --out names the directory the runs are written into \
+             (created when missing)",
+            out.display()
+        ));
+    }
+    if o.max_findings == Some(0) {
+        return Err(
+            "--max-findings must be at least 1: a rejected record always shows at least one \
+             finding"
+                .into(),
+        );
+    }
     let encoding = match o.encoding.as_deref() {
         None => TextEncoding::Utf8,
         Some(s) => parse_encoding(s)?,
@@ -401,6 +420,21 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             None => DEFAULT_KEEP_RUNS,
         },
     })
+}
+
+/// `--as-of` that is not a date: a calendar slip (`2026-02-30`) is told apart from another
+/// form (`30.02.2026`), which needs a different fix.
+fn as_of_error(s: &str) -> String {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if shaped {
+        format!("--as-of {s:?} is not a calendar date (no such day in that month or year)")
+    } else {
+        format!("--as-of {s:?} is not a date of the form YYYY-MM-DD")
+    }
 }
 
 /// `--encoding`: `auto`, or any WHATWG label encoding_rs knows (case-insensitive);

@@ -35,6 +35,12 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
+            // `process --json > last-run.json` never leaves an empty file, even for a typo.
+            if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                print_json_error(first.trim_start_matches("error: "));
+            }
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -129,10 +135,22 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A run that ends with status 2 under `--json`: the error as JSON on stdout too, so that
+/// the file a cron line redirects stdout to says what went wrong.
+fn print_json_error(msg: &str) {
+    let v = serde_json::json!({ "error": msg, "exitCode": 2 });
+    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+}
+
 fn run(args: &RunArgs, mode: Mode) -> ExitCode {
     let settings = match args.settings(mode) {
         Ok(s) => s,
-        Err(e) => return usage_error(&e),
+        Err(e) => {
+            if args.wants_json() {
+                print_json_error(&e);
+            }
+            return usage_error(&e);
+        }
     };
     pipeline::install_signal_handler();
     match pipeline::run(&settings) {
@@ -174,6 +192,9 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
         }
         Err(e) => {
             eprintln!("leadbatch: {e}");
+            if settings.json {
+                print_json_error(&e.to_string());
+            }
             ExitCode::from(2)
         }
     }

@@ -429,6 +429,24 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// file-level findings; this never fails the run. Returns the BLAKE3 digest of the file's
 /// bytes as stored (compressed files: the compressed bytes), or None when it could not be
 /// opened. The encoding the file was read as is in `sink.text` after.
+/// The file-level finding of a file that could not be opened. Whatever the cause
+/// (permission denied, removed since the walk, not a regular file), nothing of it was read,
+/// so it is `unreadable-file`, never `parse-error`: that code means bytes that were read and
+/// are wrong, and the fix is elsewhere (access rights, not the export).
+fn open_failure(e: &std::io::Error) -> Diagnostic {
+    let why = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            " (the user running leadbatch may not read it)".to_string()
+        }
+        _ => String::new(),
+    };
+    Diagnostic::error(
+        crate::diagnostic::code::UNREADABLE_FILE,
+        "",
+        format!("cannot read file: {e}{why}"),
+    )
+}
+
 pub fn read_file(
     file_idx: u32,
     file: &InputFile,
@@ -457,14 +475,7 @@ pub fn read_file(
                     record: 0,
                     line: 0,
                 };
-                sink.file_error(
-                    loc,
-                    Diagnostic::error(
-                        crate::diagnostic::code::PARSE_ERROR,
-                        "",
-                        format!("cannot read file: {e}"),
-                    ),
-                );
+                sink.file_error(loc, open_failure(&e));
                 return None;
             }
         }

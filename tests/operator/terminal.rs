@@ -104,3 +104,168 @@ fn man_dir_writes_a_page_per_command_and_man_alone_prints_the_main_page() {
     assert_eq!(String::from_utf8(printed.stdout).unwrap(), main);
     let _ = json!(null);
 }
+
+#[test]
+fn json_on_a_failed_run_prints_the_error_as_json_on_stdout() {
+    let wd = Workdir::new();
+    wd.create_ndjson("a.ndjson", &[json!({"customerExtId": "x"})]);
+    // The run cannot complete: OUT is a file (exit 2, nothing written).
+    std::fs::write(wd.path().join("blocked"), "").unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["in", "--out", "blocked"], "--out blocked: is a file"),
+        (
+            vec!["in", "--as-of", "2026-02-30"],
+            "--as-of \"2026-02-30\" is not a calendar date",
+        ),
+        (vec!["missing-dir", "--out", "o"], "missing-dir"),
+        (
+            vec!["in", "--no-such-flag"],
+            "unexpected argument '--no-such-flag' found",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = bin()
+            .current_dir(wd.path())
+            .args(["process", "-q", "--json"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {:?}", String::from_utf8_lossy(&o.stdout)));
+        assert_eq!(v["exitCode"], 2, "{args:?}");
+        let error = v["error"].as_str().unwrap();
+        assert!(error.contains(says), "{args:?}: {error}");
+        // stderr still says it, for the operator at the terminal.
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(says),
+            "{args:?}"
+        );
+        assert_eq!(v.as_object().unwrap().len(), 2);
+    }
+    // Without --json, stdout stays empty on exit 2.
+    let o = bin()
+        .current_dir(wd.path())
+        .args(["process", "-q", "in", "--out", "blocked"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_say_what_is_wrong() {
+    let wd = Workdir::new();
+    wd.create_ndjson("a.ndjson", &[json!({"customerExtId": "x"})]);
+    std::fs::write(wd.path().join("report.txt"), "").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--as-of", "2026-02-30"],
+            "leadbatch: --as-of \"2026-02-30\" is not a calendar date (no such day in that month or year)\n",
+        ),
+        (
+            &["--as-of", "2025-02-29"],
+            "leadbatch: --as-of \"2025-02-29\" is not a calendar date (no such day in that month or year)\n",
+        ),
+        (
+            &["--as-of", "30.01.2026"],
+            "leadbatch: --as-of \"30.01.2026\" is not a date of the form YYYY-MM-DD\n",
+        ),
+        (
+            &["-o", "report.txt"],
+            "leadbatch: --out report.txt: is a file; --out names the directory the runs are \
+             written into (created when missing)\n",
+        ),
+        (
+            &["--max-findings", "0"],
+            "leadbatch: --max-findings must be at least 1: a rejected record always shows at \
+             least one finding\n",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = bin()
+            .current_dir(wd.path())
+            .args(["process", "-q", "in"])
+            .args(*args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), *says, "{args:?}");
+        assert!(o.stdout.is_empty());
+    }
+    assert!(
+        std::fs::read(wd.path().join("report.txt"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// A file the user running leadbatch may not read is `unreadable-file`. Tests run as root,
+/// which reads any file, so there the run is made as `nobody` with `setpriv` (util-linux);
+/// without it the test says so and checks nothing.
+#[test]
+fn a_file_without_read_permission_is_unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::new();
+    let ok = wd.create_ndjson("a.ndjson", &[json!({"customerExtId": "x"})]);
+    let locked = wd.create_ndjson("b.ndjson", &[json!({"customerExtId": "y"})]);
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        if Command::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("SKIPPED: running as root without setpriv: cannot provoke EACCES");
+            return;
+        }
+        // nobody must reach the binary, the inputs and OUT; the locked file stays root's 0600.
+        let mode = |p: &std::path::Path, m| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        mode(wd.path(), 0o755);
+        mode(&wd.input(), 0o755);
+        mode(&ok, 0o644);
+        mode(&locked, 0o600);
+        std::fs::create_dir(wd.out()).unwrap();
+        mode(&wd.out(), 0o777);
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_leadbatch"));
+        c
+    } else {
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        bin()
+    };
+    let o = cmd
+        .current_dir(wd.path())
+        .args([
+            "validate",
+            "-q",
+            "--as-of",
+            crate::util::AS_OF,
+            "in",
+            "--out",
+        ])
+        .arg(wd.out())
+        .output()
+        .unwrap();
+    let run = crate::util::Run {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out: wd.out(),
+    };
+    run.assert_exit_code(1);
+    let rows = run.errors();
+    let locked_rows: Vec<_> = rows.iter().filter(|r| r.source == "b.ndjson").collect();
+    assert_eq!(locked_rows.len(), 1, "{rows:?}");
+    assert_eq!(locked_rows[0].code, "unreadable-file");
+    assert_eq!(locked_rows[0].severity, "error");
+    assert!(
+        locked_rows[0]
+            .message
+            .starts_with("cannot read file: Permission denied (os error 13)"),
+        "{}",
+        locked_rows[0].message
+    );
+    let s = run.summary();
+    assert_eq!(s["byCode"]["unreadable-file"], 1);
+    assert!(s["byCode"].get("parse-error").is_none());
+}
