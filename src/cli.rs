@@ -188,6 +188,10 @@ pub struct Options {
     /// Findings kept per record; the summary still counts them all [default: 100].
     #[arg(long)]
     pub max_findings: Option<usize>,
+    /// At the end of a run on a terminal, show the first N findings of rejected records and a
+    /// count per code (0: none) [default: 10].
+    #[arg(long, value_name = "N")]
+    pub show: Option<usize>,
     /// Encoding of CSV files and of XML files without a declaration: auto (detected per
     /// file), or a WHATWG label: utf-8, utf-16, windows-1257, iso-8859-13, windows-1252, ...
     /// [default: utf-8].
@@ -246,6 +250,7 @@ impl Options {
             max_depth: self.max_depth.or(base.max_depth),
             max_list_items: self.max_list_items.or(base.max_list_items),
             max_findings: self.max_findings.or(base.max_findings),
+            show: self.show.or(base.show),
             encoding: self.encoding.or(base.encoding),
             hidden: self.hidden || base.hidden,
             decimal_comma: self.decimal_comma || base.decimal_comma,
@@ -275,6 +280,8 @@ impl Options {
         self.max_depth.get_or_insert(64);
         self.max_list_items.get_or_insert(DEFAULT_MAX_ITEMS);
         self.max_findings.get_or_insert(100);
+        self.show
+            .get_or_insert(crate::output::terminal::DEFAULT_SHOW);
         self.encoding.get_or_insert_with(|| "utf-8".into());
         self.file_mode.get_or_insert_with(|| "600".into());
         self.payload_layout.get_or_insert(PayloadLayout::Ndjson);
@@ -410,6 +417,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             .map(std::time::Duration::from_secs),
         ledger: o.ledger,
         reprocess: o.reprocess,
+        show: o.show.unwrap_or(crate::output::terminal::DEFAULT_SHOW),
         keep_runs: match o.keep_runs {
             Some(0) => {
                 return Err(

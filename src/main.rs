@@ -4,7 +4,7 @@
 //! records were rejected or some files could not be read; 2 usage error or the run could
 //! not complete (then no output file was replaced).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -163,6 +163,18 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
             }
             for notice in summary.notices() {
                 eprintln!("leadbatch: {notice}");
+            }
+            if std::io::stderr().is_terminal() {
+                let errors_csv = settings
+                    .out
+                    .join(output::rundir::LATEST)
+                    .join(output::ERRORS);
+                let _ = output::terminal::write_findings(
+                    &mut std::io::stderr().lock(),
+                    &summary.first_findings,
+                    &summary.by_code,
+                    &errors_csv.display().to_string(),
+                );
             }
             // `--quiet` (cron) keeps stderr for what needs attention; summary.json has runId.
             if settings.progress {

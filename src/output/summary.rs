@@ -102,6 +102,10 @@ pub struct Summary {
     /// Milliseconds from the start until every record was written; the final fsyncs, the
     /// report and this summary come after.
     pub elapsed_ms: u64,
+    /// The first findings of rejected records and unreadable files (`--show`), for the
+    /// terminal only: errors.csv has them all.
+    #[serde(skip)]
+    pub first_findings: super::terminal::FirstFindings,
 }
 
 impl Summary {
@@ -189,8 +193,14 @@ impl Summary {
             0 => String::new(),
             n => format!(", {n} unchanged"),
         };
+        // Files and paths that could not be read have no records to count: said here, so that
+        // "0 rejected" never hides a file that was not read.
+        let unreadable = match self.file_errors() {
+            0 => String::new(),
+            n => format!(", {n} unreadable"),
+        };
         format!(
-            "{} records: {} accepted, {} rejected{unchanged}, {} warnings in {} files",
+            "{} records: {} accepted, {} rejected{unchanged}, {} warnings in {} files{unreadable}",
             self.records, self.accepted, self.rejected, self.warnings, self.files
         )
     }

@@ -8,6 +8,7 @@ use crate::diagnostic::Severity;
 use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
 use crate::output::report::{ReportFinding, ReportFindings};
+use crate::output::terminal::Shown;
 use crate::rules::Checked;
 use crate::rules::cross::Duplicates;
 use crate::source::{Batch, Item};
@@ -81,7 +82,16 @@ impl State {
             (Item::FileError { loc, diag }, _) => {
                 let fs = self.ledger.row(loc.file)?;
                 match diag.severity {
-                    Severity::Error => fs.error = Some(diag.message.clone()),
+                    Severity::Error => {
+                        fs.error = Some(diag.message.clone());
+                        self.summary.first_findings.push(Shown {
+                            source: fs.source.clone(),
+                            line: loc.line,
+                            path: diag.path.clone(),
+                            code: diag.code,
+                            message: diag.message.clone(),
+                        });
+                    }
                     Severity::Warning => {
                         fs.warning = Some(diag.code.to_string());
                         self.summary.warnings += 1;
@@ -181,6 +191,18 @@ impl State {
                     s.rejected += 1;
                     fs.rejected += 1;
                     et.rejected += 1;
+                    for d in &checked.diagnostics {
+                        if !s.first_findings.wants_more() {
+                            break;
+                        }
+                        s.first_findings.push(Shown {
+                            source: fs.source.clone(),
+                            line: raw.loc.line,
+                            path: d.path.clone(),
+                            code: d.code,
+                            message: d.message.clone(),
+                        });
+                    }
                 }
                 // Every finding goes to the report: the errors of rejected records, and the
                 // warnings of any record (an accepted record's too).

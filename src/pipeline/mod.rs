@@ -91,6 +91,8 @@ pub struct Settings {
     pub ledger: Option<PathBuf>,
     /// `--reprocess`: read files the ledger says were read before.
     pub reprocess: bool,
+    /// `--show`: findings of rejected records kept for the terminal (`Summary::first_findings`).
+    pub show: usize,
 }
 
 impl Settings {
@@ -113,6 +115,7 @@ impl Settings {
             keep_runs: DEFAULT_KEEP_RUNS,
             ledger: None,
             reprocess: false,
+            show: output::terminal::DEFAULT_SHOW,
         }
     }
 }
@@ -263,6 +266,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect(),
+            first_findings: output::terminal::FirstFindings::new(settings.show),
             ..Default::default()
         },
         failure: None,

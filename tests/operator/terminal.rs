@@ -269,3 +269,73 @@ fn a_file_without_read_permission_is_unreadable_file() {
     assert_eq!(s["byCode"]["unreadable-file"], 1);
     assert!(s["byCode"].get("parse-error").is_none());
 }
+
+/// Runs `leadbatch ARGS` in `wd` under a pseudo-terminal (`script` of util-linux), stdout
+/// and stderr both on it as at an operator's terminal; None (and a note) without `script`.
+fn on_a_terminal(wd: &Workdir, args: &str, env: &[(&str, &str)]) -> Option<(Option<i32>, String)> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: no `script` (util-linux) to run leadbatch on a pseudo-terminal");
+        return None;
+    }
+    let line = format!("{} {args}", env!("CARGO_BIN_EXE_leadbatch"));
+    let mut cmd = Command::new("script");
+    cmd.current_dir(wd.path())
+        .args(["-qec", &line, "/dev/null"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    Some((
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).replace("\r\n", "\n"),
+    ))
+}
+
+#[test]
+fn a_run_on_a_terminal_ends_with_the_first_findings_and_a_count_per_code() {
+    let wd = Workdir::new();
+    wd.create(
+        "a.ndjson",
+        "{\"customerExtId\":\"x\"}\n{\"customerExtId\":\"y\",\"birthDate\":\"2020-13-01\"}\n",
+    );
+    wd.create("b.json", "[");
+    let args = format!("validate in -o out -q --as-of {}", crate::util::AS_OF);
+    let Some((code, shown)) = on_a_terminal(&wd, &format!("{args} --show 3"), &[]) else {
+        return;
+    };
+    assert_eq!(code, Some(1));
+    crate::eqnice!(
+        "a.ndjson:1: communicationNumber: missing-field: CommunicationNumber is mandatory\n\
+         a.ndjson:1: requester: missing-field: Requester is mandatory\n\
+         a.ndjson:1: sourceOfRiskLevel: missing-field: SourceOfRiskLevel is mandatory\n\
+         ... and 11 more findings in out/latest/errors.csv\n\
+         6  missing-field (error)\n\
+         2  C007 (error)\n\
+         2  C010 (error)\n\
+         2  C012 (error)\n\
+         1  bad-date (error)\n\
+         1  parse-error (error)\n\
+         2 records: 0 accepted, 2 rejected, 0 warnings in 2 files, 1 unreadable\n",
+        shown
+    );
+    // The default is 10; the unreadable file's finding comes in the run's order.
+    let (_, shown) = on_a_terminal(&wd, &args, &[]).unwrap();
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 10 + 1 + 6 + 1, "{shown}");
+    assert_eq!(
+        lines[6],
+        "a.ndjson:2: communicationNumber: missing-field: CommunicationNumber is mandatory"
+    );
+    // `--show 0`: the summary line alone, as off a terminal.
+    let (_, shown) = on_a_terminal(&wd, &format!("{args} --show 0"), &[]).unwrap();
+    assert_eq!(
+        shown,
+        "2 records: 0 accepted, 2 rejected, 0 warnings in 2 files, 1 unreadable\n"
+    );
+    let piped = wd.command("validate").arg("in").out(wd.out()).run();
+    assert_eq!(piped.stderr, "");
+    assert_eq!(
+        piped.stdout,
+        "2 records: 0 accepted, 2 rejected, 0 warnings in 2 files, 1 unreadable\n"
+    );
+}
