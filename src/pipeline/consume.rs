@@ -1,7 +1,5 @@
 //! The ordered end: cross-record rules, the summary and the writers, one record at a time.
 
-use std::time::Instant;
-
 use super::check::{Ctx, parse, render};
 use super::{Mode, Outcome, PayloadLayout, Settings, Summary};
 use crate::diagnostic::Severity;
@@ -25,9 +23,8 @@ pub(super) struct State {
     pub(super) duplicates: Duplicates,
     pub(super) summary: Summary,
     pub(super) failure: Option<std::io::Error>,
-    pub(super) progress: Option<indicatif::ProgressBar>,
+    pub(super) progress: Option<super::progress::Progress>,
     pub(super) report: ReportFindings,
-    pub(super) started: Instant,
     /// Whether this runs on the run's own pool of two or more threads, whose other threads
     /// may take part of the work (the duplicate tables' growth).
     pub(super) on_pool: bool,
@@ -59,15 +56,8 @@ impl State {
             self.failure = Some(e);
             return;
         }
-        if let Some(p) = &self.progress {
-            // Files settled: every one whose records are all written, with or without records.
-            p.set_position(self.ledger.settled());
-            let secs = self.started.elapsed().as_secs_f64().max(0.001);
-            p.set_message(format!(
-                "{} records, {:.0} records/s",
-                self.summary.records,
-                self.summary.records as f64 / secs
-            ));
+        if let Some(p) = &mut self.progress {
+            p.update(self.summary.records);
         }
     }
 

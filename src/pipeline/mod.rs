@@ -24,6 +24,7 @@ mod consume;
 mod history;
 mod ledger;
 mod order;
+mod progress;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -245,6 +246,12 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             dir.display()
         ))
     })?;
+    let progress = progress::Progress::start(settings);
+    // The readers count the bytes they read for the bar (compressed bytes, as on disk).
+    let read_options = ReadOptions {
+        bytes_read: progress.as_ref().map(|p| p.bytes.clone()),
+        ..settings.read.clone()
+    };
     let mut state = State {
         ledger,
         writers,
@@ -270,9 +277,8 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             ..Default::default()
         },
         failure: None,
-        progress: progress_bar(settings),
+        progress,
         report: ReportFindings::new(settings.strict, consume::report_options(settings)),
-        started,
         on_pool: settings.jobs > 1,
         consumed: 0,
         history: key_history,
@@ -294,7 +300,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         let walk = &mut walk;
         read_all(
             walk,
-            &settings.read,
+            &read_options,
             &spares,
             &file_events,
             seen_before,
@@ -340,7 +346,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 let spares = &spares;
                 let handed_on = read_all(
                     walk,
-                    &settings.read,
+                    &read_options,
                     spares,
                     file_events,
                     seen_before,
@@ -376,7 +382,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
         })
     };
     if let Some(p) = &state.progress {
-        p.finish_and_clear();
+        p.finish();
     }
     if STOP.load(Ordering::Relaxed) {
         state.writers.abandon();
@@ -665,41 +671,4 @@ fn write_summary(
             Err(e)
         }
     }
-}
-
-fn progress_bar(settings: &Settings) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !settings.progress || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    // The run's walk is lazy (memory must not grow with the number of files), so the
-    // number of files is not known up front: the bar counts files and records as they go,
-    // and a second walk on its own thread counts the files, then gives the bar its length
-    // (a walk reads directories only: a small fraction of reading the files).
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] file {pos}  {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    let (counted, inputs, out, walk) = (
-        bar.clone(),
-        settings.inputs.clone(),
-        settings.out.clone(),
-        settings.walk,
-    );
-    let _ = std::thread::Builder::new()
-        .name("leadbatch-count".into())
-        .spawn(move || {
-            let Ok(walk) = source::Walk::new(&inputs, Some(&out), &walk) else {
-                return;
-            };
-            let files = walk.filter(|f| matches!(f, source::Found::File(_))).count();
-            counted.set_length(files as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {eta} left  {msg}",
-            ) {
-                counted.set_style(style);
-            }
-        });
-    Some(bar)
 }

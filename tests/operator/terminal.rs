@@ -339,3 +339,68 @@ fn a_run_on_a_terminal_ends_with_the_first_findings_and_a_count_per_code() {
         "2 records: 0 accepted, 2 rejected, 0 warnings in 2 files, 1 unreadable\n"
     );
 }
+
+#[test]
+fn the_readers_count_bytes_as_stored_for_the_progress_bar() {
+    use leadbatch::source::{BatchSink, Compression, Format, InputFile, ReadOptions, read_file};
+    use std::io::Write as _;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let wd = Workdir::new();
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!("{{\"customerExtId\": \"Lead_{i}\"}}\n"));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let plain = wd.create("a.ndjson", &text);
+    let packed = wd.create("a.ndjson.gz", gz.finish().unwrap());
+    for (path, compression) in [(plain, None), (packed, Some(Compression::Gzip))] {
+        let counter = Arc::new(AtomicU64::new(0));
+        let opts = ReadOptions {
+            bytes_read: Some(counter.clone()),
+            ..ReadOptions::default()
+        };
+        let file = InputFile {
+            path: path.clone(),
+            source: "a".into(),
+            format: Format::Ndjson,
+            compression,
+        };
+        let mut emit = |_| true;
+        let mut sink = BatchSink::new(16, 1 << 20, &mut emit);
+        read_file(0, &file, &opts, &mut sink).unwrap();
+        sink.flush();
+        assert_eq!(
+            counter.load(Ordering::Relaxed),
+            std::fs::metadata(&path).unwrap().len(),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_plain_lines_under_term_dumb() {
+    let wd = Workdir::new();
+    wd.create("a.ndjson", "{\"customerExtId\":\"x\"}\n");
+    let args = format!("validate in -o out --as-of {} --show 0", crate::util::AS_OF);
+    let Some((_, dumb)) = on_a_terminal(&wd, &args, &[("TERM", "dumb")]) else {
+        return;
+    };
+    assert!(!dumb.contains('\x1b') && !dumb.contains('\r'), "{dumb:?}");
+    let first = dumb.lines().next().unwrap();
+    assert!(
+        first.starts_with("leadbatch: ") && first.ends_with(" read, 1 records")
+            || first.contains(" of 22 B read (") && first.ends_with("%), 1 records"),
+        "{dumb:?}"
+    );
+    let (_, drawn) = on_a_terminal(&wd, &args, &[("TERM", "xterm")]).unwrap();
+    assert!(drawn.contains('\x1b') || drawn.contains('\r'), "{drawn:?}");
+    // --quiet: nothing but the committed line's absence and the summary.
+    let (_, quiet) = on_a_terminal(&wd, &format!("{args} -q"), &[("TERM", "xterm")]).unwrap();
+    assert_eq!(
+        quiet,
+        "1 records: 0 accepted, 1 rejected, 0 warnings in 1 files\n"
+    );
+}
