@@ -1,7 +1,7 @@
 //! The command line (clap derive) and `leadbatch.toml`: flags as typed values, merged with
 //! the configuration file (flags win), resolved into pipeline `Settings`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,10 @@ use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
 use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
 
+mod config;
 mod examples;
+
+pub use config::{CONFIG_ENV, ConfigArgs};
 
 /// The configuration file looked for in the working directory.
 pub const CONFIG_FILE: &str = "leadbatch.toml";
@@ -104,15 +107,18 @@ pub struct HistoryArgs {
     /// The output directory [default: `out` of leadbatch.toml, else output].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Configuration file (default: ./leadbatch.toml when present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
 }
 
 impl HistoryArgs {
     /// The ledger (if any) and OUT, flags over the configuration file.
     pub fn resolve(&self) -> Result<(Option<PathBuf>, PathBuf), String> {
-        let base = load_config(self.config.as_deref())?;
+        let loaded = self.cfg.load()?;
+        if self.cfg.verbose {
+            eprintln!("leadbatch: {}", loaded.said);
+        }
+        let base = loaded.options;
         Ok((
             self.ledger.clone().or(base.ledger),
             self.out
@@ -135,9 +141,8 @@ pub struct RunArgs {
     /// Input files and/or directories (walked recursively; symlinks not followed); `-` reads
     /// standard input (needs --format). Default: `input`.
     pub inputs: Vec<PathBuf>,
-    /// Configuration file (default: ./leadbatch.toml when present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
     #[command(flatten)]
     pub options: Options,
 }
@@ -266,7 +271,7 @@ impl Options {
     }
 
     /// With every default filled in, as `leadbatch config` shows it.
-    fn with_defaults(mut self) -> Options {
+    pub(crate) fn with_defaults(mut self) -> Options {
         if self.inputs.is_empty() {
             self.inputs = vec![PathBuf::from("input")];
         }
@@ -295,45 +300,38 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Reads `leadbatch.toml` (the given path, or the working directory's when present).
-pub fn load_config(path: Option<&Path>) -> Result<Options, String> {
-    let (path, required) = match path {
-        Some(p) => (p.to_path_buf(), true),
-        None => (PathBuf::from(CONFIG_FILE), false),
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Options::default());
-        }
-        Err(e) => return Err(format!("configuration {}: {e}", path.display())),
-    };
-    toml::from_str(&text).map_err(|e| format!("configuration {}: {e}", path.display()))
-}
-
 impl RunArgs {
     /// Flags merged over the configuration file, defaults filled in.
     pub fn effective(&self) -> Result<Options, String> {
-        let base = load_config(self.config.as_deref())?;
+        Ok(self.set(true)?.with_defaults())
+    }
+
+    /// Flags merged over the configuration file: the options set, no defaults. `announce`:
+    /// say which file was read when `--verbose`.
+    fn set(&self, announce: bool) -> Result<Options, String> {
+        let loaded = self.cfg.load()?;
+        if announce && self.cfg.verbose {
+            eprintln!("leadbatch: {}", loaded.said);
+        }
         let mut flags = self.options.clone();
         flags.inputs = self.inputs.clone();
-        Ok(flags.over(base).with_defaults())
+        Ok(flags.over(loaded.options))
+    }
+
+    /// `leadbatch config`: the options set, then the defaults commented out.
+    pub fn config_toml(&self) -> Result<String, String> {
+        Ok(config::render(&self.set(true)?))
     }
 
     /// Whether the run's result goes to stdout as JSON (`--json`, or `json = true` in the
     /// configuration file when it can be read): then so does a usage error.
     pub fn wants_json(&self) -> bool {
-        self.options.json || self.effective().is_ok_and(|o| o.json)
+        self.options.json || self.set(false).is_ok_and(|o| o.json)
     }
 
     pub fn settings(&self, mode: Mode) -> Result<Settings, String> {
         resolve(self.effective()?, mode)
     }
-}
-
-/// The effective configuration as TOML.
-pub fn config_toml(o: &Options) -> String {
-    toml::to_string_pretty(o).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))
 }
 
 fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
@@ -520,9 +518,10 @@ mod tests {
     }
 
     #[test]
-    fn effective_configuration_round_trips() {
+    fn every_default_configuration_renders_and_reads_back() {
         let o = Options::default().with_defaults();
-        let back: Options = toml::from_str(&config_toml(&o)).unwrap();
-        assert_eq!(config_toml(&back), config_toml(&o));
+        let text = toml::to_string_pretty(&o).unwrap();
+        let back: Options = toml::from_str(&text).unwrap();
+        assert_eq!(toml::to_string_pretty(&back).unwrap(), text);
     }
 }

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs, config_toml};
+use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs};
 use leadbatch::commands;
 use leadbatch::diagnostic::CODES;
 use leadbatch::output;
@@ -65,8 +65,8 @@ fn main() -> ExitCode {
                 .map(|c| format!("{:<32} {:<8} {}\n", c.code, c.severity.as_str(), c.meaning))
                 .collect(),
         }),
-        Command::Config(a) => match a.effective() {
-            Ok(o) => print(&config_toml(&o)),
+        Command::Config(a) => match a.config_toml() {
+            Ok(text) => print(&text),
             Err(e) => usage_error(&e),
         },
         Command::Completions { shell } => {

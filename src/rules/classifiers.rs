@@ -47,7 +47,8 @@ impl Classifiers {
                     "--classifiers {}: {} is not a classifier list: name a file \
                      <classifier>.json or <classifier>.txt, the classifier one of {}",
                     dir.display(),
-                    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                    path.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
                     known.join(", ")
                 ));
             }
