@@ -74,6 +74,8 @@ pub struct Summary {
     pub previous_manifest: Option<String>,
     pub as_of: String,
     pub inputs: Vec<String>,
+    /// The options that decided the verdicts (`pipeline::RunOptions`).
+    pub options: Option<crate::pipeline::RunOptions>,
     pub files: u64,
     pub skipped_files: PathList,
     pub records: u64,
@@ -87,8 +89,8 @@ pub struct Summary {
     pub by_file: FileList,
     /// INDIVIDUAL, ORGANIZATION, and `unknown` for records whose entity type is missing or invalid.
     pub by_entity_type: BTreeMap<String, Counts>,
-    /// Directories or entries the walk could not read (path and reason).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Directories or entries the walk could not read (path and reason); always present,
+    /// so that a check of the night's summary needs no "absent means none".
     pub unreadable_paths: Vec<String>,
     /// Files not read again: a committed run of the ledger read the same bytes.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -1,7 +1,7 @@
 //! The ordered end: cross-record rules, the summary and the writers, one record at a time.
 
 use super::check::{Ctx, parse, render};
-use super::{Mode, Outcome, PayloadLayout, Settings, Summary};
+use super::{Outcome, Summary};
 use crate::diagnostic::Severity;
 use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
@@ -270,60 +270,4 @@ impl State {
         };
         self.writers.unchanged(&report, run_id)
     }
-}
-
-/// The options that shape a run's verdicts, as `report.html` lists them (name, value).
-/// Those that only say where and how the outputs are written (`--out`, `--jobs`,
-/// `--file-mode`, `--keep-runs`, `--wait-lock`) are left out.
-pub(super) fn report_options(settings: &Settings) -> Vec<(&'static str, String)> {
-    let on_off = |b: bool, on: &str| if b { on.to_string() } else { "off".to_string() };
-    let r = &settings.rules;
-    let mut o = vec![
-        (
-            "command",
-            match settings.mode {
-                Mode::Process => "process",
-                Mode::Validate => "validate (no accepted payloads written)",
-            }
-            .to_string(),
-        ),
-        ("--as-of", r.as_of.to_string()),
-        (
-            "--strict",
-            on_off(settings.strict, "on: warnings reject the record"),
-        ),
-        ("--redact", on_off(r.redact, "on: personal values masked")),
-        (
-            "--classifiers",
-            match &r.classifiers {
-                Some(_) => "supplied lists".to_string(),
-                None => "none: built-in ISO lists, any non-empty classifier code".to_string(),
-            },
-        ),
-        ("--max-findings", r.max_findings.to_string()),
-        (
-            "--max-record-bytes",
-            settings.read.max_record_bytes.to_string(),
-        ),
-        ("--max-depth", settings.read.max_depth.to_string()),
-        ("--encoding", settings.read.encoding.label()),
-        ("--decimal-comma", on_off(r.decimal_comma, "on")),
-        ("--hidden", on_off(settings.walk.hidden, "on")),
-        (
-            "--format",
-            settings
-                .walk
-                .format
-                .map_or("by extension", |f| f.as_str())
-                .to_string(),
-        ),
-    ];
-    if settings.mode == Mode::Process {
-        let layout = match settings.payload_layout {
-            PayloadLayout::Ndjson => "ndjson",
-            PayloadLayout::Files => "files",
-        };
-        o.push(("--payload-layout", layout.to_string()));
-    }
-    o
 }

@@ -23,8 +23,11 @@ mod check;
 mod consume;
 mod history;
 mod ledger;
+mod options;
 mod order;
 mod progress;
+
+pub use options::{ClassifierList, RunOptions};
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -246,6 +249,7 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
             dir.display()
         ))
     })?;
+    let options = RunOptions::of(settings);
     let progress = progress::Progress::start(settings);
     // The readers count the bytes they read for the bar (compressed bytes, as on disk).
     let read_options = ReadOptions {
@@ -274,11 +278,12 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
                 .map(|p| p.display().to_string())
                 .collect(),
             first_findings: output::terminal::FirstFindings::new(settings.show),
+            options: Some(options.clone()),
             ..Default::default()
         },
         failure: None,
         progress,
-        report: ReportFindings::new(settings.strict, consume::report_options(settings)),
+        report: ReportFindings::new(settings.strict, options.for_report()),
         on_pool: settings.jobs > 1,
         consumed: 0,
         history: key_history,
@@ -585,7 +590,8 @@ impl RunRecordParts<'_> {
             .canonicalize()
             .unwrap_or_else(|_| self.settings.out.clone());
         let finished = rundir::humane_time(std::time::SystemTime::now());
-        let options = options_json(self.settings);
+        let options = serde_json::to_value(&s.options)
+            .map_err(|e| RunError::Fatal(format!("cannot record the run's options: {e}")))?;
         let record = crate::ledger::RunRecord {
             run_id: &s.run_id,
             out_dir: &out_dir,
@@ -617,25 +623,6 @@ impl RunRecordParts<'_> {
             .stage(&record, files)
             .map_err(|e| RunError::Fatal(e.0))
     }
-}
-
-/// The options that decide a run's verdicts, as the ledger records them.
-fn options_json(s: &Settings) -> serde_json::Value {
-    serde_json::json!({
-        "mode": match s.mode { Mode::Process => "process", Mode::Validate => "validate" },
-        "strict": s.strict,
-        "redact": s.rules.redact,
-        "decimalComma": s.rules.decimal_comma,
-        "maxFindings": s.rules.max_findings,
-        "maxRecordBytes": s.read.max_record_bytes,
-        "maxDepth": s.read.max_depth,
-        "encoding": s.read.encoding.label(),
-        "format": s.walk.format.map(|f| f.as_str()),
-        "hidden": s.walk.hidden,
-        "reprocess": s.reprocess,
-        "payloadLayout": match s.payload_layout { PayloadLayout::Ndjson => "ndjson", PayloadLayout::Files => "files" },
-        "classifiers": s.rules.classifiers.is_some(),
-    })
 }
 
 fn write_report(

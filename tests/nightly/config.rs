@@ -208,3 +208,44 @@ fn a_classifier_file_that_names_no_classifier_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn summary_records_the_effective_options_and_always_lists_unreadable_paths() {
+    let wd = Workdir::new();
+    wd.create_ndjson("a.ndjson", &[lead("C1", "E1", "Egle")]);
+    let dir = wd.path().join("cls");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("country.txt"), "LV\n# comment\nLT\n").unwrap();
+    std::fs::write(dir.join("legalForm.json"), "[\"UAB\"]").unwrap();
+    let run = wd
+        .command("process")
+        .arg("in")
+        .args(["--strict", "--redact", "--encoding", "windows-1257"])
+        .arg("--classifiers")
+        .arg(&dir)
+        .out(wd.out())
+        .run();
+    run.assert_exit_code(0);
+    let s = run.summary();
+    let digest = |codes: &str| blake3::hash(codes.as_bytes()).to_hex().to_string();
+    assert_eq!(
+        s["options"],
+        serde_json::json!({
+            "mode": "process", "asOf": AS_OF, "strict": true, "redact": true,
+            "encoding": "windows-1257", "decimalComma": false, "format": null, "hidden": false,
+            "maxFindings": 100, "maxRecordBytes": 16777216, "maxDepth": 64,
+            "maxListItems": 10000, "maxExpansion": 1000, "reprocess": false,
+            "payloadLayout": "ndjson",
+            "classifiers": [
+                {"file": "country.txt", "blake3": digest("LT\nLV\n")},
+                {"file": "legalForm.json", "blake3": digest("UAB\n")},
+            ],
+        })
+    );
+    assert_eq!(s["unreadablePaths"], serde_json::json!([]));
+    // report.html lists the same options (one definition), the lists by name.
+    assert!(
+        run.read("report.html")
+            .contains("supplied lists: country.txt, legalForm.json")
+    );
+}
