@@ -1,7 +1,7 @@
 //! The command line (clap derive) and `leadbatch.toml`: flags as typed values, merged with
 //! the configuration file (flags win), resolved into pipeline `Settings`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,10 @@ use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
 use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
 
+mod config;
+mod examples;
+
+pub use config::{CONFIG_ENV, ConfigArgs};
 mod values;
 use values::{parse_delimiter, parse_deny};
 
@@ -27,7 +31,8 @@ pub const CONFIG_FILE: &str = "leadbatch.toml";
     long_about = "Validate AMLYZE Create-Lead records in bulk (JSON, NDJSON, XML, CSV) and convert every \
 accepted record to the canonical REST request for POST /amlyze-ws-rest/customer.\n\n\
 Exit status: 0 all records accepted and all files read; 1 some records rejected or some files \
-unreadable; 2 usage error or the run could not complete (no output replaced)."
+unreadable; 2 usage error or the run could not complete (no output replaced).",
+    after_help = examples::RUN
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,31 +42,44 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every record; write accepted payloads, rejected records, errors and a summary.
+    #[command(after_help = examples::RUN)]
     Process(RunArgs),
     /// The same checks; writes everything but the accepted payloads.
+    #[command(after_help = examples::RUN)]
     Validate(RunArgs),
     /// Send the accepted payloads of a committed run to AMLYZE, exactly once (resumable).
     Submit(SubmitArgs),
     /// Print the JSON Schema (draft 2020-12) of the canonical lead payload.
+    #[command(after_help = examples::SCHEMA)]
     Schema,
     /// Print every finding code with its severity and meaning.
+    #[command(after_help = examples::CODES)]
     Codes {
         #[arg(long, value_enum, default_value_t = CodesFormat::Text)]
         format: CodesFormat,
     },
     /// Print the effective configuration (leadbatch.toml merged with the flags) as TOML.
+    #[command(after_help = examples::CONFIG)]
     Config(RunArgs),
     /// Print a shell completion script.
+    #[command(after_help = examples::COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per command into a directory.
+    #[command(after_help = examples::MAN)]
+    Man {
+        /// Write `leadbatch.1`, `leadbatch-process.1`, ... into DIR instead of printing
+        /// the main page.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Verify the audit trail, or print its head.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::AUDIT)]
     Audit(AuditCommand),
     /// List the runs the ledger knows.
+    #[command(after_help = examples::RUNS)]
     Runs {
         #[command(flatten)]
         history: HistoryArgs,
@@ -77,8 +95,10 @@ pub enum AuditCommand {
     /// Walk the chain of manifests from the first run: each manifest's SHA-256 against the
     /// ledger and its successor's link, each retained run's files against their digests.
     /// Exit 0 when the chain holds, 1 at the first break.
+    #[command(after_help = examples::AUDIT)]
     Verify(HistoryArgs),
     /// Print the newest manifest's SHA-256, to anchor outside the machine.
+    #[command(after_help = examples::AUDIT)]
     Head(HistoryArgs),
 }
 
@@ -91,15 +111,18 @@ pub struct HistoryArgs {
     /// The output directory [default: `out` of leadbatch.toml, else output].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Configuration file (default: ./leadbatch.toml when present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
 }
 
 impl HistoryArgs {
     /// The ledger (if any) and OUT, flags over the configuration file.
     pub fn resolve(&self) -> Result<(Option<PathBuf>, PathBuf), String> {
-        let base = load_config(self.config.as_deref())?;
+        let loaded = self.cfg.load()?;
+        if self.cfg.verbose {
+            eprintln!("leadbatch: {}", loaded.said);
+        }
+        let base = loaded.options;
         Ok((
             self.ledger.clone().or(base.ledger),
             self.out
@@ -122,9 +145,8 @@ pub struct RunArgs {
     /// Input files and/or directories (walked recursively; symlinks not followed); `-` reads
     /// standard input (needs --format). Default: `input`.
     pub inputs: Vec<PathBuf>,
-    /// Configuration file (default: ./leadbatch.toml when present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
     #[command(flatten)]
     pub options: Options,
 }
@@ -181,6 +203,10 @@ pub struct Options {
     /// Findings kept per record; the summary still counts them all [default: 100].
     #[arg(long)]
     pub max_findings: Option<usize>,
+    /// At the end of a run on a terminal, show the first N findings of rejected records and a
+    /// count per code (0: none) [default: 10].
+    #[arg(long, value_name = "N")]
+    pub show: Option<usize>,
     /// Encoding of CSV files and of XML files without a declaration: auto (detected per
     /// file), or a WHATWG label: utf-8, utf-16, windows-1257, iso-8859-13, windows-1252, ...
     /// [default: utf-8].
@@ -252,6 +278,7 @@ impl Options {
             max_depth: self.max_depth.or(base.max_depth),
             max_list_items: self.max_list_items.or(base.max_list_items),
             max_findings: self.max_findings.or(base.max_findings),
+            show: self.show.or(base.show),
             encoding: self.encoding.or(base.encoding),
             delimiter: self.delimiter.or(base.delimiter),
             hidden: self.hidden || base.hidden,
@@ -269,7 +296,7 @@ impl Options {
     }
 
     /// With every default filled in, as `leadbatch config` shows it.
-    fn with_defaults(mut self) -> Options {
+    pub(crate) fn with_defaults(mut self) -> Options {
         if self.inputs.is_empty() {
             self.inputs = vec![PathBuf::from("input")];
         }
@@ -283,6 +310,8 @@ impl Options {
         self.max_depth.get_or_insert(64);
         self.max_list_items.get_or_insert(DEFAULT_MAX_ITEMS);
         self.max_findings.get_or_insert(100);
+        self.show
+            .get_or_insert(crate::output::terminal::DEFAULT_SHOW);
         self.encoding.get_or_insert_with(|| "utf-8".into());
         self.file_mode.get_or_insert_with(|| "600".into());
         self.payload_layout.get_or_insert(PayloadLayout::Ndjson);
@@ -296,29 +325,33 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Reads `leadbatch.toml` (the given path, or the working directory's when present).
-pub fn load_config(path: Option<&Path>) -> Result<Options, String> {
-    let (path, required) = match path {
-        Some(p) => (p.to_path_buf(), true),
-        None => (PathBuf::from(CONFIG_FILE), false),
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Options::default());
-        }
-        Err(e) => return Err(format!("configuration {}: {e}", path.display())),
-    };
-    toml::from_str(&text).map_err(|e| format!("configuration {}: {e}", path.display()))
-}
-
 impl RunArgs {
     /// Flags merged over the configuration file, defaults filled in.
     pub fn effective(&self) -> Result<Options, String> {
-        let base = load_config(self.config.as_deref())?;
+        Ok(self.set(true)?.with_defaults())
+    }
+
+    /// Flags merged over the configuration file: the options set, no defaults. `announce`:
+    /// say which file was read when `--verbose`.
+    fn set(&self, announce: bool) -> Result<Options, String> {
+        let loaded = self.cfg.load()?;
+        if announce && self.cfg.verbose {
+            eprintln!("leadbatch: {}", loaded.said);
+        }
         let mut flags = self.options.clone();
         flags.inputs = self.inputs.clone();
-        Ok(flags.over(base).with_defaults())
+        Ok(flags.over(loaded.options))
+    }
+
+    /// `leadbatch config`: the options set, then the defaults commented out.
+    pub fn config_toml(&self) -> Result<String, String> {
+        Ok(config::render(&self.set(true)?))
+    }
+
+    /// Whether the run's result goes to stdout as JSON (`--json`, or `json = true` in the
+    /// configuration file when it can be read): then so does a usage error.
+    pub fn wants_json(&self) -> bool {
+        self.options.json || self.set(false).is_ok_and(|o| o.json)
     }
 
     pub fn settings(&self, mode: Mode) -> Result<Settings, String> {
@@ -326,17 +359,25 @@ impl RunArgs {
     }
 }
 
-/// The effective configuration as TOML.
-pub fn config_toml(o: &Options) -> String {
-    toml::to_string_pretty(o).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))
-}
-
 fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
     let as_of = match o.as_of.as_deref() {
-        Some(s) => Date::parse_plain(s)
-            .ok_or_else(|| format!("--as-of {s:?} is not a date of the form YYYY-MM-DD"))?,
+        Some(s) => Date::parse_plain(s).ok_or_else(|| as_of_error(s))?,
         None => Date::today_utc(),
     };
+    if let Some(out) = o.out.as_deref().filter(|p| p.is_file()) {
+        return Err(format!(
+            "--out {}: is a file; --out names the directory the runs are written into \
+             (created when missing)",
+            out.display()
+        ));
+    }
+    if o.max_findings == Some(0) {
+        return Err(
+            "--max-findings must be at least 1: a rejected record always shows at least one \
+             finding"
+                .into(),
+        );
+    }
     let encoding = match o.encoding.as_deref() {
         None => TextEncoding::Utf8,
         Some(s) => parse_encoding(s)?,
@@ -411,6 +452,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             .map(std::time::Duration::from_secs),
         ledger: o.ledger,
         reprocess: o.reprocess,
+        show: o.show.unwrap_or(crate::output::terminal::DEFAULT_SHOW),
         keep_runs: match o.keep_runs {
             Some(0) => {
                 return Err(
@@ -421,6 +463,21 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
             None => DEFAULT_KEEP_RUNS,
         },
     })
+}
+
+/// `--as-of` that is not a date: a calendar slip (`2026-02-30`) is told apart from another
+/// form (`30.02.2026`), which needs a different fix.
+fn as_of_error(s: &str) -> String {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if shaped {
+        format!("--as-of {s:?} is not a calendar date (no such day in that month or year)")
+    } else {
+        format!("--as-of {s:?} is not a date of the form YYYY-MM-DD")
+    }
 }
 
 /// `--encoding`: `auto`, or any WHATWG label encoding_rs knows (case-insensitive);
@@ -577,9 +634,10 @@ mod tests {
     }
 
     #[test]
-    fn effective_configuration_round_trips() {
+    fn every_default_configuration_renders_and_reads_back() {
         let o = Options::default().with_defaults();
-        let back: Options = toml::from_str(&config_toml(&o)).unwrap();
-        assert_eq!(config_toml(&back), config_toml(&o));
+        let text = toml::to_string_pretty(&o).unwrap();
+        let back: Options = toml::from_str(&text).unwrap();
+        assert_eq!(toml::to_string_pretty(&back).unwrap(), text);
     }
 }

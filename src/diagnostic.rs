@@ -75,6 +75,7 @@ pub mod code {
 
     codes! {
         PARSE_ERROR = "parse-error";
+        UNREADABLE_FILE = "unreadable-file";
         UNKNOWN_FIELD = "unknown-field";
         MISSING_FIELD = "missing-field";
         BAD_TYPE = "bad-type";
@@ -141,6 +142,11 @@ pub const CODES: &[CodeInfo] = &[
         "parse-error",
         "the record (or the file) cannot be read as JSON/XML/CSV, or a value holds a NUL character (then the path names it); the message gives line and column",
         "repair the file at the line and column given (a missing quote, comma or bracket; a truncated export; a NUL byte), or export it again",
+    ),
+    e(
+        "unreadable-file",
+        "a file the run could not open: permission denied, removed during the run, or not a regular file; none of its records was read",
+        "give the user that runs leadbatch read access to the file (and search access to its directory), or ask the sender for it again",
     ),
     e(
         "unknown-field",

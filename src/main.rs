@@ -4,11 +4,11 @@
 //! records were rejected or some files could not be read; 2 usage error or the run could
 //! not complete (then no output file was replaced).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs, SubmitArgs, config_toml};
+use leadbatch::cli::{AuditCommand, Cli, CodesFormat, Command, RunArgs, SubmitArgs};
 use leadbatch::commands;
 use leadbatch::diagnostic::CODES;
 use leadbatch::output;
@@ -35,6 +35,12 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
+            // `process --json > last-run.json` never leaves an empty file, even for a typo.
+            if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                print_json_error(first.trim_start_matches("error: "));
+            }
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -60,8 +66,8 @@ fn main() -> ExitCode {
                 .map(|c| format!("{:<32} {:<8} {}\n", c.code, c.severity.as_str(), c.meaning))
                 .collect(),
         }),
-        Command::Config(a) => match a.effective() {
-            Ok(o) => print(&config_toml(&o)),
+        Command::Config(a) => match a.config_toml() {
+            Ok(text) => print(&text),
             Err(e) => usage_error(&e),
         },
         Command::Completions { shell } => {
@@ -86,9 +92,19 @@ fn main() -> ExitCode {
                 .resolve()
                 .and_then(|(ledger, _)| commands::runs(ledger, json)),
         ),
-        Command::Man => {
+        Command::Man { dir: Some(dir) } => match clap_mangen::generate_to(Cli::command(), &dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => usage_error(&format!(
+                "cannot write the man pages to {}: {e}",
+                dir.display()
+            )),
+        },
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+            // As `--dir` writes it: no `leadbatch-help(1)`, which has no page.
+            match clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
+                .render(&mut out)
+            {
                 Ok(()) => {
                     let _ = std::io::stdout().write_all(&out);
                     ExitCode::SUCCESS
@@ -120,10 +136,22 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A run that ends with status 2 under `--json`: the error as JSON on stdout too, so that
+/// the file a cron line redirects stdout to says what went wrong.
+fn print_json_error(msg: &str) {
+    let v = serde_json::json!({ "error": msg, "exitCode": 2 });
+    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+}
+
 fn run(args: &RunArgs, mode: Mode) -> ExitCode {
     let settings = match args.settings(mode) {
         Ok(s) => s,
-        Err(e) => return usage_error(&e),
+        Err(e) => {
+            if args.wants_json() {
+                print_json_error(&e);
+            }
+            return usage_error(&e);
+        }
     };
     pipeline::install_signal_handler();
     match pipeline::run(&settings) {
@@ -136,6 +164,18 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
             }
             for notice in summary.notices() {
                 eprintln!("leadbatch: {notice}");
+            }
+            if std::io::stderr().is_terminal() {
+                let errors_csv = settings
+                    .out
+                    .join(output::rundir::LATEST)
+                    .join(output::ERRORS);
+                let _ = output::terminal::write_findings(
+                    &mut std::io::stderr().lock(),
+                    &summary.first_findings,
+                    &summary.by_code,
+                    &errors_csv.display().to_string(),
+                );
             }
             // `--quiet` (cron) keeps stderr for what needs attention; summary.json has runId.
             if settings.progress {
@@ -165,6 +205,9 @@ fn run(args: &RunArgs, mode: Mode) -> ExitCode {
         }
         Err(e) => {
             eprintln!("leadbatch: {e}");
+            if settings.json {
+                print_json_error(&e.to_string());
+            }
             ExitCode::from(2)
         }
     }

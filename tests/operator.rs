@@ -15,6 +15,7 @@ mod classifiers;
 mod codes;
 mod payload_files;
 mod report;
+mod terminal;
 
 fn lead(i: u32) -> Value {
     json!({

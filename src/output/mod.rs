@@ -13,6 +13,7 @@ pub mod report;
 pub mod rundir;
 mod sink;
 pub mod summary;
+pub mod terminal;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};

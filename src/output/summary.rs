@@ -74,6 +74,8 @@ pub struct Summary {
     pub previous_manifest: Option<String>,
     pub as_of: String,
     pub inputs: Vec<String>,
+    /// The options that decided the verdicts (`pipeline::RunOptions`).
+    pub options: Option<crate::pipeline::RunOptions>,
     pub files: u64,
     pub skipped_files: PathList,
     pub records: u64,
@@ -87,8 +89,8 @@ pub struct Summary {
     pub by_file: FileList,
     /// INDIVIDUAL, ORGANIZATION, and `unknown` for records whose entity type is missing or invalid.
     pub by_entity_type: BTreeMap<String, Counts>,
-    /// Directories or entries the walk could not read (path and reason).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Directories or entries the walk could not read (path and reason); always present,
+    /// so that a check of the night's summary needs no "absent means none".
     pub unreadable_paths: Vec<String>,
     /// Files not read again: a committed run of the ledger read the same bytes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -102,6 +104,10 @@ pub struct Summary {
     /// Milliseconds from the start until every record was written; the final fsyncs, the
     /// report and this summary come after.
     pub elapsed_ms: u64,
+    /// The first findings of rejected records and unreadable files (`--show`), for the
+    /// terminal only: errors.csv has them all.
+    #[serde(skip)]
+    pub first_findings: super::terminal::FirstFindings,
 }
 
 impl Summary {
@@ -189,8 +195,14 @@ impl Summary {
             0 => String::new(),
             n => format!(", {n} unchanged"),
         };
+        // Files and paths that could not be read have no records to count: said here, so that
+        // "0 rejected" never hides a file that was not read.
+        let unreadable = match self.file_errors() {
+            0 => String::new(),
+            n => format!(", {n} unreadable"),
+        };
         format!(
-            "{} records: {} accepted, {} rejected{unchanged}, {} warnings in {} files",
+            "{} records: {} accepted, {} rejected{unchanged}, {} warnings in {} files{unreadable}",
             self.records, self.accepted, self.rejected, self.warnings, self.files
         )
     }

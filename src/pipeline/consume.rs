@@ -1,13 +1,12 @@
 //! The ordered end: cross-record rules, the summary and the writers, one record at a time.
 
-use std::time::Instant;
-
 use super::check::{Ctx, parse, render};
-use super::{Mode, Outcome, PayloadLayout, Settings, Summary};
+use super::{Outcome, Summary};
 use crate::diagnostic::Severity;
 use crate::output::RecordWriters;
 use crate::output::records::RecordReport;
 use crate::output::report::{ReportFinding, ReportFindings};
+use crate::output::terminal::Shown;
 use crate::rules::Checked;
 use crate::rules::cross::Duplicates;
 use crate::source::{Batch, Item};
@@ -24,9 +23,8 @@ pub(super) struct State {
     pub(super) duplicates: Duplicates,
     pub(super) summary: Summary,
     pub(super) failure: Option<std::io::Error>,
-    pub(super) progress: Option<indicatif::ProgressBar>,
+    pub(super) progress: Option<super::progress::Progress>,
     pub(super) report: ReportFindings,
-    pub(super) started: Instant,
     /// Whether this runs on the run's own pool of two or more threads, whose other threads
     /// may take part of the work (the duplicate tables' growth).
     pub(super) on_pool: bool,
@@ -58,15 +56,8 @@ impl State {
             self.failure = Some(e);
             return;
         }
-        if let Some(p) = &self.progress {
-            // Files settled: every one whose records are all written, with or without records.
-            p.set_position(self.ledger.settled());
-            let secs = self.started.elapsed().as_secs_f64().max(0.001);
-            p.set_message(format!(
-                "{} records, {:.0} records/s",
-                self.summary.records,
-                self.summary.records as f64 / secs
-            ));
+        if let Some(p) = &mut self.progress {
+            p.update(self.summary.records);
         }
     }
 
@@ -81,7 +72,16 @@ impl State {
             (Item::FileError { loc, diag }, _) => {
                 let fs = self.ledger.row(loc.file)?;
                 match diag.severity {
-                    Severity::Error => fs.error = Some(diag.message.clone()),
+                    Severity::Error => {
+                        fs.error = Some(diag.message.clone());
+                        self.summary.first_findings.push(Shown {
+                            source: fs.source.clone(),
+                            line: loc.line,
+                            path: diag.path.clone(),
+                            code: diag.code,
+                            message: diag.message.clone(),
+                        });
+                    }
                     Severity::Warning => {
                         fs.warning = Some(diag.code.to_string());
                         self.summary.warnings += 1;
@@ -181,6 +181,18 @@ impl State {
                     s.rejected += 1;
                     fs.rejected += 1;
                     et.rejected += 1;
+                    for d in &checked.diagnostics {
+                        if !s.first_findings.wants_more() {
+                            break;
+                        }
+                        s.first_findings.push(Shown {
+                            source: fs.source.clone(),
+                            line: raw.loc.line,
+                            path: d.path.clone(),
+                            code: d.code,
+                            message: d.message.clone(),
+                        });
+                    }
                 }
                 // Every finding goes to the report: the errors of rejected records, and the
                 // warnings of any record (an accepted record's too).
@@ -258,60 +270,4 @@ impl State {
         };
         self.writers.unchanged(&report, run_id)
     }
-}
-
-/// The options that shape a run's verdicts, as `report.html` lists them (name, value).
-/// Those that only say where and how the outputs are written (`--out`, `--jobs`,
-/// `--file-mode`, `--keep-runs`, `--wait-lock`) are left out.
-pub(super) fn report_options(settings: &Settings) -> Vec<(&'static str, String)> {
-    let on_off = |b: bool, on: &str| if b { on.to_string() } else { "off".to_string() };
-    let r = &settings.rules;
-    let mut o = vec![
-        (
-            "command",
-            match settings.mode {
-                Mode::Process => "process",
-                Mode::Validate => "validate (no accepted payloads written)",
-            }
-            .to_string(),
-        ),
-        ("--as-of", r.as_of.to_string()),
-        (
-            "--strict",
-            on_off(settings.strict, "on: warnings reject the record"),
-        ),
-        ("--redact", on_off(r.redact, "on: personal values masked")),
-        (
-            "--classifiers",
-            match &r.classifiers {
-                Some(_) => "supplied lists".to_string(),
-                None => "none: built-in ISO lists, any non-empty classifier code".to_string(),
-            },
-        ),
-        ("--max-findings", r.max_findings.to_string()),
-        (
-            "--max-record-bytes",
-            settings.read.max_record_bytes.to_string(),
-        ),
-        ("--max-depth", settings.read.max_depth.to_string()),
-        ("--encoding", settings.read.encoding.label()),
-        ("--decimal-comma", on_off(r.decimal_comma, "on")),
-        ("--hidden", on_off(settings.walk.hidden, "on")),
-        (
-            "--format",
-            settings
-                .walk
-                .format
-                .map_or("by extension", |f| f.as_str())
-                .to_string(),
-        ),
-    ];
-    if settings.mode == Mode::Process {
-        let layout = match settings.payload_layout {
-            PayloadLayout::Ndjson => "ndjson",
-            PayloadLayout::Files => "files",
-        };
-        o.push(("--payload-layout", layout.to_string()));
-    }
-    o
 }

@@ -38,12 +38,13 @@ pub(super) fn drive(settings: &Settings, p: &mut Prepared) -> Result<u64, RunErr
     let state = &mut p.state;
     let walk = &mut p.walk;
     let file_events = &p.file_events;
+    let read_options = &p.read_options;
     let handed_on = if settings.jobs <= 1 {
         // One thread does everything: read a batch, check it, write it.
         let spares = source::Spares::default();
         read_all(
             walk,
-            &settings.read,
+            read_options,
             &spares,
             file_events,
             seen_before,
@@ -83,7 +84,7 @@ pub(super) fn drive(settings: &Settings, p: &mut Prepared) -> Result<u64, RunErr
                 let spares = &spares;
                 let handed_on = read_all(
                     walk,
-                    &settings.read,
+                    read_options,
                     spares,
                     file_events,
                     seen_before,
@@ -119,7 +120,7 @@ pub(super) fn drive(settings: &Settings, p: &mut Prepared) -> Result<u64, RunErr
         })
     };
     if let Some(bar) = &state.progress {
-        bar.finish_and_clear();
+        bar.finish();
     }
     if STOP.load(Ordering::Relaxed) {
         return Err(RunError::Interrupted);

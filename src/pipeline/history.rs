@@ -12,7 +12,7 @@
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::{Mode, PayloadLayout, RunError, Settings};
+use super::{RunError, Settings};
 use crate::diagnostic::{Diagnostic, code};
 use crate::ledger::{Ledger, LedgerError};
 use crate::output::rundir::{self, OutDir};
@@ -234,7 +234,8 @@ impl RunRecordParts<'_> {
             .canonicalize()
             .unwrap_or_else(|_| self.settings.out.clone());
         let finished = rundir::humane_time(std::time::SystemTime::now());
-        let options = options_json(self.settings);
+        let options = serde_json::to_value(&s.options)
+            .map_err(|e| RunError::Fatal(format!("cannot record the run's options: {e}")))?;
         let record = crate::ledger::RunRecord {
             run_id: &s.run_id,
             out_dir: &out_dir,
@@ -266,26 +267,4 @@ impl RunRecordParts<'_> {
             .stage(&record, files)
             .map_err(|e| RunError::Fatal(e.0))
     }
-}
-
-/// The options that decide a run's verdicts, as the ledger records them.
-fn options_json(s: &Settings) -> serde_json::Value {
-    serde_json::json!({
-        "mode": match s.mode { Mode::Process => "process", Mode::Validate => "validate" },
-        "strict": s.strict,
-        "deny": s.deny,
-        "redact": s.rules.redact,
-        "decimalComma": s.rules.decimal_comma,
-        "dateFormat": s.rules.date_format.map(|f| f.name()),
-        "maxFindings": s.rules.max_findings,
-        "maxRecordBytes": s.read.max_record_bytes,
-        "maxDepth": s.read.max_depth,
-        "encoding": s.read.encoding.label(),
-        "delimiter": s.read.delimiter.map(|d| char::from(d).to_string()),
-        "format": s.walk.format.map(|f| f.as_str()),
-        "hidden": s.walk.hidden,
-        "reprocess": s.reprocess,
-        "payloadLayout": match s.payload_layout { PayloadLayout::Ndjson => "ndjson", PayloadLayout::Files => "files" },
-        "classifiers": s.rules.classifiers.is_some(),
-    })
 }

@@ -158,11 +158,6 @@ impl Ledger {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// Files settled so far.
-    pub(super) fn settled(&self) -> u64 {
-        u64::from(self.base)
-    }
-
     /// Settles, in order, every file whose batches have all been consumed (`consumed` is
     /// the number of batches consumed so far).
     pub(super) fn settle(&mut self, consumed: u64) -> io::Result<()> {

@@ -26,17 +26,21 @@ mod drive;
 mod finish;
 mod history;
 mod ledger;
+mod options;
 mod order;
 mod prepare;
+mod progress;
+
+pub use options::{ClassifierList, RunOptions};
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::output::Summary;
 use crate::output::rundir;
+use crate::output::{self, Summary};
 use crate::rules::{Checked, RuleSettings};
-use crate::source::{self, ReadOptions, WalkOptions};
+use crate::source::{ReadOptions, WalkOptions};
 
 /// What the run does with accepted records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +93,8 @@ pub struct Settings {
     pub ledger: Option<PathBuf>,
     /// `--reprocess`: read files the ledger says were read before.
     pub reprocess: bool,
+    /// `--show`: findings of rejected records kept for the terminal (`Summary::first_findings`).
+    pub show: usize,
 }
 
 impl Settings {
@@ -112,6 +118,7 @@ impl Settings {
             keep_runs: DEFAULT_KEEP_RUNS,
             ledger: None,
             reprocess: false,
+            show: output::terminal::DEFAULT_SHOW,
         }
     }
 }
@@ -192,7 +199,7 @@ enum Outcome {
 /// (`rundir::RunDir` is the one guard that abandons unless committed).
 pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let mut prepared = prepare::prepare(settings, started)?;
+    let mut prepared = prepare::prepare(settings)?;
     let handed_on = match drive::drive(settings, &mut prepared) {
         Ok(n) => n,
         Err(e) => {
@@ -203,41 +210,4 @@ pub fn run(settings: &Settings) -> Result<Summary, RunError> {
     debug_assert!(handed_on == prepared.state.consumed);
     let finished = finish::finish(settings, prepared, started)?;
     commit::commit(settings, finished)
-}
-
-fn progress_bar(settings: &Settings) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !settings.progress || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    // The run's walk is lazy (memory must not grow with the number of files), so the
-    // number of files is not known up front: the bar counts files and records as they go,
-    // and a second walk on its own thread counts the files, then gives the bar its length
-    // (a walk reads directories only: a small fraction of reading the files).
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] file {pos}  {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    let (counted, inputs, out, walk) = (
-        bar.clone(),
-        settings.inputs.clone(),
-        settings.out.clone(),
-        settings.walk,
-    );
-    let _ = std::thread::Builder::new()
-        .name("leadbatch-count".into())
-        .spawn(move || {
-            let Ok(walk) = source::Walk::new(&inputs, Some(&out), &walk) else {
-                return;
-            };
-            let files = walk.filter(|f| matches!(f, source::Found::File(_))).count();
-            counted.set_length(files as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {eta} left  {msg}",
-            ) {
-                counted.set_style(style);
-            }
-        });
-    Some(bar)
 }

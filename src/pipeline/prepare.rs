@@ -3,15 +3,16 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
-use std::time::Instant;
 
-use super::consume::{self, State};
+use super::consume::State;
 use super::history::{self, FileHistory, KeyHistory};
 use super::ledger::{FileEvent, Ledger};
-use super::{Mode, PayloadLayout, RunError, STOP, Settings, progress_bar};
+use super::options::RunOptions;
+use super::progress::Progress;
+use super::{Mode, PayloadLayout, RunError, STOP, Settings};
 use crate::output::report::ReportFindings;
 use crate::output::rundir::{self, LockError, OutDir, RunDir};
-use crate::output::{RecordWriters, Summary};
+use crate::output::{self, RecordWriters, Summary};
 use crate::rules::cross::Duplicates;
 use crate::source;
 
@@ -28,6 +29,8 @@ pub(super) struct Prepared {
     pub(super) file_history: Option<FileHistory>,
     pub(super) state: State,
     pub(super) file_events: mpsc::Sender<FileEvent>,
+    /// The readers' options, with the progress bar's byte counter.
+    pub(super) read_options: crate::source::ReadOptions,
 }
 
 impl Prepared {
@@ -38,7 +41,7 @@ impl Prepared {
     }
 }
 
-pub(super) fn prepare(settings: &Settings, started: Instant) -> Result<Prepared, RunError> {
+pub(super) fn prepare(settings: &Settings) -> Result<Prepared, RunError> {
     let dir_mode = rundir::dir_mode(settings.file_mode);
     let out = OutDir::lock(&settings.out, dir_mode, settings.wait_lock, &|| {
         STOP.load(Ordering::Relaxed)
@@ -87,6 +90,12 @@ pub(super) fn prepare(settings: &Settings, started: Instant) -> Result<Prepared,
     .map_err(|e| fatal("the outputs", e))?;
     let (ledger, file_events) = Ledger::create(dir).map_err(|e| fatal("the file list", e))?;
     let duplicates = Duplicates::create(dir).map_err(|e| fatal("the duplicate-check files", e))?;
+    let options = RunOptions::of(settings);
+    let progress = Progress::start(settings);
+    let read_options = crate::source::ReadOptions {
+        bytes_read: progress.as_ref().map(|p| p.bytes.clone()),
+        ..settings.read.clone()
+    };
     let state = State {
         ledger,
         writers,
@@ -103,12 +112,13 @@ pub(super) fn prepare(settings: &Settings, started: Instant) -> Result<Prepared,
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect(),
+            first_findings: output::terminal::FirstFindings::new(settings.show),
+            options: Some(options.clone()),
             ..Default::default()
         },
         failure: None,
-        progress: progress_bar(settings),
-        report: ReportFindings::new(settings.strict, consume::report_options(settings)),
-        started,
+        progress,
+        report: ReportFindings::new(settings.strict, options.for_report()),
         on_pool: settings.jobs > 1,
         consumed: 0,
         history: key_history,
@@ -121,5 +131,6 @@ pub(super) fn prepare(settings: &Settings, started: Instant) -> Result<Prepared,
         file_history,
         state,
         file_events,
+        read_options,
     })
 }

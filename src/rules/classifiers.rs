@@ -23,25 +23,37 @@ struct List {
 }
 
 impl Classifiers {
-    /// Loads every `.json` and `.txt` file of `dir`.
+    /// Loads every file of `dir`. Each must be `<classifier>.json` or `<classifier>.txt`
+    /// for a classifier the catalog checks (`known_names`): a list under another name
+    /// (`legalForms.json`, `country.csv`, `notes.md`) would otherwise be silently unused,
+    /// and the codes it was meant to check accepted unchecked. Hidden entries (`.gitkeep`,
+    /// `.DS_Store`) are left alone.
     pub fn load(dir: &Path) -> Result<Classifiers, String> {
         let entries =
             std::fs::read_dir(dir).map_err(|e| format!("--classifiers {}: {e}", dir.display()))?;
         let mut lists = HashMap::new();
-        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        let mut paths: Vec<_> = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .collect();
         paths.sort();
+        let known = known_names();
         for path in paths {
-            let (Some(stem), Some(ext)) = (
-                path.file_stem().and_then(|s| s.to_str()),
-                path.extension().and_then(|s| s.to_str()),
-            ) else {
-                continue;
-            };
-            let text = match ext {
-                "json" | "txt" => std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-                _ => continue,
-            };
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("");
+            if !matches!(ext, "json" | "txt") || !known.contains(&stem) {
+                return Err(format!(
+                    "--classifiers {}: {} is not a classifier list: name a file \
+                     <classifier>.json or <classifier>.txt, the classifier one of {}",
+                    dir.display(),
+                    path.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                    known.join(", ")
+                ));
+            }
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let codes = if ext == "txt" {
                 parse_lines(&text)
             } else {
@@ -59,6 +71,28 @@ impl Classifiers {
             lists.insert(stem.to_string(), List { codes, file });
         }
         Ok(Classifiers { lists })
+    }
+
+    /// Each supplied list's file name and the BLAKE3 digest of its codes (sorted, one per
+    /// line), in name order: what summary.json records of `--classifiers`. The digest is of
+    /// the codes rather than the bytes, so that it names what the run checked against.
+    pub fn digests(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .lists
+            .values()
+            .map(|l| {
+                let mut codes: Vec<&str> = l.codes.iter().map(String::as_str).collect();
+                codes.sort_unstable();
+                let mut h = blake3::Hasher::new();
+                for c in codes {
+                    h.update(c.as_bytes());
+                    h.update(b"\n");
+                }
+                (l.file.clone(), h.finalize().to_hex().to_string())
+            })
+            .collect();
+        out.sort();
+        out
     }
 
     /// The list for a classifier, when one was supplied.
@@ -89,6 +123,23 @@ impl Classifiers {
                 .collect(),
         }
     }
+}
+
+/// The classifiers a list may be supplied for: `country` and `currency` (which replace the
+/// built-in ISO lists) and every classifier a field of the catalog names, sorted.
+pub fn known_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = crate::catalog::shapes()
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .filter_map(|f| match f.ty {
+            crate::catalog::Type::Classifier(name) => Some(name),
+            _ => None,
+        })
+        .chain(["country", "currency"])
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 fn parse_lines(text: &str) -> HashSet<String> {
@@ -141,7 +192,7 @@ mod tests {
             "OWNER\n# comment\nDIRECTOR\n\n",
         )
         .unwrap();
-        std::fs::write(dir.path().join("notes.md"), "ignored").unwrap();
+        std::fs::write(dir.path().join(".gitkeep"), "").unwrap();
         let c = Classifiers::load(dir.path()).unwrap();
         assert!(
             c.list("riskManagementCategory")
@@ -150,10 +201,29 @@ mod tests {
         );
         assert_eq!(c.list("legalForm").unwrap().len(), 2);
         assert_eq!(c.list("relationType").unwrap().len(), 2);
-        assert!(c.list("notes").is_none());
+        assert!(c.list("gitkeep").is_none());
         assert_eq!(c.file("legalForm"), Some("legalForm.json"));
         assert_eq!(c.file("relationType"), Some("relationType.txt"));
         assert_eq!(c.file("notes"), None);
+    }
+
+    #[test]
+    fn a_file_that_names_no_known_classifier_is_an_error() {
+        let known = known_names();
+        for name in ["country", "currency", "legalForm", "riskManagementCategory"] {
+            assert!(known.contains(&name), "{name}: {known:?}");
+        }
+        for bad in ["legalForms.json", "country.csv", "notes.md", "relationType"] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("country.txt"), "LT\n").unwrap();
+            std::fs::write(dir.path().join(bad), "x").unwrap();
+            let e = Classifiers::load(dir.path()).unwrap_err();
+            assert!(
+                e.contains(&format!("{bad} is not a classifier list"))
+                    && e.contains(&known.join(", ")),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub struct ReadOptions {
     pub max_expansion: u64,
     /// `--redact`: parse-error messages quote no byte of a record (see `found_char`).
     pub redact: bool,
+    /// Bytes read from the input files (as stored: compressed bytes for `.gz`/`.zst`) are
+    /// added here, for the progress bar; None when nothing watches.
+    pub bytes_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for ReadOptions {
@@ -138,6 +141,7 @@ impl Default for ReadOptions {
             buffer_size: 1 << 20,
             max_expansion: expansion::DEFAULT_FACTOR,
             redact: false,
+            bytes_read: None,
         }
     }
 }
@@ -433,6 +437,40 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// `decompressed`). I/O faults become file-level findings; this never fails the run. Returns the BLAKE3 digest of the file's
 /// bytes as stored (compressed files: the compressed bytes), or None when it could not be
 /// opened. The encoding the file was read as is in `sink.text` after.
+/// A reader that adds the bytes it reads to a counter shared with the progress bar (one
+/// relaxed atomic add per read of up to a buffer: nothing next to the read itself).
+struct Counted {
+    inner: Box<dyn Read>,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The file-level finding of a file that could not be opened. Whatever the cause
+/// (permission denied, removed since the walk, not a regular file), nothing of it was read,
+/// so it is `unreadable-file`, never `parse-error`: that code means bytes that were read and
+/// are wrong, and the fix is elsewhere (access rights, not the export).
+fn open_failure(e: &std::io::Error) -> Diagnostic {
+    let why = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            " (the user running leadbatch may not read it)".to_string()
+        }
+        _ => String::new(),
+    };
+    Diagnostic::error(
+        crate::diagnostic::code::UNREADABLE_FILE,
+        "",
+        format!("cannot read file: {e}{why}"),
+    )
+}
+
 pub fn read_file(
     file_idx: u32,
     file: &InputFile,
@@ -461,17 +499,17 @@ pub fn read_file(
                     record: 0,
                     line: 0,
                 };
-                sink.file_error(
-                    loc,
-                    Diagnostic::error(
-                        crate::diagnostic::code::PARSE_ERROR,
-                        "",
-                        format!("cannot read file: {e}"),
-                    ),
-                );
+                sink.file_error(loc, open_failure(&e));
                 return None;
             }
         }
+    };
+    let raw: Box<dyn Read> = match &opts.bytes_read {
+        Some(counter) => Box::new(Counted {
+            inner: raw,
+            counter: counter.clone(),
+        }),
+        None => raw,
     };
     let hashed = digest::SharedHashReader::new(raw);
     let reader = match decompressed(file, &hashed, opts, size_hint) {

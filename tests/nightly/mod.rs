@@ -4,6 +4,7 @@
 //! trail (`leadbatch audit verify|head`, `leadbatch runs`).
 
 mod audit;
+mod config;
 mod ledger;
 
 use std::path::Path;

@@ -165,11 +165,21 @@ fn validate_writes_the_same_findings_as_process_but_no_payloads() {
         assert!(p.read_bytes(name) == v.read_bytes(name), "{name} differs");
     }
     assert!(!v.rejected().is_empty());
-    // The counts are the same; `outputs` lists the files written, which differ by design.
-    eqnice!(
-        summary_without(&p, &["elapsedMs", "outputs", "runId", "previousRunId"]),
-        summary_without(&v, &["elapsedMs", "outputs", "runId", "previousRunId"])
+    // The counts are the same; `outputs` lists the files written, which differ by design, and
+    // `options` the command (and the payload layout, which validate has not).
+    let skip = ["elapsedMs", "outputs", "runId", "previousRunId", "options"];
+    eqnice!(summary_without(&p, &skip), summary_without(&v, &skip));
+    let (mut po, vo) = (
+        p.summary()["options"].clone(),
+        v.summary()["options"].clone(),
     );
+    assert_eq!(
+        (&po["mode"], &vo["mode"]),
+        (&"process".into(), &"validate".into())
+    );
+    po["mode"] = "validate".into();
+    po["payloadLayout"] = serde_json::Value::Null;
+    assert_eq!(po, vo);
 }
 
 // ------------------------------------------------------------------------------ exit statuses
