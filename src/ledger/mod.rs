@@ -32,6 +32,7 @@
 mod filter;
 pub mod journal;
 mod new_keys;
+mod runs;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use filter::Filter;
 pub use filter::key_hash;
 use new_keys::{NewKeys, NewNumber};
+pub use runs::RunRow;
 
 /// How long a write waits for another run's transaction before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -73,25 +75,6 @@ pub struct EarlierKey {
     pub payload_digest: Vec<u8>,
     pub source: String,
     pub record: u64,
-}
-
-/// A committed run as the ledger knows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunRow {
-    pub run_id: String,
-    pub out_dir: String,
-    pub started: String,
-    pub finished: String,
-    pub as_of: String,
-    pub inputs: serde_json::Value,
-    pub records: u64,
-    pub accepted: u64,
-    pub rejected: u64,
-    pub unchanged: u64,
-    pub already_processed: u64,
-    pub manifest_sha256: Option<String>,
-    pub previous_manifest: Option<String>,
 }
 
 /// What a run adds to the ledger when it commits.
@@ -420,71 +403,6 @@ impl Ledger {
             )
             .map_err(sql)?;
         Ok(())
-    }
-
-    /// The manifest hash of the newest committed run: what the next run links to.
-    pub fn head(&self) -> Result<Option<(String, String)>, LedgerError> {
-        self.conn
-            .query_row(
-                "SELECT run_id, manifest_sha256 FROM runs WHERE state = 'committed'
-                 ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    ))
-                },
-            )
-            .optional()
-            .map_err(sql)
-    }
-
-    /// Every committed run, oldest first.
-    pub fn runs(&self) -> Result<Vec<RunRow>, LedgerError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT run_id, out_dir, started, finished, as_of, inputs, records, accepted,
-                    rejected, unchanged, already_processed, manifest_sha256, previous_manifest
-                 FROM runs WHERE state = 'committed' ORDER BY seq",
-            )
-            .map_err(sql)?;
-        st.query_map([], |r| {
-            let inputs: String = r.get(5)?;
-            Ok(RunRow {
-                run_id: r.get(0)?,
-                out_dir: r.get(1)?,
-                started: r.get(2)?,
-                finished: r.get(3)?,
-                as_of: r.get(4)?,
-                inputs: serde_json::from_str(&inputs).unwrap_or(serde_json::Value::Null),
-                records: r.get::<_, i64>(6)? as u64,
-                accepted: r.get::<_, i64>(7)? as u64,
-                rejected: r.get::<_, i64>(8)? as u64,
-                unchanged: r.get::<_, i64>(9)? as u64,
-                already_processed: r.get::<_, i64>(10)? as u64,
-                manifest_sha256: r.get(11)?,
-                previous_manifest: r.get(12)?,
-            })
-        })
-        .map_err(sql)?
-        .collect::<Result<_, _>>()
-        .map_err(sql)
-    }
-
-    /// How many keys of each kind the ledger holds (communicationNumbers, created
-    /// customerExtIds), for tests and `leadbatch runs`.
-    pub fn key_counts(&self) -> Result<(u64, u64), LedgerError> {
-        let count = |t: &str| -> Result<u64, LedgerError> {
-            self.conn
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .map(|n| n as u64)
-                .map_err(sql)
-        };
-        Ok((count("communication_numbers")?, count("created_ext_ids")?))
     }
 }
 
