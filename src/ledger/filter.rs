@@ -6,6 +6,8 @@
 /// Bits per key the filter is sized for, and hash functions: a false positive rate near 1%.
 const BITS_PER_KEY: u64 = 10;
 const HASHES: u32 = 7;
+/// Words per stored chunk: 1 MiB.
+const CHUNK_WORDS: usize = 1 << 17;
 
 #[derive(Debug, Clone)]
 pub struct Filter {
@@ -26,24 +28,39 @@ impl Filter {
         }
     }
 
-    pub fn from_parts(capacity: u64, count: u64, bytes: &[u8]) -> Option<Filter> {
-        let words = (capacity.max(1 << 16) * BITS_PER_KEY).div_ceil(64) as usize;
-        if bytes.len() != words * 8 {
-            return None;
+    /// A stored filter, from its chunks in order (`None` if they do not add up to its
+    /// size). Chunks, not one blob: a 25 MB blob was read into a buffer and then converted,
+    /// two copies at once at every start.
+    pub fn from_chunks(
+        capacity: u64,
+        count: u64,
+        chunks: &mut dyn Iterator<Item = Vec<u8>>,
+    ) -> Option<Filter> {
+        let capacity = capacity.max(1 << 16);
+        let words = (capacity * BITS_PER_KEY).div_ceil(64) as usize;
+        let mut bits = Vec::with_capacity(words);
+        for chunk in chunks {
+            if chunk.len() % 8 != 0 {
+                return None;
+            }
+            bits.extend(
+                chunk
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+            );
         }
-        let bits = bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
-            .collect();
-        Some(Filter {
-            capacity: capacity.max(1 << 16),
+        (bits.len() == words).then_some(Filter {
+            capacity,
             count,
             bits,
         })
     }
 
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.bits.iter().flat_map(|w| w.to_le_bytes()).collect()
+    /// The filter as chunks of at most `CHUNK_WORDS` words, to store.
+    pub fn chunks(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
+        self.bits
+            .chunks(CHUNK_WORDS)
+            .map(|c| c.iter().flat_map(|w| w.to_le_bytes()).collect())
     }
 
     fn positions(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
@@ -93,8 +110,14 @@ mod tests {
             .filter(|i| f.may_contain(key_hash(&format!("other-{i}"))))
             .count();
         assert!(false_positives < 2_000, "{false_positives}");
-        let back = Filter::from_parts(f.capacity, f.count, &f.to_bytes()).unwrap();
+        let back = Filter::from_chunks(f.capacity, f.count, &mut f.chunks()).unwrap();
         assert!(back.may_contain(key_hash("CN-7")));
-        assert!(Filter::from_parts(f.capacity, f.count, &[0; 3]).is_none());
+        assert_eq!(back.bits, f.bits);
+        // A chunk short of a word: the stored filter does not add up, so it is not used.
+        let mut short = f.chunks().map(|mut c| {
+            c.truncate(c.len() - 8);
+            c
+        });
+        assert!(Filter::from_chunks(f.capacity, f.count, &mut short).is_none());
     }
 }

@@ -210,18 +210,7 @@ impl Ledger {
     fn filters(&mut self) -> Result<&[Filter; 2], LedgerError> {
         if self.filters.is_none() {
             let load = |name: &str| -> Result<Filter, LedgerError> {
-                let row: Option<(i64, i64, Vec<u8>)> = self
-                    .conn
-                    .query_row(
-                        "SELECT capacity, count, bits FROM key_filters WHERE name = ?1",
-                        [name],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                Ok(row
-                    .and_then(|(c, n, b)| Filter::from_parts(c as u64, n as u64, &b))
-                    .unwrap_or_else(|| Filter::with_capacity(0)))
+                Ok(load_filter(&self.conn, name)?.unwrap_or_else(|| Filter::with_capacity(0)))
             };
             self.filters = Some([load("communication_numbers")?, load("created_ext_ids")?]);
         }
@@ -478,17 +467,7 @@ fn update_filters(
         // Another run committed since this one loaded it: load the stored one again.
         let current = match loaded {
             Some(f) if stored_count.unwrap_or(0) as u64 == f.count => Some(f),
-            _ => {
-                let stored: Option<(i64, i64, Vec<u8>)> = tx
-                    .query_row(
-                        "SELECT capacity, count, bits FROM key_filters WHERE name = ?1",
-                        [name],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                stored.and_then(|(c, n, b)| Filter::from_parts(c as u64, n as u64, &b))
-            }
+            _ => load_filter(tx, name)?,
         };
         let filter = match current.filter(|f| !f.is_full_with(new.len() as u64)) {
             Some(mut f) => {
@@ -496,11 +475,11 @@ fn update_filters(
                 f
             }
             None => {
-                // Rebuilt from every key, with room for as many again.
+                // Rebuilt from every key, with room for half as many again.
                 let total: i64 = tx
                     .query_row(&format!("SELECT count(*) FROM {name}"), [], |r| r.get(0))
                     .map_err(sql)?;
-                let mut f = Filter::with_capacity((total as u64).saturating_mul(2));
+                let mut f = Filter::with_capacity((total as u64).saturating_mul(3) / 2);
                 let mut st = tx
                     .prepare(&format!("SELECT hash FROM {name}"))
                     .map_err(sql)?;
@@ -511,16 +490,58 @@ fn update_filters(
                 f
             }
         };
-        tx.execute(
-            "INSERT OR REPLACE INTO key_filters VALUES (?1, ?2, ?3, ?4)",
-            params![
-                name,
-                filter.capacity as i64,
-                filter.count as i64,
-                filter.to_bytes()
-            ],
+        save_filter(tx, name, &filter)?;
+    }
+    Ok(())
+}
+
+/// A stored filter, if there is one of that name.
+fn load_filter(conn: &Connection, name: &str) -> Result<Option<Filter>, LedgerError> {
+    let meta: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT capacity, count FROM key_filters WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
+        .optional()
         .map_err(sql)?;
+    let Some((capacity, count)) = meta else {
+        return Ok(None);
+    };
+    let mut st = conn
+        .prepare("SELECT bits FROM key_filter_chunks WHERE name = ?1 ORDER BY idx")
+        .map_err(sql)?;
+    let mut rows = st.query([name]).map_err(sql)?;
+    let mut failed = None;
+    let mut chunks = std::iter::from_fn(|| match rows.next() {
+        Ok(Some(r)) => r.get::<_, Vec<u8>>(0).map_err(|e| failed = Some(e)).ok(),
+        Ok(None) => None,
+        Err(e) => {
+            failed = Some(e);
+            None
+        }
+    });
+    let filter = Filter::from_chunks(capacity as u64, count as u64, &mut chunks);
+    if let Some(e) = failed {
+        return Err(sql(e));
+    }
+    Ok(filter)
+}
+
+/// Stores a filter in place of the one of that name.
+fn save_filter(tx: &rusqlite::Transaction, name: &str, f: &Filter) -> Result<(), LedgerError> {
+    tx.execute(
+        "INSERT OR REPLACE INTO key_filters VALUES (?1, ?2, ?3)",
+        params![name, f.capacity as i64, f.count as i64],
+    )
+    .map_err(sql)?;
+    tx.execute("DELETE FROM key_filter_chunks WHERE name = ?1", [name])
+        .map_err(sql)?;
+    let mut st = tx
+        .prepare("INSERT INTO key_filter_chunks VALUES (?1, ?2, ?3)")
+        .map_err(sql)?;
+    for (i, chunk) in f.chunks().enumerate() {
+        st.execute(params![name, i as i64, chunk]).map_err(sql)?;
     }
     Ok(())
 }

@@ -68,9 +68,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE key_filters(
         name TEXT PRIMARY KEY,
         capacity INTEGER NOT NULL,
-        count INTEGER NOT NULL,
-        bits BLOB NOT NULL
-    );",
+        count INTEGER NOT NULL
+    );
+    CREATE TABLE key_filter_chunks(
+        name TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        bits BLOB NOT NULL,
+        PRIMARY KEY (name, idx)
+    ) WITHOUT ROWID;",
     // 2: the audit chain: each run's manifest (its summary.json) by SHA-256, the link to
     // the previous one, and the order in which runs committed.
     "ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;
