@@ -60,13 +60,7 @@ pub fn verify_ledger(ledger: &Ledger, out: Option<&Path>) -> Result<Vec<Checked>
                 .join(&run.run_id);
             check_run_dir(&dir, &manifest, run)
         };
-        let broken = matches!(verdict, Verdict::Break(_));
-        checked.push(Checked {
-            run_id: run.run_id.clone(),
-            manifest: manifest.clone(),
-            verdict,
-        });
-        if broken {
+        if !push_until_break(&mut checked, run.run_id.clone(), &manifest, verdict) {
             break;
         }
         previous = Some(manifest);
@@ -101,18 +95,28 @@ pub fn verify_out(out: &Path) -> Result<Vec<Checked>, String> {
                 Err(e) => Verdict::Break(e),
             },
         };
-        let broken = matches!(verdict, Verdict::Break(_));
-        checked.push(Checked {
-            run_id: id,
-            manifest: manifest.clone(),
-            verdict,
-        });
-        if broken {
+        if !push_until_break(&mut checked, id, &manifest, verdict) {
             break;
         }
         previous = Some(manifest);
     }
     Ok(checked)
+}
+
+/// Adds a run's line; false when it is the first break (the walk stops there).
+fn push_until_break(
+    checked: &mut Vec<Checked>,
+    run_id: String,
+    manifest: &str,
+    verdict: Verdict,
+) -> bool {
+    let holds = !matches!(verdict, Verdict::Break(_));
+    checked.push(Checked {
+        run_id,
+        manifest: manifest.to_string(),
+        verdict,
+    });
+    holds
 }
 
 /// A run of the ledger against its directory: the manifest's hash, its link, its files.

@@ -108,15 +108,24 @@ impl Ledger {
     /// Opens (creating it, mode 0600) and migrates the ledger at `path`.
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display();
-        if !path.exists() {
-            create_private(path).map_err(|e| LedgerError(format!("ledger {shown}: {e}")))?;
+        // Created 0600 before SQLite opens it (SQLite would create it with the umask's
+        // mode). Two runs may both find it missing: the one that loses the race opens the
+        // file the other created.
+        match create_private(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(LedgerError(format!("ledger {shown}: {e}")));
+            }
+            _ => {}
         }
         let mut conn =
             Connection::open(path).map_err(|e| LedgerError(format!("ledger {shown}: {e}")))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
-        let journal: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| LedgerError(format!("ledger {shown} is not an SQLite database ({e})")))?;
+        let journal = wal_mode(&conn).map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                LedgerError(format!("ledger {shown} is not an SQLite database ({e})"))
+            }
+            _ => LedgerError(format!("ledger {shown}: {e}")),
+        })?;
         if !journal.eq_ignore_ascii_case("wal") {
             return Err(LedgerError(format!(
                 "ledger {shown}: cannot use write-ahead logging here (journal mode {journal})"
@@ -544,6 +553,25 @@ fn save_filter(tx: &rusqlite::Transaction, name: &str, f: &Filter) -> Result<(),
         st.execute(params![name, i as i64, chunk]).map_err(sql)?;
     }
     Ok(())
+}
+
+/// Switches the ledger to write-ahead logging. Switching takes the database for itself for
+/// a moment, and SQLite does not wait for that with the busy timeout: two runs opening a new
+/// ledger at once saw "database is locked" at once. So the switch is tried again, up to the
+/// busy timeout.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Creates an empty file readable by its owner only.

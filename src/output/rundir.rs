@@ -321,33 +321,25 @@ fn new_run_id(now: SystemTime, after: Option<&str>) -> String {
     format!("{}-{:06x}", compact_time(secs), random_u64() & 0xff_ffff)
 }
 
-/// `YYYYMMDDTHHMMSSZ` for seconds since the epoch.
+/// `YYYYMMDDTHHMMSSZ` for seconds since the epoch (a run id's time).
 fn compact_time(secs: u64) -> String {
-    let (date, rest) = civil(secs);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        date.0,
-        date.1,
-        date.2,
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
+    utc(secs, "", "")
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`, for the lock file and the ledger.
 pub fn humane_time(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (date, rest) = civil(secs);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        date.0,
-        date.1,
-        date.2,
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
+    utc(
+        t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        "-",
+        ":",
     )
+}
+
+/// The UTC time of `secs`, its date and time fields joined by `date_sep` and `time_sep`.
+fn utc(secs: u64, date_sep: &str, time_sep: &str) -> String {
+    let ((y, m, d), rest) = civil(secs);
+    let (h, min, s) = (rest / 3600, rest / 60 % 60, rest % 60);
+    format!("{y:04}{date_sep}{m:02}{date_sep}{d:02}T{h:02}{time_sep}{min:02}{time_sep}{s:02}Z")
 }
 
 /// The civil date (year, month, day) and the seconds into that day.
