@@ -307,16 +307,20 @@ impl Options {
         self.jobs.get_or_insert_with(default_jobs);
         self.as_of
             .get_or_insert_with(|| Date::today_utc().to_string());
-        self.max_record_bytes.get_or_insert(16 << 20);
+        self.max_record_bytes
+            .get_or_insert(crate::source::DEFAULT_MAX_RECORD_BYTES);
         self.max_expansion
             .get_or_insert(crate::source::expansion::DEFAULT_FACTOR);
-        self.max_depth.get_or_insert(64);
+        self.max_depth
+            .get_or_insert(crate::source::DEFAULT_MAX_DEPTH);
         self.max_list_items.get_or_insert(DEFAULT_MAX_ITEMS);
-        self.max_findings.get_or_insert(100);
+        self.max_findings
+            .get_or_insert(crate::rules::DEFAULT_MAX_FINDINGS);
         self.show
             .get_or_insert(crate::output::terminal::DEFAULT_SHOW);
         self.encoding.get_or_insert_with(|| "utf-8".into());
-        self.file_mode.get_or_insert_with(|| "600".into());
+        self.file_mode
+            .get_or_insert_with(|| format!("{:o}", crate::output::DEFAULT_FILE_MODE));
         self.payload_layout.get_or_insert(PayloadLayout::Ndjson);
         self.wait_lock.get_or_insert(0);
         self.keep_runs.get_or_insert(DEFAULT_KEEP_RUNS);
@@ -386,7 +390,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
         Some(s) => parse_encoding(s)?,
     };
     let file_mode = match o.file_mode.as_deref() {
-        None => 0o600,
+        None => crate::output::DEFAULT_FILE_MODE,
         Some(s) => u32::from_str_radix(s.trim_start_matches("0o"), 8)
             .ok()
             .filter(|m| *m <= 0o777)
@@ -411,8 +415,10 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
         out: o.out.unwrap_or_else(|| PathBuf::from("output")),
         jobs: o.jobs.unwrap_or_else(default_jobs).max(1),
         read: ReadOptions {
-            max_record_bytes: o.max_record_bytes.unwrap_or(16 << 20),
-            max_depth: o.max_depth.unwrap_or(64),
+            max_record_bytes: o
+                .max_record_bytes
+                .unwrap_or(crate::source::DEFAULT_MAX_RECORD_BYTES),
+            max_depth: o.max_depth.unwrap_or(crate::source::DEFAULT_MAX_DEPTH),
             max_expansion: o
                 .max_expansion
                 .unwrap_or(crate::source::expansion::DEFAULT_FACTOR),
@@ -435,7 +441,7 @@ fn resolve(o: Options, mode: Mode) -> Result<Settings, String> {
                     )
                 })?),
             },
-            max_findings: o.max_findings.unwrap_or(100),
+            max_findings: o.max_findings.unwrap_or(crate::rules::DEFAULT_MAX_FINDINGS),
             redact: o.redact,
             classifiers,
         },

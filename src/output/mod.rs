@@ -25,6 +25,9 @@ use sink::Sink;
 pub use records::RecordWriters;
 pub use summary::{FileSummary, Summary};
 
+/// `--file-mode` unless set: the outputs hold personal data, readable by their owner only.
+pub const DEFAULT_FILE_MODE: u32 = 0o600;
+
 pub const ACCEPTED: &str = "accepted.ndjson";
 pub const REJECTED: &str = "rejected.ndjson";
 pub const ERRORS: &str = "errors.csv";

@@ -110,7 +110,7 @@ impl Settings {
             walk: WalkOptions::default(),
             strict: false,
             deny: Vec::new(),
-            file_mode: 0o600,
+            file_mode: output::DEFAULT_FILE_MODE,
             payload_layout: PayloadLayout::Ndjson,
             progress: false,
             json: false,

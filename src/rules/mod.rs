@@ -19,6 +19,9 @@ use crate::record::Node;
 
 use scalar::Date;
 
+/// `--max-findings` unless set: findings kept per record.
+pub const DEFAULT_MAX_FINDINGS: usize = 100;
+
 /// What the rules need to know about the run.
 #[derive(Debug, Clone)]
 pub struct RuleSettings {
@@ -43,7 +46,7 @@ impl Default for RuleSettings {
             as_of: Date::today_utc(),
             decimal_comma: false,
             date_format: None,
-            max_findings: 100,
+            max_findings: DEFAULT_MAX_FINDINGS,
             redact: false,
             classifiers: None,
         }

@@ -105,6 +105,11 @@ impl InputFile {
     }
 }
 
+/// `--max-record-bytes` unless set: 16 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 << 20;
+/// `--max-depth` unless set.
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+
 /// Limits and options the readers need.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -135,8 +140,8 @@ pub struct ReadOptions {
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
-            max_record_bytes: 16 << 20,
-            max_depth: 64,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
             max_list_items: limits::DEFAULT_MAX_ITEMS,
             encoding: TextEncoding::Utf8,
             delimiter: None,
