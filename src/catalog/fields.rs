@@ -15,6 +15,7 @@ const fn field(name: &'static str, ty: Type, ind: Presence, org: Presence) -> Fi
         identifier: false,
         personal: false,
         optional_in_related: false,
+        life_date: false,
     }
 }
 
@@ -54,6 +55,10 @@ impl Field {
     }
     const fn optional_in_related(mut self) -> Field {
         self.optional_in_related = true;
+        self
+    }
+    const fn life_date(mut self) -> Field {
+        self.life_date = true;
         self
     }
 }
@@ -165,7 +170,7 @@ pub static LEAD: Shape = Shape {
         field("firstName", STR, M, X).personal(),
         field("lastName", STR, M, X).personal(),
         field("citizenshipCountry", COUNTRY, M, X).code(None, Some("C016.I06")),
-        field("birthDate", DATE, M, X).personal(),
+        field("birthDate", DATE, M, X).personal().life_date(),
         field("birthCountry", COUNTRY, O, X).code(None, Some("C016.I06")),
         field("secondCitizenshipCountry", COUNTRY, O, X).code(None, Some("C016.I08")),
         field("permanentResidenceCountry", COUNTRY, O, X).code(None, Some("C016.I08")),
@@ -178,7 +183,7 @@ pub static LEAD: Shape = Shape {
         field("registrationCountry", COUNTRY, X, M).code(Some("REG"), Some("REG")),
         field("legalForm", class("legalForm"), X, M),
         field("tradingName", STR, X, O),
-        field("establishmentDate", DATE, X, O),
+        field("establishmentDate", DATE, X, O).life_date(),
         field("giin", STR, X, O).aliases(&["GIIN"]),
         field("lei", STR, X, O).aliases(&["LEI"]),
         field("activityInRestrictedRegionDescription", STR, X, O),
@@ -509,8 +514,8 @@ pub static RELATED_ENTITY: Shape = Shape {
         field("firstName", STR, M, O).personal(),
         field("lastName", STR, M, O).personal(),
         field("title", STR, O, M),
-        nested("birthDate", DATE, O).personal(),
-        nested("establishmentDate", DATE, O),
+        nested("birthDate", DATE, O).personal().life_date(),
+        nested("establishmentDate", DATE, O).life_date(),
         nested("legalForm", class("legalForm"), O).rel_code(None, Some("C017.C016.RE05")),
         nested("listContact", Type::List(&CONTACT), O),
         nested("listAddress", Type::List(&ADDRESS), O),

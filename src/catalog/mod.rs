@@ -108,6 +108,9 @@ pub struct Field {
     /// Mandatory in the lead's own objects but optional inside a related entity (spec §4:
     /// `addressDetails` of the lead's `listAddress`).
     pub optional_in_related: bool,
+    /// The date a person was born or an organization founded (spec §2): not in the future,
+    /// not before 1900-01-01.
+    pub life_date: bool,
 }
 
 impl Field {

@@ -15,11 +15,6 @@ const EARLIEST: scalar::Date = scalar::Date {
     day: 1,
 };
 
-/// Fields whose date must lie between 1900-01-01 and the run's date.
-fn is_life_date(name: &str) -> bool {
-    matches!(name, "birthDate" | "establishmentDate")
-}
-
 /// Checks a present scalar value and writes it. Returns whether a value was written.
 pub(super) fn scalar(
     c: &mut Checker,
@@ -168,7 +163,7 @@ pub(super) fn scalar(
             match c.s.parse_date(node, text) {
                 Ok(v) => {
                     let date = v.date();
-                    if is_life_date(field.name) && (date < EARLIEST || date > c.s.as_of) {
+                    if field.life_date && (date < EARLIEST || date > c.s.as_of) {
                         c.report(Diagnostic::error(
                             code::OUT_OF_RANGE,
                             path.render(),
