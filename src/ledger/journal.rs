@@ -280,12 +280,18 @@ impl Ledger {
         run_id: &str,
         communication_number: &str,
     ) -> Result<Option<(String, u64)>, LedgerError> {
+        let segments = super::segments::list(&self.conn)?;
+        let hash = super::key_hash(communication_number);
+        let kind = super::segments::Kind::CommunicationNumber;
+        let Some(id) = self.probe(kind, hash, communication_number, &segments)? else {
+            return Ok(None);
+        };
         self.conn
             .prepare_cached(
-                "SELECT source, record FROM communication_numbers WHERE key = ?1 AND run_id = ?2",
+                "SELECT source, record FROM communication_numbers WHERE id = ?1 AND run_id = ?2",
             )
             .map_err(sql)?
-            .query_row(params![communication_number, run_id], |r| {
+            .query_row(params![id, run_id], |r| {
                 Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
             })
             .optional()

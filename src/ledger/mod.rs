@@ -34,6 +34,8 @@ pub mod journal;
 mod new_keys;
 mod runs;
 pub mod schema;
+mod segments;
+mod stored_filters;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,6 +46,7 @@ use filter::Filter;
 pub use filter::key_hash;
 use new_keys::{NewKeys, NewNumber};
 pub use runs::RunRow;
+use segments::Kind;
 
 /// How long a write waits for another run's transaction before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -64,6 +67,8 @@ pub struct Ledger {
     path: PathBuf,
     /// Loaded on first use.
     filters: Option<[Filter; 2]>,
+    /// The key segments, newest first (`segments`), loaded on first use.
+    segments: Option<Vec<i64>>,
     /// This run's new keys, until its commit (`begin_keys`).
     new_keys: Option<NewKeys>,
 }
@@ -140,6 +145,7 @@ impl Ledger {
             conn,
             path: path.to_path_buf(),
             filters: None,
+            segments: None,
             new_keys: None,
         })
     }
@@ -176,21 +182,7 @@ impl Ledger {
                 kept += 1;
             } else {
                 let tx = self.conn.unchecked_transaction().map_err(sql)?;
-                // A run's keys are one range of each table (see `insert_keys`).
-                for (table, first, last) in [
-                    ("communication_numbers", "first_number_id", "last_number_id"),
-                    ("created_ext_ids", "first_ext_id", "last_ext_id"),
-                ] {
-                    tx.execute(
-                        &format!(
-                            "DELETE FROM {table} WHERE id BETWEEN
-                             (SELECT {first} FROM runs WHERE run_id = ?1)
-                             AND (SELECT {last} FROM runs WHERE run_id = ?1)"
-                        ),
-                        [&run_id],
-                    )
-                    .map_err(sql)?;
-                }
+                segments::delete_run_keys(&tx, &run_id)?;
                 tx.execute("DELETE FROM files WHERE run_id = ?1", [&run_id])
                     .map_err(sql)?;
                 tx.execute("DELETE FROM runs WHERE run_id = ?1", [&run_id])
@@ -218,10 +210,10 @@ impl Ledger {
 
     fn filters(&mut self) -> Result<&[Filter; 2], LedgerError> {
         if self.filters.is_none() {
-            let load = |name: &str| -> Result<Filter, LedgerError> {
-                Ok(load_filter(&self.conn, name)?.unwrap_or_else(|| Filter::with_capacity(0)))
-            };
-            self.filters = Some([load("communication_numbers")?, load("created_ext_ids")?]);
+            self.filters = Some([
+                stored_filters::current(&self.conn, Kind::CommunicationNumber)?,
+                stored_filters::current(&self.conn, Kind::CreatedExtId)?,
+            ]);
         }
         Ok(self.filters.as_ref().expect("loaded above"))
     }
@@ -232,14 +224,17 @@ impl Ledger {
         if !self.filters()?[0].may_contain(hash) {
             return Ok(None);
         }
+        let Some(id) = self.find_key(Kind::CommunicationNumber, hash, key)? else {
+            return Ok(None);
+        };
         let mut st = self
             .conn
             .prepare_cached(
                 "SELECT run_id, payload_digest, source, record FROM communication_numbers
-                 WHERE hash = ?1 AND key = ?2",
+                 WHERE id = ?1",
             )
             .map_err(sql)?;
-        st.query_row(params![hash as i64, key], |r| {
+        st.query_row([id], |r| {
             Ok(EarlierKey {
                 run_id: r.get(0)?,
                 payload_digest: r.get(1)?,
@@ -257,11 +252,13 @@ impl Ledger {
         if !self.filters()?[1].may_contain(hash) {
             return Ok(None);
         }
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT run_id FROM created_ext_ids WHERE hash = ?1 AND key = ?2")
-            .map_err(sql)?;
-        st.query_row(params![hash as i64, key], |r| r.get(0))
+        let Some(id) = self.find_key(Kind::CreatedExtId, hash, key)? else {
+            return Ok(None);
+        };
+        self.conn
+            .prepare_cached("SELECT run_id FROM created_ext_ids WHERE id = ?1")
+            .map_err(sql)?
+            .query_row([id], |r| r.get(0))
             .optional()
             .map_err(sql)
     }
@@ -365,10 +362,12 @@ impl Ledger {
             }
         }
         let mut keys = self.new_keys.take();
-        if let Some(keys) = keys.as_mut() {
-            insert_keys(&tx, keys, run.run_id)?;
-        }
-        // The run's keys are the rows added since it began: record their ranges.
+        let segment = match keys.as_mut() {
+            Some(keys) => insert_keys(&tx, keys, run.run_id)?,
+            None => None,
+        };
+        // The run's keys are the rows added since it began: record their ranges, and the
+        // segment that indexes them (rolling the run back deletes both).
         tx.execute(
             "UPDATE runs SET
                 first_number_id = (SELECT min(id) FROM communication_numbers WHERE id >
@@ -376,18 +375,20 @@ impl Ledger {
                 last_number_id = (SELECT max(id) FROM communication_numbers),
                 first_ext_id = (SELECT min(id) FROM created_ext_ids WHERE id >
                     coalesce((SELECT max(last_ext_id) FROM runs WHERE run_id <> ?1), 0)),
-                last_ext_id = (SELECT max(id) FROM created_ext_ids)
+                last_ext_id = (SELECT max(id) FROM created_ext_ids),
+                key_segment = ?2
              WHERE run_id = ?1",
-            [run.run_id],
+            params![run.run_id, segment],
         )
         .map_err(sql)?;
         // The filters this run loaded are the stored ones (a writer changes them only in a
         // transaction like this one, which would have to be newer than the run's reads; it
         // is reloaded then): grown in place rather than loaded twice.
         let loaded = self.filters.take();
-        update_filters(&tx, keys.as_ref(), loaded)?;
+        stored_filters::update(&tx, keys.as_ref(), loaded)?;
         tx.commit().map_err(sql)?;
         self.filters = None;
+        self.segments = None;
         Ok(())
     }
 
@@ -404,155 +405,65 @@ impl Ledger {
     }
 }
 
-/// Writes a run's new keys, each table in the order of its B-tree.
+/// Writes a run's new keys: rows appended to each table, and their hash entries as a new
+/// segment (`segments`), in hash order so that they are appended too. Returns the segment,
+/// or `None` when the run has no new keys.
 fn insert_keys(
     tx: &rusqlite::Transaction,
     keys: &mut NewKeys,
     run_id: &str,
-) -> Result<(), LedgerError> {
+) -> Result<Option<i64>, LedgerError> {
     let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
+    let (numbers, ext_ids) = keys.counts();
+    if numbers + ext_ids == 0 {
+        return Ok(None);
+    }
+    let segment = segments::next(tx)?;
+    segments::add(tx, segment, numbers, ext_ids)?;
+    let hash_insert = |kind: Kind| {
+        tx.prepare(&format!(
+            "INSERT INTO {}(segment, hash, id) VALUES (?1, ?2, ?3)",
+            kind.hashes()
+        ))
+        .map_err(sql)
+    };
     {
-        let mut st = tx
+        let mut row = tx
             .prepare(
                 "INSERT INTO communication_numbers(hash, key, payload_digest, run_id, source, record)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(sql)?;
+        let mut entry = hash_insert(Kind::CommunicationNumber)?;
         keys.each_number(&mut |hash, n| {
-            st.execute(params![
-                hash as i64,
-                n.key,
-                &n.payload_digest[..],
-                run_id,
-                n.source,
-                n.record as i64
-            ])
-            .map(drop)
-            .map_err(|e| std::io::Error::other(format!("{e} (communicationNumber {:?})", n.key)))
+            let id = row
+                .insert(params![
+                    hash as i64,
+                    n.key,
+                    &n.payload_digest[..],
+                    run_id,
+                    n.source,
+                    n.record as i64
+                ])
+                .and_then(|id| entry.execute(params![segment, hash as i64, id]));
+            id.map(drop).map_err(|e| {
+                std::io::Error::other(format!("{e} (communicationNumber {:?})", n.key))
+            })
         })
         .map_err(io)?;
     }
-    let mut st = tx
+    let mut row = tx
         .prepare("INSERT INTO created_ext_ids(hash, key, run_id) VALUES (?1, ?2, ?3)")
         .map_err(sql)?;
+    let mut entry = hash_insert(Kind::CreatedExtId)?;
     keys.each_ext_id(&mut |hash, key| {
-        st.execute(params![hash as i64, key, run_id])
+        row.insert(params![hash as i64, key, run_id])
+            .and_then(|id| entry.execute(params![segment, hash as i64, id]))
             .map(drop)
             .map_err(|e| std::io::Error::other(format!("{e} (customerExtId {key:?})")))
     })
-    .map_err(io)
-}
-
-/// Adds the run's new keys to the stored filters (rebuilt, from the tables, when they would
-/// pass the size they were made for), inside the commit's transaction.
-fn update_filters(
-    tx: &rusqlite::Transaction,
-    keys: Option<&NewKeys>,
-    loaded: Option<[Filter; 2]>,
-) -> Result<(), LedgerError> {
-    let (numbers, ext_ids): (Vec<u64>, Vec<u64>) = match keys {
-        Some(k) => {
-            let (a, b) = k.hashes();
-            (a.collect(), b.collect())
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    let [loaded_numbers, loaded_ext_ids] = match loaded {
-        Some([a, b]) => [Some(a), Some(b)],
-        None => [None, None],
-    };
-    for (name, new, loaded) in [
-        ("communication_numbers", numbers, loaded_numbers),
-        ("created_ext_ids", ext_ids, loaded_ext_ids),
-    ] {
-        let stored_count: Option<i64> = tx
-            .query_row(
-                "SELECT count FROM key_filters WHERE name = ?1",
-                [name],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?;
-        // Another run committed since this one loaded it: load the stored one again.
-        let current = match loaded {
-            Some(f) if stored_count.unwrap_or(0) as u64 == f.count => Some(f),
-            _ => load_filter(tx, name)?,
-        };
-        let filter = match current.filter(|f| !f.is_full_with(new.len() as u64)) {
-            Some(mut f) => {
-                new.iter().for_each(|h| f.insert(*h));
-                f
-            }
-            None => {
-                // Rebuilt from every key, with room for half as many again.
-                let total: i64 = tx
-                    .query_row(&format!("SELECT count(*) FROM {name}"), [], |r| r.get(0))
-                    .map_err(sql)?;
-                let mut f = Filter::with_capacity((total as u64).saturating_mul(3) / 2);
-                let mut st = tx
-                    .prepare(&format!("SELECT hash FROM {name}"))
-                    .map_err(sql)?;
-                let mut rows = st.query([]).map_err(sql)?;
-                while let Some(r) = rows.next().map_err(sql)? {
-                    f.insert(r.get::<_, i64>(0).map_err(sql)? as u64);
-                }
-                f
-            }
-        };
-        save_filter(tx, name, &filter)?;
-    }
-    Ok(())
-}
-
-/// A stored filter, if there is one of that name.
-fn load_filter(conn: &Connection, name: &str) -> Result<Option<Filter>, LedgerError> {
-    let meta: Option<(i64, i64)> = conn
-        .query_row(
-            "SELECT capacity, count FROM key_filters WHERE name = ?1",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(sql)?;
-    let Some((capacity, count)) = meta else {
-        return Ok(None);
-    };
-    let mut st = conn
-        .prepare("SELECT bits FROM key_filter_chunks WHERE name = ?1 ORDER BY idx")
-        .map_err(sql)?;
-    let mut rows = st.query([name]).map_err(sql)?;
-    let mut failed = None;
-    let mut chunks = std::iter::from_fn(|| match rows.next() {
-        Ok(Some(r)) => r.get::<_, Vec<u8>>(0).map_err(|e| failed = Some(e)).ok(),
-        Ok(None) => None,
-        Err(e) => {
-            failed = Some(e);
-            None
-        }
-    });
-    let filter = Filter::from_chunks(capacity as u64, count as u64, &mut chunks);
-    if let Some(e) = failed {
-        return Err(sql(e));
-    }
-    Ok(filter)
-}
-
-/// Stores a filter in place of the one of that name.
-fn save_filter(tx: &rusqlite::Transaction, name: &str, f: &Filter) -> Result<(), LedgerError> {
-    tx.execute(
-        "INSERT OR REPLACE INTO key_filters VALUES (?1, ?2, ?3)",
-        params![name, f.capacity as i64, f.count as i64],
-    )
-    .map_err(sql)?;
-    tx.execute("DELETE FROM key_filter_chunks WHERE name = ?1", [name])
-        .map_err(sql)?;
-    let mut st = tx
-        .prepare("INSERT INTO key_filter_chunks VALUES (?1, ?2, ?3)")
-        .map_err(sql)?;
-    for (i, chunk) in f.chunks().enumerate() {
-        st.execute(params![name, i as i64, chunk]).map_err(sql)?;
-    }
-    Ok(())
+    .map_err(io)?;
+    Ok(Some(segment))
 }
 
 /// Switches the ledger to write-ahead logging. Switching takes the database for itself for

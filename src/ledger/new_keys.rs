@@ -138,6 +138,11 @@ impl NewKeys {
         Ok(self.read.get(4..).unwrap_or_default())
     }
 
+    /// How many new communicationNumbers and created customerExtIds there are.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.numbers.len() as u64, self.ext_ids.len() as u64)
+    }
+
     /// The hashes of the new keys (numbers, then customerExtIds), for the filters.
     pub fn hashes(
         &self,

@@ -1,10 +1,10 @@
 //! The ledger's schema and its forward migrations.
 //!
 //! The key tables are appended to (rowid order is commit order: a run's keys are one
-//! contiguous range, which `runs` records), and found through a small index of their
-//! 64-bit hashes, into which a run's new keys go sorted by hash. Measured with ten million
-//! keys: a table clustered by key text or by (hash, key) made a commit of 900,000 new keys
-//! rewrite most of a 2.9 GB B-tree (24 s); the index of hashes is a fifteenth of that.
+//! contiguous range, which `runs` records), and found through tables of `(segment, hash,
+//! id)` to which each run adds its own segment (see `segments`, where the measurements
+//! are). Version 3 had one index of hashes, into which every commit's keys went between the
+//! old ones; version 4 moves those entries to segment 1.
 //!
 //! The schema version is SQLite's `user_version`; `application_id` marks the file as a
 //! leadbatch ledger, so that another SQLite database given by mistake is refused rather than
@@ -118,6 +118,40 @@ const MIGRATIONS: &[&str] = &[
         answered TEXT NOT NULL,
         PRIMARY KEY (communication_number, attempt)
     ) WITHOUT ROWID;",
+    // 4: keys found through segments of (segment, hash, id) instead of an index on the
+    // hash (see `segments`): the keys already there become segment 1, and the hash
+    // indexes go.
+    "CREATE TABLE key_segments(
+        segment INTEGER PRIMARY KEY,
+        numbers INTEGER NOT NULL,
+        ext_ids INTEGER NOT NULL
+    );
+    CREATE TABLE communication_number_hashes(
+        segment INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        PRIMARY KEY (segment, hash, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE created_ext_id_hashes(
+        segment INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        PRIMARY KEY (segment, hash, id)
+    ) WITHOUT ROWID;
+    ALTER TABLE runs ADD COLUMN key_segment INTEGER;
+    INSERT INTO key_segments(segment, numbers, ext_ids)
+        SELECT 1, (SELECT count(*) FROM communication_numbers),
+            (SELECT count(*) FROM created_ext_ids)
+        WHERE EXISTS (SELECT 1 FROM communication_numbers)
+            OR EXISTS (SELECT 1 FROM created_ext_ids);
+    INSERT INTO communication_number_hashes(segment, hash, id)
+        SELECT 1, hash, id FROM communication_numbers ORDER BY hash, id;
+    INSERT INTO created_ext_id_hashes(segment, hash, id)
+        SELECT 1, hash, id FROM created_ext_ids ORDER BY hash, id;
+    UPDATE runs SET key_segment = 1
+        WHERE last_number_id IS NOT NULL OR last_ext_id IS NOT NULL;
+    DROP INDEX communication_numbers_hash;
+    DROP INDEX created_ext_ids_hash;",
 ];
 
 /// Brings the ledger to `CURRENT` (a new file is created at it). Errors name what is wrong.

@@ -44,6 +44,11 @@ pub(super) fn commit(settings: &Settings, f: Finished) -> Result<Summary, RunErr
     {
         // Committed all the same: the next run with this ledger marks it so.
         eprintln!("leadbatch: warning: the ledger could not mark the run committed: {e}");
+    } else if let Some(h) = history.as_mut()
+        && let Err(e) = h.ledger.compact()
+    {
+        // Merging key segments only keeps lookups quick; a later run merges them.
+        eprintln!("leadbatch: warning: the ledger's key segments were not merged: {e}");
     }
     if let Err(e) = out.prune(settings.keep_runs) {
         eprintln!("leadbatch: warning: cannot remove old runs (--keep-runs): {e}");

@@ -4,7 +4,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::json;
 
-use super::{lead, ledger_path, ledger_state, nightly};
+use super::{lead, ledger_path, ledger_state, nightly, segment_count};
 use crate::util::Workdir;
 
 #[test]
@@ -117,6 +117,68 @@ fn a_cumulative_export_gives_the_new_records_as_accepted_and_the_old_as_unchange
 }
 
 #[test]
+fn keys_stay_found_while_the_nights_segments_are_merged() {
+    let wd = Workdir::new();
+    let mut ids = Vec::new();
+    // Four nights of one new record each: segments of 2 keys merge like a binary counter
+    // (2+2 -> 4, then 4+2+2 -> 8), so one segment is left.
+    for (night, segments) in [(1, 1), (2, 1), (3, 2), (4, 1)] {
+        wd.create_ndjson(
+            &format!("night-{night}.ndjson"),
+            &[lead(
+                &format!("CN-{night}"),
+                &format!("EXT-{night}"),
+                "Egle",
+            )],
+        );
+        let run = nightly(&wd, &[]);
+        run.assert_exit_code(0);
+        assert_eq!(run.summary()["accepted"], 1, "night {night}");
+        ids.push(run.summary()["runId"].as_str().unwrap().to_string());
+        assert_eq!(segment_count(&ledger_path(&wd)), segments, "night {night}");
+        assert_eq!(ledger_state(&ledger_path(&wd)).1, (night, night));
+    }
+    // Every night's keys are found in the merged segment: the first night's number with
+    // another payload, the third's unchanged, the second's customerExtId created again.
+    wd.create_ndjson(
+        "night-5.ndjson",
+        &[
+            lead("CN-1", "EXT-1", "Egle-Marija"),
+            lead("CN-3", "EXT-3", "Egle"),
+            lead("CN-5", "EXT-2", "Ona"),
+        ],
+    );
+    let fifth = nightly(&wd, &[]);
+    let s = fifth.summary();
+    assert_eq!(
+        (s["accepted"].as_u64(), s["unchanged"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let errors: Vec<(String, String)> = fifth
+        .errors()
+        .into_iter()
+        .map(|r| (r.record, r.message))
+        .collect();
+    assert!(errors.contains(&(
+        "1".to_string(),
+        format!(
+            "communicationNumber \"CN-1\" was accepted with another payload in run {} (night-1.ndjson record 1); AMLYZE refuses a number used before",
+            ids[0]
+        )
+    )), "{errors:?}");
+    assert!(
+        errors.contains(&(
+            "3".to_string(),
+            format!(
+                "a CREATE for customerExtId \"EXT-2\" was already made in run {}",
+                ids[1]
+            )
+        )),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn a_reused_number_with_another_payload_and_a_re_create_are_rejected_naming_the_earlier_run() {
     let wd = Workdir::new();
     wd.create_ndjson(
@@ -226,7 +288,13 @@ fn a_file_that_is_not_a_ledger_or_is_newer_is_refused_with_status_2() {
 fn a_new_ledger_is_private_and_an_older_schema_is_migrated() {
     use std::os::unix::fs::PermissionsExt;
     let wd = Workdir::new();
-    wd.create_ndjson("a.ndjson", &[lead("CN-1", "EXT-1", "Egle")]);
+    wd.create_ndjson(
+        "a.ndjson",
+        &[
+            lead("CN-1", "EXT-1", "Egle"),
+            lead("CN-OLD", "EXT-2", "Ona"),
+        ],
+    );
     // A ledger of schema version 1 with one committed run in it.
     let mut conn = rusqlite::Connection::open(ledger_path(&wd)).unwrap();
     leadbatch::ledger::schema::migrate_to(&mut conn, 1).unwrap();
@@ -237,9 +305,25 @@ fn a_new_ledger_is_private_and_an_older_schema_is_migrated() {
             VALUES (1, 'CN-OLD', x'00', '20260101T000000Z-000001', 'x', 1);",
     )
     .unwrap();
+    conn.execute(
+        "UPDATE communication_numbers SET hash = ?1",
+        [leadbatch::ledger::key_hash("CN-OLD") as i64],
+    )
+    .unwrap();
     drop(conn);
+    // The migrated key is found: the same number with another payload is rejected.
     let run = nightly(&wd, &[]);
-    run.assert_exit_code(0);
+    run.assert_exit_code(1);
+    assert_eq!(
+        run.errors()
+            .into_iter()
+            .map(|r| (r.record, r.code))
+            .collect::<Vec<_>>(),
+        [(
+            "2".to_string(),
+            "duplicate-communication-number".to_string()
+        )]
+    );
     let conn = rusqlite::Connection::open(ledger_path(&wd)).unwrap();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
