@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end throughput of leadbatch against the peer baselines, as one table.
 #
-#   scripts/bench.sh [--rss-scale] [COUNT] [WORKDIR]
+#   scripts/bench.sh [--rss-scale] [--no-ledger] [COUNT] [WORKDIR]
 #
 # COUNT    records per corpus (default 1000000)
 # WORKDIR  corpora, outputs and peer builds (default ${TMPDIR:-/tmp}/leadbatch-bench);
@@ -9,6 +9,7 @@
 # --rss-scale  also run 5,000,000-record NDJSON/CSV/XML corpora, a 7,000,000-record
 #          NDJSON one (5.2 GB) and 2,000,000 one-lead files (--jobs 2) for peak RSS; slow
 #          (corpora of several GB, 8 GB of disk for the small files), off by default.
+# --no-ledger  skip the ledger case (a ledger of 10,000,000 records, filled once: 2 GB).
 #
 # Cases (all `leadbatch process ... -q --as-of 2026-11-23`):
 #   NDJSON --jobs 2, --jobs 1 and two --jobs 1 runs side by side (the machine's ceiling,
@@ -16,20 +17,26 @@
 #   CSV --jobs 2,
 #   XML --jobs 2 (median of 3 runs each, the corpus read once before), 200,000 one-lead
 #   .json files --jobs 2, one one-lead file (median of 5, wall ms, process start included);
-#   then ../shared/bench/peers.sh on the NDJSON corpus (bound1, bound2, jsonschema-rs: median
-#   of 3 runs; ajv: one run).
+#   NDJSON --jobs 2 with `--ledger`, a copy of a ledger already holding the keys of
+#   10,000,000 records (10M communicationNumbers and 10M created customerExtIds, filled once
+#   by examples/fill_ledger; see also scripts/bench-ledger.sh), in alternation with the run
+#   without (target: at least 0.7x as fast, peak RSS under 160 MiB);
+#   then ../shared/bench/peers.sh on the NDJSON corpus (bound1, bound2, sonic2, duckdb,
+#   jsonschema-rs: median of 3 runs; ajv: one run).
 # Wall time of leadbatch runs is taken from bash's EPOCHREALTIME (µs), peak RSS from
 # /usr/bin/time -f %M; the peers report /usr/bin/time's %e (10 ms resolution).
 # MB/s is input bytes / wall time (MB = 10^6 bytes).
 set -euo pipefail
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
 rss_scale=0
+ledger_case=1
 pos=()
 for a in "$@"; do
   case $a in
     --rss-scale) rss_scale=1 ;;
+    --no-ledger) ledger_case=0 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "bench.sh: unknown flag $a" >&2; usage >&2; exit 2 ;;
     *) pos+=("$a") ;;
@@ -162,10 +169,18 @@ lb_case() {
           "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
       fi
     else
+      local extra=()
+      if [ -n "${LB_LEDGER:-}" ]; then
+        # A fresh copy of the filled ledger each run: a run adds its own keys to it.
+        cp "$LB_LEDGER" "$work/ledger-run.db"
+        rm -f "$work/ledger-run.db-wal" "$work/ledger-run.db-shm"
+        sync
+        extra=(--ledger "$work/ledger-run.db")
+      fi
       s0=$(steal_ticks)
       t0=$EPOCHREALTIME
       /usr/bin/time -f '%e %M' -o "$tf" \
-        "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" >/dev/null 2>"$err" || rc=$?
+        "$bin" process "$input" -o "$out" -q --jobs "$jobs" --as-of "$as_of" "${extra[@]}" >/dev/null 2>"$err" || rc=$?
       t1=$EPOCHREALTIME
       steal=$(( steal + $(steal_ticks) - s0 ))
     fi
@@ -297,6 +312,21 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
     "lb_ndjson_pair_shm|leadbatch NDJSON 2 × --jobs 1 side by side, --out tmpfs|$nd_size|pair|$ndjson|$shm"
   rm -rf "$shm"
 fi
+if [ "$ledger_case" = 1 ]; then
+  ledger_db="$work/ledger-10000000.db"
+  if [ ! -f "$ledger_db" ]; then
+    log "filling $ledger_db with the keys of 10,000,000 records (once)"
+    (cd "$repo" && cargo build --release --locked -q --example fill_ledger)
+    "${CARGO_TARGET_DIR:-$repo/target}/release/examples/fill_ledger" "$ledger_db.tmp" 10000000
+    mv "$ledger_db.tmp" "$ledger_db"
+  fi
+  # Alternated with the run without a ledger, so that both see the same machine.
+  for round in 1 2 3; do
+    lb_case "lb_ndjson_j2_noledger_$round" "(ledger pair $round, without)" 1 "$nd_size" 2 "$ndjson"
+    LB_LEDGER="$ledger_db" lb_case "lb_ndjson_ledger_$round" "(ledger pair $round, with)" 1 "$nd_size" 2 "$ndjson"
+  done
+  rm -f "$work/ledger-run.db" "$work/ledger-run.db-wal" "$work/ledger-run.db-shm"
+fi
 lb_case lb_csv_j2 "leadbatch CSV --jobs 2" 3 "$(size_of "$csvc")" 2 "$csvc"
 lb_case lb_xml_j2 "leadbatch XML --jobs 2" 3 "$(size_of "$xmlc")" 2 "$xmlc"
 # The gigabytes read and written by the cases above can push 200,000 small files out of the
@@ -330,19 +360,19 @@ fi
 # peers.sh times single runs and says to repeat them on a noisy machine: bound1, bound2 and
 # jsonschema-rs run three times (the median wall is kept, with the largest RSS, as for
 # leadbatch); ajv, at about 40 s a run, once.
-log "peers.sh (bound1 bound2 jsonschema-rs: 3 runs; ajv: 1 run)"
+log "peers.sh (bound1 bound2 sonic2 duckdb jsonschema-rs: 3 runs; ajv: 1 run)"
 peers_tsv="$work/peers.tsv"
 : > "$peers_tsv"
 for round in 1 2 3; do
   cat "$ndjson" > /dev/null
   settle
-  "$shared/peers.sh" "$ndjson" "$work/peers" bound1 bound2 jsonschema-rs >> "$peers_tsv" \
+  "$shared/peers.sh" "$ndjson" "$work/peers" bound1 bound2 sonic2 duckdb jsonschema-rs >> "$peers_tsv" \
     || log "peers.sh exited with $? in round $round (rows it printed are kept)"
 done
 settle
 "$shared/peers.sh" "$ndjson" "$work/peers" ajv >> "$peers_tsv" || log "peers.sh exited with $? (ajv)"
 nd_bytes=$(size_of "$ndjson")
-for t in bound1 bound2 jsonschema-rs ajv; do
+for t in bound1 bound2 sonic2 duckdb jsonschema-rs ajv; do
   # tool records wall_s records_per_s peak_rss_mib, one line per run -> median wall, max RSS
   line=$(awk -F'\t' -v t="$t" '$1 == t' "$peers_tsv" | python3 -c '
 import sys
@@ -408,6 +438,15 @@ if ratio("lb_ndjson_j2_shm", "lb_ndjson_j1_shm"):
 for pair, single, where in [("lb_ndjson_pair", "lb_ndjson_j1", ""), ("lb_ndjson_pair_shm", "lb_ndjson_j1_shm", " with outputs in memory")]:
     if ratio(pair, single):
         add(pair, f"two --jobs 1 runs side by side: {x(ratio(pair, single))} one run's records/s{where}, the ceiling for `--jobs 2` (information)")
+pairs = [ratio(f"lb_ndjson_ledger_{i}", f"lb_ndjson_j2_noledger_{i}") for i in (1, 2, 3)]
+for i, r in enumerate(pairs, 1):
+    add(f"lb_ndjson_ledger_{i}", "vs the run without, just before " + check(r, 0.7, ">=", x))
+measured = sorted(r for r in pairs if r is not None)
+if measured:
+    add("lb_ndjson_ledger_3", "median of the pairs " + check(measured[(len(measured) - 1) // 2], 0.7, ">=", x))
+for peer in ("sonic2", "duckdb"):
+    if ratio("lb_ndjson_j2", f"peer_{peer}"):
+        add("lb_ndjson_j2", f"vs {peer} {x(ratio('lb_ndjson_j2', f'peer_{peer}'))} (information)")
 add("lb_csv_j2", "vs bound2 " + check(ratio("lb_csv_j2", "peer_bound2"), 1.0, ">=", x))
 add("lb_xml_j2", "vs bound2 " + check(ratio("lb_xml_j2", "peer_bound2"), 1.0, ">=", x))
 add("lb_files_j2", "rec/s " + check(rps("lb_files_j2"), 50000, ">=", lambda v: f"{v/1000:.1f}k"))
@@ -415,7 +454,10 @@ one = rows.get("lb_one", {}).get("wall")
 add("lb_one", "wall " + check(one * 1000 if one is not None else None, 20, "<", lambda v: f"{v:.1f} ms"))
 for k in order:
     if k.startswith("lb_") and k != "lb_one":
-        add(k, "RSS " + check(rows[k]["rss"], 128, "<=", lambda v: f"{v:.0f} MiB"))
+        if k.startswith("lb_ndjson_ledger"):
+            add(k, "RSS " + check(rows[k]["rss"], 160, "<", lambda v: f"{v:.0f} MiB"))
+        else:
+            add(k, "RSS " + check(rows[k]["rss"], 128, "<=", lambda v: f"{v:.0f} MiB"))
 for k in order:
     r = rows[k]
     if k.startswith("lb_") and r["records"] is not None:
