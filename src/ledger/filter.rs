@@ -11,7 +11,7 @@ const CHUNK_WORDS: usize = 1 << 17;
 
 #[derive(Debug, Clone)]
 pub struct Filter {
-    /// The number of keys the filter was sized for; past it, it is rebuilt larger.
+    /// The number of keys the filter was sized for (a segment's: its filter never grows).
     pub capacity: u64,
     pub count: u64,
     bits: Vec<u64>,
@@ -80,11 +80,6 @@ impl Filter {
     pub fn may_contain(&self, hash: u64) -> bool {
         self.positions(hash)
             .all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
-    }
-
-    /// Whether adding `more` keys would pass the size it was made for.
-    pub fn is_full_with(&self, more: u64) -> bool {
-        self.count + more > self.capacity
     }
 }
 

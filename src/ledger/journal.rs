@@ -280,22 +280,18 @@ impl Ledger {
         run_id: &str,
         communication_number: &str,
     ) -> Result<Option<(String, u64)>, LedgerError> {
-        let segments = super::segments::list(&self.conn)?;
+        // Without the filters (a delivery asks for a few records, not a million): every
+        // segment's block, newest first.
         let hash = super::key_hash(communication_number);
-        let kind = super::segments::Kind::CommunicationNumber;
-        let Some(id) = self.probe(kind, hash, communication_number, &segments)? else {
-            return Ok(None);
-        };
-        self.conn
-            .prepare_cached(
-                "SELECT source, record FROM communication_numbers WHERE id = ?1 AND run_id = ?2",
-            )
-            .map_err(sql)?
-            .query_row(params![id, run_id], |r| {
-                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
-            })
-            .optional()
-            .map_err(sql)
+        let kind = super::blocks::Kind::CommunicationNumber;
+        for segment in super::segments::list(&self.conn)? {
+            if let Some(e) =
+                super::segments::probe(&self.conn, kind, segment, hash, communication_number)?
+            {
+                return Ok((e.run_id == run_id).then_some((e.source, e.record)));
+            }
+        }
+        Ok(None)
     }
 
     /// Every answer the journal holds for `communication_number`, oldest first. For tests

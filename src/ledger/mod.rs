@@ -24,11 +24,15 @@
 //! a clear error (exit 2) follows if it is still busy. WAL and `synchronous=FULL`: a
 //! committed transaction survives a power cut.
 //!
-//! **Speed.** The keys of ten million records must not be read at every start: a Bloom
-//! filter of their hashes is stored beside them (`filter`), loaded in milliseconds, and
-//! SQLite is asked only when it says "maybe". A run's new keys go to temporary tables as
-//! the run goes (no lock held on the ledger) and are copied in the commit's transaction.
+//! **Speed.** The keys of ten million records must not be read at every start, and a
+//! night's commit must not rewrite them: the keys are kept in segments, one per run, merged
+//! now and then (`segments`), each a run of blocks of entries sorted by hash (`blocks`)
+//! with a Bloom filter of its hashes (`filter`), loaded in milliseconds; a block is read
+//! only when a filter says "maybe". A run's new keys are sorted outside memory as the run
+//! goes (`new_keys`, no lock held on the ledger) and written as a new segment in the
+//! commit's transaction.
 
+mod blocks;
 mod filter;
 pub mod journal;
 mod new_keys;
@@ -42,11 +46,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use filter::Filter;
+use blocks::{Entry, Kind};
 pub use filter::key_hash;
-use new_keys::{NewKeys, NewNumber};
+use new_keys::NewKeys;
 pub use runs::RunRow;
-use segments::Kind;
 
 /// How long a write waits for another run's transaction before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -65,10 +68,9 @@ impl std::fmt::Display for LedgerError {
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
-    /// Loaded on first use.
-    filters: Option<[Filter; 2]>,
-    /// The key segments, newest first (`segments`), loaded on first use.
-    segments: Option<Vec<i64>>,
+    /// The key segments with their filters, newest first (`segments`), loaded at the
+    /// first lookup.
+    segments: Option<Vec<segments::Segment>>,
     /// This run's new keys, until its commit (`begin_keys`).
     new_keys: Option<NewKeys>,
 }
@@ -144,7 +146,6 @@ impl Ledger {
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
-            filters: None,
             segments: None,
             new_keys: None,
         })
@@ -182,13 +183,23 @@ impl Ledger {
                 kept += 1;
             } else {
                 let tx = self.conn.unchecked_transaction().map_err(sql)?;
-                segments::delete_run_keys(&tx, &run_id)?;
+                let segment: Option<i64> = tx
+                    .query_row(
+                        "SELECT key_segment FROM runs WHERE run_id = ?1",
+                        [&run_id],
+                        |r| r.get(0),
+                    )
+                    .map_err(sql)?;
+                // A pending run's segment is its own: `compact` never merges it.
+                if let Some(segment) = segment {
+                    segments::delete(&tx, segment)?;
+                }
                 tx.execute("DELETE FROM files WHERE run_id = ?1", [&run_id])
                     .map_err(sql)?;
                 tx.execute("DELETE FROM runs WHERE run_id = ?1", [&run_id])
                     .map_err(sql)?;
                 tx.commit().map_err(sql)?;
-                // The filters may hold the deleted keys: a false "maybe" costs one lookup.
+                self.segments = None;
                 deleted += 1;
             }
         }
@@ -208,59 +219,21 @@ impl Ledger {
             .map_err(sql)
     }
 
-    fn filters(&mut self) -> Result<&[Filter; 2], LedgerError> {
-        if self.filters.is_none() {
-            self.filters = Some([
-                stored_filters::current(&self.conn, Kind::CommunicationNumber)?,
-                stored_filters::current(&self.conn, Kind::CreatedExtId)?,
-            ]);
-        }
-        Ok(self.filters.as_ref().expect("loaded above"))
-    }
-
     /// The committed acceptance of this communicationNumber, if any.
     pub fn communication_number(&mut self, key: &str) -> Result<Option<EarlierKey>, LedgerError> {
-        let hash = key_hash(key);
-        if !self.filters()?[0].may_contain(hash) {
-            return Ok(None);
-        }
-        let Some(id) = self.find_key(Kind::CommunicationNumber, hash, key)? else {
-            return Ok(None);
-        };
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT run_id, payload_digest, source, record FROM communication_numbers
-                 WHERE id = ?1",
-            )
-            .map_err(sql)?;
-        st.query_row([id], |r| {
-            Ok(EarlierKey {
-                run_id: r.get(0)?,
-                payload_digest: r.get(1)?,
-                source: r.get(2)?,
-                record: r.get::<_, i64>(3)? as u64,
-            })
-        })
-        .optional()
-        .map_err(sql)
+        let found = self.find_key(Kind::CommunicationNumber, key_hash(key), key)?;
+        Ok(found.map(|e| EarlierKey {
+            run_id: e.run_id,
+            payload_digest: e.payload_digest.to_vec(),
+            source: e.source,
+            record: e.record,
+        }))
     }
 
     /// The committed run that created this customerExtId, if any.
     pub fn created_ext_id(&mut self, key: &str) -> Result<Option<String>, LedgerError> {
-        let hash = key_hash(key);
-        if !self.filters()?[1].may_contain(hash) {
-            return Ok(None);
-        }
-        let Some(id) = self.find_key(Kind::CreatedExtId, hash, key)? else {
-            return Ok(None);
-        };
-        self.conn
-            .prepare_cached("SELECT run_id FROM created_ext_ids WHERE id = ?1")
-            .map_err(sql)?
-            .query_row([id], |r| r.get(0))
-            .optional()
-            .map_err(sql)
+        let found = self.find_key(Kind::CreatedExtId, key_hash(key), key)?;
+        Ok(found.map(|e| e.run_id))
     }
 
     /// Starts collecting this run's keys, in a temporary file in `dir` (no lock on the
@@ -286,16 +259,23 @@ impl Ledger {
             .ok_or_else(|| LedgerError("internal error: ledger keys not begun".into()))?;
         let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
         if let Some(cn) = communication_number {
-            let n = NewNumber {
+            let e = Entry {
+                hash: key_hash(cn),
                 key: cn.to_string(),
                 payload_digest: *payload_digest,
+                run_id: String::new(),
                 source: source.to_string(),
                 record,
             };
-            keys.add_number(key_hash(cn), &n).map_err(io)?;
+            keys.add(Kind::CommunicationNumber, &e).map_err(io)?;
         }
         if let Some(ext) = created_ext_id {
-            keys.add_ext_id(key_hash(ext), ext).map_err(io)?;
+            let e = Entry {
+                hash: key_hash(ext),
+                key: ext.to_string(),
+                ..Entry::default()
+            };
+            keys.add(Kind::CreatedExtId, &e).map_err(io)?;
         }
         Ok(())
     }
@@ -366,28 +346,13 @@ impl Ledger {
             Some(keys) => insert_keys(&tx, keys, run.run_id)?,
             None => None,
         };
-        // The run's keys are the rows added since it began: record their ranges, and the
-        // segment that indexes them (rolling the run back deletes both).
+        // Rolling the run back deletes its segment (`settle_pending`).
         tx.execute(
-            "UPDATE runs SET
-                first_number_id = (SELECT min(id) FROM communication_numbers WHERE id >
-                    coalesce((SELECT max(last_number_id) FROM runs WHERE run_id <> ?1), 0)),
-                last_number_id = (SELECT max(id) FROM communication_numbers),
-                first_ext_id = (SELECT min(id) FROM created_ext_ids WHERE id >
-                    coalesce((SELECT max(last_ext_id) FROM runs WHERE run_id <> ?1), 0)),
-                last_ext_id = (SELECT max(id) FROM created_ext_ids),
-                key_segment = ?2
-             WHERE run_id = ?1",
+            "UPDATE runs SET key_segment = ?2 WHERE run_id = ?1",
             params![run.run_id, segment],
         )
         .map_err(sql)?;
-        // The filters this run loaded are the stored ones (a writer changes them only in a
-        // transaction like this one, which would have to be newer than the run's reads; it
-        // is reloaded then): grown in place rather than loaded twice.
-        let loaded = self.filters.take();
-        stored_filters::update(&tx, keys.as_ref(), loaded)?;
         tx.commit().map_err(sql)?;
-        self.filters = None;
         self.segments = None;
         Ok(())
     }
@@ -405,64 +370,38 @@ impl Ledger {
     }
 }
 
-/// Writes a run's new keys: rows appended to each table, and their hash entries as a new
-/// segment (`segments`), in hash order so that they are appended too. Returns the segment,
-/// or `None` when the run has no new keys.
+/// Writes a run's new keys as a new segment (`segments`): each kind's entries in hash
+/// order, packed into blocks, with a filter. Returns the segment, or `None` when the run
+/// has no new keys.
 fn insert_keys(
     tx: &rusqlite::Transaction,
     keys: &mut NewKeys,
     run_id: &str,
 ) -> Result<Option<i64>, LedgerError> {
-    let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
     let (numbers, ext_ids) = keys.counts();
     if numbers + ext_ids == 0 {
         return Ok(None);
     }
     let segment = segments::next(tx)?;
     segments::add(tx, segment, numbers, ext_ids)?;
-    let hash_insert = |kind: Kind| {
-        tx.prepare(&format!(
-            "INSERT INTO {}(segment, hash, id) VALUES (?1, ?2, ?3)",
-            kind.hashes()
-        ))
-        .map_err(sql)
-    };
-    {
-        let mut row = tx
-            .prepare(
-                "INSERT INTO communication_numbers(hash, key, payload_digest, run_id, source, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(sql)?;
-        let mut entry = hash_insert(Kind::CommunicationNumber)?;
-        keys.each_number(&mut |hash, n| {
-            let id = row
-                .insert(params![
-                    hash as i64,
-                    n.key,
-                    &n.payload_digest[..],
-                    run_id,
-                    n.source,
-                    n.record as i64
-                ])
-                .and_then(|id| entry.execute(params![segment, hash as i64, id]));
-            id.map(drop).map_err(|e| {
-                std::io::Error::other(format!("{e} (communicationNumber {:?})", n.key))
+    for (kind, count) in [
+        (Kind::CommunicationNumber, numbers),
+        (Kind::CreatedExtId, ext_ids),
+    ] {
+        let mut writer = segments::SegmentWriter::new(tx, kind, segment, count);
+        let mut failed = None;
+        keys.each_sorted(kind, &mut |e| {
+            let mut e = e.clone();
+            e.run_id = run_id.to_string();
+            writer.push(&e).map_err(|err| {
+                let shown = std::io::Error::other(format!("{err} (key {:?})", e.key));
+                failed = Some(err);
+                shown
             })
         })
-        .map_err(io)?;
+        .map_err(|e| failed.take().unwrap_or(LedgerError(format!("ledger: {e}"))))?;
+        writer.finish()?;
     }
-    let mut row = tx
-        .prepare("INSERT INTO created_ext_ids(hash, key, run_id) VALUES (?1, ?2, ?3)")
-        .map_err(sql)?;
-    let mut entry = hash_insert(Kind::CreatedExtId)?;
-    keys.each_ext_id(&mut |hash, key| {
-        row.insert(params![hash as i64, key, run_id])
-            .and_then(|id| entry.execute(params![segment, hash as i64, id]))
-            .map(drop)
-            .map_err(|e| std::io::Error::other(format!("{e} (customerExtId {key:?})")))
-    })
-    .map_err(io)?;
     Ok(Some(segment))
 }
 

@@ -1,178 +1,226 @@
 //! A run's new keys, between the ordered end that finds them and the commit that writes
-//! them: appended to a temporary file in the run's directory (a memcpy each, where an
-//! SQLite insert cost microseconds on the run's busiest thread), with their hashes and
-//! places held in memory (16 bytes a key) so that the commit can write them sorted by hash,
-//! the order of the ledger's B-trees.
+//! them as a segment of blocks sorted by hash (`blocks`), sorted outside memory: entries are
+//! gathered in a chunk of `CHUNK_BYTES`, sorted by hash and appended to a temporary file in
+//! the run's directory as one sorted run; the commit merges the runs, reading each a window
+//! at a time. Memory stays at a chunk and a window per run whatever the run's size.
+//!
+//! Measured with 900,000 new records: the earlier design (entries appended in arrival
+//! order, their hashes and places kept in memory, 16 bytes a key, and read back with one
+//! positional read each in hash order) spent about a second of system time on 1.8 million
+//! reads; merging sorted runs reads the file once, in order.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::io;
 use std::path::Path;
 
+use super::blocks::{Decoder, Entry, Kind, encode};
 use crate::spill::Spill;
 
-/// A communicationNumber's entry: the key, its payload's digest, its source and record.
-pub struct NewNumber {
-    pub key: String,
-    pub payload_digest: [u8; 32],
-    pub source: String,
-    pub record: u64,
+/// Entries gathered before they are sorted and written: 4 MiB a kind.
+const CHUNK_BYTES: usize = 4 << 20;
+/// The window each sorted run is read through at the commit.
+const WINDOW_BYTES: usize = 64 << 10;
+
+/// The entries of one kind not yet written, and the sorted runs written.
+#[derive(Default)]
+struct Pile {
+    chunk: Vec<u8>,
+    /// (hash, offset in `chunk`, length) of each entry of the chunk.
+    index: Vec<(u64, u32, u32)>,
+    /// (start, length) in the spill of each sorted run.
+    runs: Vec<(u64, u64)>,
+    count: u64,
 }
 
 pub struct NewKeys {
     spill: Spill,
-    /// (hash, place) of each new communicationNumber and each new created customerExtId; a
-    /// place is the entry's offset (high 48 bits) and length (low 16 bits, `LONG` when it
-    /// is longer: then its length is read first), so that the commit reads an entry with one
-    /// positional read (reading its fields one by one cost five system calls a key, two
-    /// seconds a million keys).
-    numbers: Vec<(u64, u64)>,
-    ext_ids: Vec<(u64, u64)>,
-    entry: Vec<u8>,
-    read: Vec<u8>,
-}
-
-/// The length field of a place whose entry is 65,535 bytes or longer.
-const LONG: u64 = 0xFFFF;
-
-fn place(at: u64, len: usize) -> u64 {
-    (at << 16) | (len as u64).min(LONG)
+    piles: [Pile; 2],
 }
 
 impl NewKeys {
     pub fn create(dir: &Path) -> io::Result<NewKeys> {
         Ok(NewKeys {
             spill: Spill::create(dir, "ledger-new-keys")?,
-            numbers: Vec::new(),
-            ext_ids: Vec::new(),
-            entry: Vec::with_capacity(256),
-            read: Vec::with_capacity(256),
+            piles: Default::default(),
         })
     }
 
-    pub fn add_number(&mut self, hash: u64, n: &NewNumber) -> io::Result<()> {
-        self.entry.clear();
-        self.entry.extend_from_slice(&[0; 4]);
-        put(&mut self.entry, n.key.as_bytes());
-        self.entry.extend_from_slice(&n.payload_digest);
-        put(&mut self.entry, n.source.as_bytes());
-        self.entry.extend_from_slice(&n.record.to_le_bytes());
-        self.seal_entry();
-        let at = self.spill.append(&self.entry)?;
-        self.numbers.push((hash, place(at, self.entry.len())));
-        Ok(())
-    }
-
-    pub fn add_ext_id(&mut self, hash: u64, key: &str) -> io::Result<()> {
-        self.entry.clear();
-        self.entry.extend_from_slice(&[0; 4]);
-        put(&mut self.entry, key.as_bytes());
-        self.seal_entry();
-        let at = self.spill.append(&self.entry)?;
-        self.ext_ids.push((hash, place(at, self.entry.len())));
-        Ok(())
-    }
-
-    /// Each communicationNumber, in the order of its hash, for the commit (one at a time:
-    /// a million of them held at once would cost a hundred megabytes).
-    pub fn each_number(
-        &mut self,
-        f: &mut dyn FnMut(u64, &NewNumber) -> io::Result<()>,
-    ) -> io::Result<()> {
-        self.numbers.sort_unstable();
-        let places = std::mem::take(&mut self.numbers);
-        for &(hash, place) in &places {
-            let e = self.entry_at(place)?;
-            let (key, rest) = text(e)?;
-            let digest: [u8; 32] = rest
-                .get(..32)
-                .and_then(|d| d.try_into().ok())
-                .ok_or_else(short)?;
-            let (source, rest) = text(&rest[32..])?;
-            let record = rest
-                .get(..8)
-                .and_then(|r| r.try_into().ok())
-                .ok_or_else(short)?;
-            let n = NewNumber {
-                key: key.to_string(),
-                payload_digest: digest,
-                source: source.to_string(),
-                record: u64::from_le_bytes(record),
-            };
-            f(hash, &n)?;
+    /// Adds a key of this run (its run id is set when the segment is written).
+    pub(super) fn add(&mut self, kind: Kind, e: &Entry) -> io::Result<()> {
+        let pile = &mut self.piles[kind.slot()];
+        let at = pile.chunk.len();
+        encode(&mut pile.chunk, kind, e, None);
+        pile.index
+            .push((e.hash, at as u32, (pile.chunk.len() - at) as u32));
+        pile.count += 1;
+        if pile.chunk.len() >= CHUNK_BYTES {
+            self.write_chunk(kind)?;
         }
-        self.numbers = places;
         Ok(())
-    }
-
-    /// Each created customerExtId, in the order of its hash, for the commit.
-    pub fn each_ext_id(
-        &mut self,
-        f: &mut dyn FnMut(u64, &str) -> io::Result<()>,
-    ) -> io::Result<()> {
-        self.ext_ids.sort_unstable();
-        let places = std::mem::take(&mut self.ext_ids);
-        for &(hash, place) in &places {
-            let key = text(self.entry_at(place)?)?.0.to_string();
-            f(hash, &key)?;
-        }
-        self.ext_ids = places;
-        Ok(())
-    }
-
-    /// Writes the entry's length into its first four bytes.
-    fn seal_entry(&mut self) {
-        let len = (self.entry.len() as u32).to_le_bytes();
-        self.entry[..4].copy_from_slice(&len);
-    }
-
-    /// The entry at a place, read with one positional read (two for a long one).
-    fn entry_at(&mut self, place: u64) -> io::Result<&[u8]> {
-        // An entry is its length (u32), then its fields.
-        let (at, mut len) = (place >> 16, place & LONG);
-        if len == LONG {
-            let mut l = [0u8; 4];
-            self.spill.read(at, &mut l)?;
-            len = u64::from(u32::from_le_bytes(l));
-        }
-        self.read.resize(len as usize, 0);
-        self.spill.read(at, &mut self.read)?;
-        Ok(self.read.get(4..).unwrap_or_default())
     }
 
     /// How many new communicationNumbers and created customerExtIds there are.
     pub fn counts(&self) -> (u64, u64) {
-        (self.numbers.len() as u64, self.ext_ids.len() as u64)
+        (self.piles[0].count, self.piles[1].count)
     }
 
-    /// The hashes of the new keys (numbers, then customerExtIds), for the filters.
-    pub fn hashes(
-        &self,
-    ) -> (
-        impl Iterator<Item = u64> + '_,
-        impl Iterator<Item = u64> + '_,
-    ) {
-        (
-            self.numbers.iter().map(|p| p.0),
-            self.ext_ids.iter().map(|p| p.0),
-        )
+    /// Sorts the gathered entries by hash and appends them to the spill as a sorted run,
+    /// each entry after its length (u32 LE).
+    fn write_chunk(&mut self, kind: Kind) -> io::Result<()> {
+        let pile = &mut self.piles[kind.slot()];
+        if pile.index.is_empty() {
+            return Ok(());
+        }
+        pile.index.sort_unstable_by_key(|&(hash, at, _)| (hash, at));
+        let start = self.spill.len();
+        for &(_, at, len) in &pile.index {
+            self.spill.append(&len.to_le_bytes())?;
+            self.spill
+                .append(&pile.chunk[at as usize..(at + len) as usize])?;
+        }
+        pile.runs.push((start, self.spill.len() - start));
+        pile.chunk.clear();
+        pile.index.clear();
+        Ok(())
+    }
+
+    /// Each entry of a kind in hash order (entries of one hash in the order they came).
+    pub(super) fn each_sorted(
+        &mut self,
+        kind: Kind,
+        f: &mut dyn FnMut(&Entry) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.write_chunk(kind)?;
+        let runs = self.piles[kind.slot()].runs.clone();
+        let mut readers: Vec<RunReader> = runs
+            .iter()
+            .map(|&(start, len)| RunReader::new(kind, start, len))
+            .collect();
+        let mut heap = BinaryHeap::with_capacity(readers.len());
+        for (i, r) in readers.iter_mut().enumerate() {
+            if r.advance(&mut self.spill)? {
+                heap.push(Reverse((r.entry.hash, i)));
+            }
+        }
+        while let Some(Reverse((_, i))) = heap.pop() {
+            f(&readers[i].entry)?;
+            if readers[i].advance(&mut self.spill)? {
+                heap.push(Reverse((readers[i].entry.hash, i)));
+            }
+        }
+        Ok(())
     }
 }
 
-/// A length-prefixed text at the start of `bytes`, and what follows it.
-fn text(bytes: &[u8]) -> io::Result<(&str, &[u8])> {
-    let len = bytes
-        .get(..4)
-        .map(|l| u32::from_le_bytes(l.try_into().unwrap_or_default()) as usize)
-        .ok_or_else(short)?;
-    let t = bytes.get(4..4 + len).ok_or_else(short)?;
-    let t = std::str::from_utf8(t).map_err(|e| io::Error::other(e.to_string()))?;
-    Ok((t, &bytes[4 + len..]))
+/// One sorted run of the spill, read a window at a time.
+struct RunReader {
+    kind: Kind,
+    /// Where the unread part of the run starts in the spill, and where the run ends.
+    at: u64,
+    end: u64,
+    window: Vec<u8>,
+    pos: usize,
+    entry: Entry,
 }
 
-fn short() -> io::Error {
-    io::Error::other("internal error: a short entry in the ledger's new keys")
+impl RunReader {
+    fn new(kind: Kind, start: u64, len: u64) -> Self {
+        RunReader {
+            kind,
+            at: start,
+            end: start + len,
+            window: Vec::new(),
+            pos: 0,
+            entry: Entry::default(),
+        }
+    }
+
+    /// Makes at least `n` unread bytes available in the window (fewer only at the end).
+    fn fill(&mut self, spill: &mut Spill, n: usize) -> io::Result<()> {
+        let have = self.window.len() - self.pos;
+        if have >= n {
+            return Ok(());
+        }
+        self.window.drain(..self.pos);
+        self.pos = 0;
+        let want = (self.end - self.at).min(n.max(WINDOW_BYTES) as u64 - have as u64) as usize;
+        let old = self.window.len();
+        self.window.resize(old + want, 0);
+        spill.read(self.at, &mut self.window[old..])?;
+        self.at += want as u64;
+        Ok(())
+    }
+
+    /// Reads the next entry into `self.entry`; `false` at the end of the run.
+    fn advance(&mut self, spill: &mut Spill) -> io::Result<bool> {
+        self.fill(spill, 4)?;
+        let Some(len) = self.window.get(self.pos..self.pos + 4) else {
+            return Ok(false);
+        };
+        let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
+        self.pos += 4;
+        self.fill(spill, len)?;
+        let bytes = self
+            .window
+            .get(self.pos..self.pos + len)
+            .ok_or_else(|| io::Error::other("internal error: a short entry in the new keys"))?;
+        let mut d = Decoder::new(bytes, self.kind);
+        if !d.next_into(&mut self.entry, true)? {
+            return Err(io::Error::other(
+                "internal error: an empty entry in the new keys",
+            ));
+        }
+        self.pos += len;
+        Ok(true)
+    }
 }
 
-fn put(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(bytes);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_come_back_sorted_by_hash_across_many_sorted_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = NewKeys::create(dir.path()).unwrap();
+        let n = 120_000u64;
+        let mut expected = Vec::new();
+        for i in 0..n {
+            let hash = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let e = Entry {
+                hash,
+                key: format!("CN-{i}"),
+                payload_digest: [i as u8; 32],
+                run_id: String::new(),
+                source: format!("file-{}.ndjson", i % 3),
+                record: i,
+            };
+            keys.add(Kind::CommunicationNumber, &e).unwrap();
+            expected.push(e);
+        }
+        // More than one chunk was written as a sorted run.
+        assert!(
+            keys.piles[0].runs.len() >= 2,
+            "{}",
+            keys.piles[0].runs.len()
+        );
+        expected.sort_by_key(|e| e.hash);
+        let mut back = Vec::new();
+        keys.each_sorted(Kind::CommunicationNumber, &mut |e| {
+            back.push(e.clone());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(back.len(), expected.len());
+        assert!(back == expected);
+        assert_eq!(keys.counts(), (n, 0));
+        let mut none = 0;
+        keys.each_sorted(Kind::CreatedExtId, &mut |_| {
+            none += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(none, 0);
+    }
 }

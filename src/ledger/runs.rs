@@ -79,14 +79,10 @@ impl Ledger {
     /// How many keys of each kind the ledger holds (communicationNumbers, created
     /// customerExtIds), for tests and `leadbatch runs`.
     pub fn key_counts(&self) -> Result<(u64, u64), LedgerError> {
-        let count = |t: &str| -> Result<u64, LedgerError> {
-            self.conn
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .map(|n| n as u64)
-                .map_err(sql)
-        };
-        Ok((count("communication_numbers")?, count("created_ext_ids")?))
+        use super::blocks::Kind;
+        Ok((
+            super::segments::key_count(&self.conn, Kind::CommunicationNumber)?,
+            super::segments::key_count(&self.conn, Kind::CreatedExtId)?,
+        ))
     }
 }

@@ -1,17 +1,19 @@
 //! The ledger's schema and its forward migrations.
 //!
-//! The key tables are appended to (rowid order is commit order: a run's keys are one
-//! contiguous range, which `runs` records), and found through tables of `(segment, hash,
-//! id)` to which each run adds its own segment (see `segments`, where the measurements
-//! are). Version 3 had one index of hashes, into which every commit's keys went between the
-//! old ones; version 4 moves those entries to segment 1.
+//! Versions 1 to 3 kept a row per key, found through one index of hashes; version 4 keeps
+//! the keys in segments of sorted blocks, one segment per run (see `segments`, where the
+//! measurements are), and its migration moves the rows there in Rust (`keys_to_blocks`).
 //!
 //! The schema version is SQLite's `user_version`; `application_id` marks the file as a
 //! leadbatch ledger, so that another SQLite database given by mistake is refused rather than
 //! written to. Each migration moves the schema one version forward inside the caller's
 //! transaction; a ledger newer than this program is refused (exit 2), never downgraded.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, params};
+
+use super::blocks::{Entry, Kind};
+use super::segments::{self, SegmentWriter};
+use super::{LedgerError, sql};
 
 /// `application_id` of a leadbatch ledger: "LDBL".
 pub const APPLICATION_ID: i64 = 0x4C44_424C;
@@ -19,7 +21,8 @@ pub const APPLICATION_ID: i64 = 0x4C44_424C;
 /// The schema version this program writes.
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 
-/// Migration `i` takes a ledger from version `i` to `i + 1`.
+/// Migration `i` takes a ledger from version `i` to `i + 1`: its SQL, then the step of
+/// `AFTER` for it, if any.
 const MIGRATIONS: &[&str] = &[
     // 1: runs, files and the keys of accepted records.
     "CREATE TABLE runs(
@@ -118,41 +121,26 @@ const MIGRATIONS: &[&str] = &[
         answered TEXT NOT NULL,
         PRIMARY KEY (communication_number, attempt)
     ) WITHOUT ROWID;",
-    // 4: keys found through segments of (segment, hash, id) instead of an index on the
-    // hash (see `segments`): the keys already there become segment 1, and the hash
-    // indexes go.
+    // 4: keys in segments of sorted blocks (see `segments`); `keys_to_blocks` then moves
+    // the rows of the key tables there and drops them.
     "CREATE TABLE key_segments(
         segment INTEGER PRIMARY KEY,
         numbers INTEGER NOT NULL,
         ext_ids INTEGER NOT NULL
     );
-    CREATE TABLE communication_number_hashes(
+    CREATE TABLE key_blocks(
+        kind INTEGER NOT NULL,
         segment INTEGER NOT NULL,
-        hash INTEGER NOT NULL,
-        id INTEGER NOT NULL,
-        PRIMARY KEY (segment, hash, id)
+        first_hash INTEGER NOT NULL,
+        entries BLOB NOT NULL,
+        PRIMARY KEY (kind, segment, first_hash)
     ) WITHOUT ROWID;
-    CREATE TABLE created_ext_id_hashes(
-        segment INTEGER NOT NULL,
-        hash INTEGER NOT NULL,
-        id INTEGER NOT NULL,
-        PRIMARY KEY (segment, hash, id)
-    ) WITHOUT ROWID;
-    ALTER TABLE runs ADD COLUMN key_segment INTEGER;
-    INSERT INTO key_segments(segment, numbers, ext_ids)
-        SELECT 1, (SELECT count(*) FROM communication_numbers),
-            (SELECT count(*) FROM created_ext_ids)
-        WHERE EXISTS (SELECT 1 FROM communication_numbers)
-            OR EXISTS (SELECT 1 FROM created_ext_ids);
-    INSERT INTO communication_number_hashes(segment, hash, id)
-        SELECT 1, hash, id FROM communication_numbers ORDER BY hash, id;
-    INSERT INTO created_ext_id_hashes(segment, hash, id)
-        SELECT 1, hash, id FROM created_ext_ids ORDER BY hash, id;
-    UPDATE runs SET key_segment = 1
-        WHERE last_number_id IS NOT NULL OR last_ext_id IS NOT NULL;
-    DROP INDEX communication_numbers_hash;
-    DROP INDEX created_ext_ids_hash;",
+    ALTER TABLE runs ADD COLUMN key_segment INTEGER;",
 ];
+
+/// Steps in Rust after a migration's SQL: (migration index, step).
+type Step = fn(&rusqlite::Transaction) -> Result<(), LedgerError>;
+const AFTER: &[(usize, Step)] = &[(3, keys_to_blocks)];
 
 /// Brings the ledger to `CURRENT` (a new file is created at it). Errors name what is wrong.
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {
@@ -194,8 +182,102 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), String> {
     {
         tx.execute_batch(step)
             .map_err(|e| format!("migration to version {}: {e}", i + 1))?;
+        for (_, after) in AFTER.iter().filter(|(at, _)| *at == i) {
+            after(&tx).map_err(|e| format!("migration to version {}: {e}", i + 1))?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))
             .map_err(sql)?;
     }
     tx.commit().map_err(sql)
+}
+
+/// Moves the keys of version 3's tables into segments: one for the committed runs' keys and
+/// one for each pending run's (so that rolling it back stays deleting its segment); then
+/// drops the tables and the one filter of each, which the segments' filters replace.
+fn keys_to_blocks(tx: &rusqlite::Transaction) -> Result<(), LedgerError> {
+    let pending: Vec<String> = tx
+        .prepare("SELECT run_id FROM runs WHERE state = 'pending' ORDER BY run_id")
+        .map_err(sql)?
+        .query_map([], |r| r.get(0))
+        .map_err(sql)?
+        .collect::<Result<_, _>>()
+        .map_err(sql)?;
+    let committed = "SELECT run_id FROM runs WHERE state = 'committed'".to_string();
+    let groups = std::iter::once(committed).chain(
+        pending
+            .iter()
+            .map(|id| format!("SELECT '{}'", id.replace('\'', "''"))),
+    );
+    for runs in groups {
+        let count = |table: &str| -> Result<u64, LedgerError> {
+            tx.query_row(
+                &format!("SELECT count(*) FROM {table} WHERE run_id IN ({runs})"),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(sql)
+        };
+        let (numbers, ext_ids) = (count("communication_numbers")?, count("created_ext_ids")?);
+        if numbers + ext_ids == 0 {
+            continue;
+        }
+        let segment = segments::next(tx)?;
+        segments::add(tx, segment, numbers, ext_ids)?;
+        for (kind, keys) in [
+            (Kind::CommunicationNumber, numbers),
+            (Kind::CreatedExtId, ext_ids),
+        ] {
+            let mut writer = SegmentWriter::new(tx, kind, segment, keys);
+            // SQLite's integers are signed: the hashes in unsigned order are the
+            // non-negative ones, then the negative ones, each in order.
+            for sign in [">= 0", "< 0"] {
+                let columns = match kind {
+                    Kind::CommunicationNumber => {
+                        "hash, key, run_id, payload_digest, source, record"
+                    }
+                    Kind::CreatedExtId => "hash, key, run_id, NULL, '', 0",
+                };
+                let table = match kind {
+                    Kind::CommunicationNumber => "communication_numbers",
+                    Kind::CreatedExtId => "created_ext_ids",
+                };
+                let mut st = tx
+                    .prepare(&format!(
+                        "SELECT {columns} FROM {table}
+                         WHERE run_id IN ({runs}) AND hash {sign} ORDER BY hash, id"
+                    ))
+                    .map_err(sql)?;
+                let mut rows = st.query([]).map_err(sql)?;
+                while let Some(r) = rows.next().map_err(sql)? {
+                    let digest: Option<Vec<u8>> = r.get(3).map_err(sql)?;
+                    let mut payload_digest = [0u8; 32];
+                    if let Some(d) = digest.filter(|d| d.len() == 32) {
+                        payload_digest.copy_from_slice(&d);
+                    }
+                    writer.push(&Entry {
+                        hash: r.get::<_, i64>(0).map_err(sql)? as u64,
+                        key: r.get(1).map_err(sql)?,
+                        run_id: r.get(2).map_err(sql)?,
+                        payload_digest,
+                        source: r.get(4).map_err(sql)?,
+                        record: r.get::<_, i64>(5).map_err(sql)? as u64,
+                    })?;
+                }
+            }
+            writer.finish()?;
+        }
+        tx.execute(
+            &format!("UPDATE runs SET key_segment = ?1 WHERE run_id IN ({runs})"),
+            params![segment],
+        )
+        .map_err(sql)?;
+    }
+    tx.execute_batch(
+        "DROP TABLE communication_numbers;
+         DROP TABLE created_ext_ids;
+         DELETE FROM key_filter_chunks;
+         DELETE FROM key_filters;",
+    )
+    .map_err(sql)
 }

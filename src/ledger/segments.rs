@@ -1,60 +1,46 @@
 //! The ledger's keys in segments, so that a night's commit appends instead of rewriting.
 //!
-//! A key's row (key, payload digest, run, source, record) lives in an append-only rowid
-//! table (`communication_numbers`, `created_ext_ids`). It is found through a second table
-//! of `(segment, hash, id)` clustered in that order (`communication_number_hashes`,
-//! `created_ext_id_hashes`). Each committed run adds its keys as a new segment, numbered
-//! above every other, written sorted by hash: every entry lands at the right-hand end of the
-//! B-tree, so a commit writes its own entries and nothing else.
+//! Each committed run adds its keys as a new segment, numbered above every other: its
+//! entries sorted by hash and packed into blocks (`blocks`), filed in `key_blocks` under
+//! (kind, segment, first hash), and a Bloom filter of its hashes sized for them (`filter`,
+//! `stored_filters`). Every block of a new segment lands at the right-hand end of the
+//! B-tree, so a commit writes its own entries and nothing else, and no filter but its own.
 //!
-//! Measured with ten million keys in the ledger and a run adding 900,000: an index on the
-//! hash alone (schema version 3) put the new entries between the old ones on nearly every
-//! leaf page, so each commit rewrote most of a 200 MB index (6.3 s of an 8.2 s commit).
-//! With segments the commit writes only its own 20 MB.
+//! Measured with the keys of ten million records in the ledger and a run adding 900,000:
+//! schema version 3 kept a row per key and one index of hashes, into which each commit's
+//! keys went between the old ones on nearly every leaf page; the commit rewrote most of a
+//! 200 MB index and a 37 MB filter (8.2 s). Segments of rows with their own hash entries
+//! took that to 3.6 million appended inserts and the run's new filter bits; blocks take it
+//! to a few thousand inserts of about 90 MB in all.
 //!
-//! A lookup (after the Bloom filter says "maybe") asks the segments newest first and stops
-//! at the first that has the key: a key is accepted once, so it is in one segment, and the
-//! records of a cumulative export are mostly in the newest. To keep the number of segments
-//! small, `compact` merges the newest committed segments while the next older one is no
-//! larger than those merged so far (a binary counter: a key is rewritten about log2 of the
-//! ledger's growth times, and there are at most that many segments). Segments of pending
-//! runs are never merged, so that rolling a pending run back is deleting its segment.
+//! A lookup asks the segments newest first: the segment's filter, then on a "maybe" the one
+//! block whose hash range holds the key. It stops at the first segment that has the key: a
+//! key is accepted once, so it is in one segment, and the records of a cumulative export
+//! are mostly in the newest. To keep the number of segments small, `compact` merges the
+//! newest committed segments while the next older one is no larger than those merged so
+//! far (a binary counter: a key is rewritten about log2 of the ledger's growth times, and
+//! there are at most that many segments). Segments of pending runs are never merged, so
+//! rolling a pending run back is deleting its segment.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Ledger, LedgerError, sql};
+use super::blocks::{self, Entry, Kind, Packer, find_in_block, stored_hash};
+use super::filter::Filter;
+use super::{Ledger, LedgerError, stored_filters};
 
-/// The two kinds of keys: their row table and their hash table.
-#[derive(Clone, Copy)]
-pub(super) enum Kind {
-    CommunicationNumber,
-    CreatedExtId,
+fn sql(e: rusqlite::Error) -> LedgerError {
+    super::sql(e)
 }
 
-impl Kind {
-    pub(super) const ALL: [Kind; 2] = [Kind::CommunicationNumber, Kind::CreatedExtId];
+fn io(e: std::io::Error) -> LedgerError {
+    LedgerError(format!("ledger: {e}"))
+}
 
-    pub(super) fn rows(self) -> &'static str {
-        match self {
-            Kind::CommunicationNumber => "communication_numbers",
-            Kind::CreatedExtId => "created_ext_ids",
-        }
-    }
-
-    pub(super) fn hashes(self) -> &'static str {
-        match self {
-            Kind::CommunicationNumber => "communication_number_hashes",
-            Kind::CreatedExtId => "created_ext_id_hashes",
-        }
-    }
-
-    /// The column of `key_segments` that counts this kind's keys.
-    fn count_column(self) -> &'static str {
-        match self {
-            Kind::CommunicationNumber => "numbers",
-            Kind::CreatedExtId => "ext_ids",
-        }
-    }
+/// A segment and its filters (communicationNumbers, created customerExtIds), as a run
+/// holds them for its lookups.
+pub(super) struct Segment {
+    pub id: i64,
+    filters: [Filter; 2],
 }
 
 /// Every segment, newest first.
@@ -66,6 +52,40 @@ pub(super) fn list(conn: &rusqlite::Connection) -> Result<Vec<i64>, LedgerError>
         .map_err(sql)?
         .collect::<Result<_, _>>()
         .map_err(sql)
+}
+
+/// Loads a segment's filters (rebuilt from its blocks if one is missing).
+fn load(conn: &rusqlite::Connection, id: i64) -> Result<Segment, LedgerError> {
+    let one = |kind: Kind| -> Result<Filter, LedgerError> {
+        if let Some(f) = stored_filters::load(conn, &stored_filters::name(kind, id))? {
+            return Ok(f);
+        }
+        let mut f = Filter::with_capacity(key_count_of(conn, kind, id)?);
+        each_entry(conn, kind, id, &mut |e| {
+            f.insert(e.hash);
+            Ok(())
+        })?;
+        Ok(f)
+    };
+    Ok(Segment {
+        id,
+        filters: [one(Kind::CommunicationNumber)?, one(Kind::CreatedExtId)?],
+    })
+}
+
+/// How many keys of a kind one segment holds.
+fn key_count_of(conn: &rusqlite::Connection, kind: Kind, id: i64) -> Result<u64, LedgerError> {
+    conn.query_row(
+        &format!(
+            "SELECT {} FROM key_segments WHERE segment = ?1",
+            kind.count_column()
+        ),
+        [id],
+        |r| r.get::<_, i64>(0),
+    )
+    .optional()
+    .map(|n| n.unwrap_or(0).max(0) as u64)
+    .map_err(sql)
 }
 
 /// How many keys of a kind the segments hold.
@@ -92,7 +112,115 @@ pub(super) fn next(tx: &Transaction) -> Result<i64, LedgerError> {
     .map_err(sql)
 }
 
-/// Records a new segment and how many keys of each kind it holds.
+/// The block of a segment whose hash range holds `hash`.
+fn block_for(
+    conn: &rusqlite::Connection,
+    kind: Kind,
+    segment: i64,
+    hash: u64,
+) -> Result<Option<Vec<u8>>, LedgerError> {
+    conn.prepare_cached(
+        "SELECT entries FROM key_blocks WHERE kind = ?1 AND segment = ?2 AND first_hash <= ?3
+         ORDER BY first_hash DESC LIMIT 1",
+    )
+    .map_err(sql)?
+    .query_row(params![kind.id(), segment, stored_hash(hash)], |r| r.get(0))
+    .optional()
+    .map_err(sql)
+}
+
+/// The entry of `key` in a segment, if it has it.
+pub(super) fn probe(
+    conn: &rusqlite::Connection,
+    kind: Kind,
+    segment: i64,
+    hash: u64,
+    key: &str,
+) -> Result<Option<Entry>, LedgerError> {
+    match block_for(conn, kind, segment, hash)? {
+        Some(block) => find_in_block(&block, kind, hash, key).map_err(io),
+        None => Ok(None),
+    }
+}
+
+/// Each entry of a kind in a segment, in hash order, a page of blocks at a time (no query
+/// stays open while `f` runs, so `f` may write to the ledger).
+pub(super) fn each_entry(
+    conn: &rusqlite::Connection,
+    kind: Kind,
+    segment: i64,
+    f: &mut dyn FnMut(&Entry) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
+    let mut cursor = Cursor::new(kind, segment);
+    while cursor.peek(conn)?.is_some() {
+        let e = cursor.entries.pop_front().expect("peeked");
+        f(&e)?;
+    }
+    Ok(())
+}
+
+/// Writes one kind of a new segment: blocks as they fill, then its filter.
+pub(super) struct SegmentWriter<'t> {
+    tx: &'t Transaction<'t>,
+    kind: Kind,
+    segment: i64,
+    packer: Packer,
+    filter: Filter,
+    count: u64,
+}
+
+impl<'t> SegmentWriter<'t> {
+    pub(super) fn new(tx: &'t Transaction<'t>, kind: Kind, segment: i64, keys: u64) -> Self {
+        SegmentWriter {
+            tx,
+            kind,
+            segment,
+            packer: Packer::new(kind),
+            filter: Filter::with_capacity(keys),
+            count: 0,
+        }
+    }
+
+    /// Adds the next entry (in hash order).
+    pub(super) fn push(&mut self, e: &Entry) -> Result<(), LedgerError> {
+        self.packer.push(e);
+        self.filter.insert(e.hash);
+        self.count += 1;
+        let done = self.packer.take_done();
+        insert_blocks(self.tx, self.kind, self.segment, done)
+    }
+
+    /// Writes the last block and the filter; the number of entries written.
+    pub(super) fn finish(self) -> Result<u64, LedgerError> {
+        insert_blocks(self.tx, self.kind, self.segment, self.packer.finish())?;
+        let name = stored_filters::name(self.kind, self.segment);
+        stored_filters::save(self.tx, &name, &self.filter)?;
+        Ok(self.count)
+    }
+}
+
+fn insert_blocks(
+    tx: &Transaction,
+    kind: Kind,
+    segment: i64,
+    done: Vec<(u64, Vec<u8>)>,
+) -> Result<(), LedgerError> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO key_blocks(kind, segment, first_hash, entries) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(sql)?;
+    for (first, bytes) in done {
+        st.execute(params![kind.id(), segment, stored_hash(first), bytes])
+            .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Records a segment and how many keys of each kind it holds.
 pub(super) fn add(
     tx: &Transaction,
     segment: i64,
@@ -107,120 +235,70 @@ pub(super) fn add(
     .map_err(sql)
 }
 
-/// Deletes a rolled-back run's keys: its rows (one id range per table) and their hash
-/// entries in its segment. The range also bounds the hash entries, because a ledger
-/// migrated from version 3 has every earlier key, pending or not, in segment 1.
-pub(super) fn delete_run_keys(tx: &Transaction, run_id: &str) -> Result<(), LedgerError> {
-    for (kind, first, last) in [
-        (
-            Kind::CommunicationNumber,
-            "first_number_id",
-            "last_number_id",
-        ),
-        (Kind::CreatedExtId, "first_ext_id", "last_ext_id"),
-    ] {
-        let range: Option<(Option<i64>, Option<i64>, Option<i64>)> = tx
-            .query_row(
-                &format!("SELECT key_segment, {first}, {last} FROM runs WHERE run_id = ?1"),
-                [run_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(sql)?;
-        let Some((segment, Some(first), Some(last))) = range else {
-            continue;
-        };
-        if let Some(segment) = segment {
-            tx.execute(
-                &format!(
-                    "DELETE FROM {} WHERE segment = ?1 AND id BETWEEN ?2 AND ?3",
-                    kind.hashes()
-                ),
-                params![segment, first, last],
-            )
-            .map_err(sql)?;
-            let removed = tx.changes() as i64;
-            tx.execute(
-                &format!(
-                    "UPDATE key_segments SET {c} = {c} - ?2 WHERE segment = ?1",
-                    c = kind.count_column()
-                ),
-                params![segment, removed],
-            )
-            .map_err(sql)?;
-        }
-        tx.execute(
-            &format!("DELETE FROM {} WHERE id BETWEEN ?1 AND ?2", kind.rows()),
-            params![first, last],
-        )
+/// Deletes a segment: its blocks, its filters, its count.
+pub(super) fn delete(tx: &Transaction, segment: i64) -> Result<(), LedgerError> {
+    tx.execute("DELETE FROM key_blocks WHERE segment = ?1", [segment])
         .map_err(sql)?;
-    }
-    tx.execute(
-        "DELETE FROM key_segments WHERE numbers <= 0 AND ext_ids <= 0",
-        [],
-    )
-    .map(drop)
-    .map_err(sql)
+    stored_filters::delete(tx, segment)?;
+    tx.execute("DELETE FROM key_segments WHERE segment = ?1", [segment])
+        .map(drop)
+        .map_err(sql)
 }
 
 impl Ledger {
-    /// The id of this key's row, asking the segments newest first. The segments are those
-    /// listed when the filters were loaded; on a miss, the list is read again in case
-    /// another run merged segments since (a merge moves keys to a new segment).
+    /// This key's entry, asking the segments newest first. The segments are those listed
+    /// at the run's first lookup; on a miss the list is read again, in case another run
+    /// merged segments since (a merge moves keys to a new segment).
     pub(super) fn find_key(
         &mut self,
         kind: Kind,
         hash: u64,
         key: &str,
-    ) -> Result<Option<i64>, LedgerError> {
-        let mut segments = match self.segments.take() {
-            Some(s) => s,
-            None => list(&self.conn)?,
-        };
-        let mut found = self.probe(kind, hash, key, &segments)?;
-        if found.is_none() {
-            let now = list(&self.conn)?;
-            let unseen: Vec<i64> = now
-                .iter()
-                .copied()
-                .filter(|s| !segments.contains(s))
-                .collect();
-            if !unseen.is_empty() {
-                found = self.probe(kind, hash, key, &unseen)?;
-            }
-            segments = now;
+    ) -> Result<Option<Entry>, LedgerError> {
+        if self.segments.is_none() {
+            let ids = list(&self.conn)?;
+            let loaded = ids
+                .into_iter()
+                .map(|id| load(&self.conn, id))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.segments = Some(loaded);
         }
-        self.segments = Some(segments);
+        let slot = kind.slot();
+        let segments = self.segments.as_ref().expect("loaded above");
+        for s in segments {
+            if s.filters[slot].may_contain(hash)
+                && let Some(e) = probe(&self.conn, kind, s.id, hash, key)?
+            {
+                return Ok(Some(e));
+            }
+        }
+        let now = list(&self.conn)?;
+        if now.iter().eq(segments.iter().map(|s| &s.id)) {
+            return Ok(None);
+        }
+        let mut kept: Vec<Segment> = self
+            .segments
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| now.contains(&s.id))
+            .collect();
+        let mut found = None;
+        let unseen: Vec<i64> = now
+            .iter()
+            .copied()
+            .filter(|id| !kept.iter().any(|s| s.id == *id))
+            .collect();
+        for id in unseen {
+            let s = load(&self.conn, id)?;
+            if found.is_none() && s.filters[slot].may_contain(hash) {
+                found = probe(&self.conn, kind, s.id, hash, key)?;
+            }
+            kept.push(s);
+        }
+        kept.sort_by_key(|s| std::cmp::Reverse(s.id));
+        self.segments = Some(kept);
         Ok(found)
-    }
-
-    /// The id of this key's row in the first of `segments` that has it.
-    pub(super) fn probe(
-        &self,
-        kind: Kind,
-        hash: u64,
-        key: &str,
-        segments: &[i64],
-    ) -> Result<Option<i64>, LedgerError> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT h.id FROM {h} h JOIN {r} r ON r.id = h.id
-                 WHERE h.segment = ?1 AND h.hash = ?2 AND r.key = ?3",
-                h = kind.hashes(),
-                r = kind.rows()
-            ))
-            .map_err(sql)?;
-        for &segment in segments {
-            let id = st
-                .query_row(params![segment, hash as i64, key], |r| r.get(0))
-                .optional()
-                .map_err(sql)?;
-            if id.is_some() {
-                return Ok(id);
-            }
-        }
-        Ok(None)
     }
 
     /// Merges the newest committed segments while the next older one is no larger than
@@ -231,58 +309,171 @@ impl Ledger {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql)?;
-        let sizes: Vec<(i64, i64)> = {
+        let sizes: Vec<(i64, i64, i64)> = {
             let mut st = tx
                 .prepare(
-                    "SELECT segment, numbers + ext_ids FROM key_segments
+                    "SELECT segment, numbers, ext_ids FROM key_segments
                      WHERE segment NOT IN (SELECT key_segment FROM runs
                         WHERE state = 'pending' AND key_segment IS NOT NULL)
                      ORDER BY segment DESC",
                 )
                 .map_err(sql)?;
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .map_err(sql)?
                 .collect::<Result<_, _>>()
                 .map_err(sql)?
         };
-        let group = merge_group(&sizes);
+        let totals: Vec<(i64, i64)> = sizes.iter().map(|&(s, n, e)| (s, n + e)).collect();
+        let group = merge_group(&totals);
         if group.len() < 2 {
             return Ok(0);
         }
         let merged = next(&tx)?;
-        let list = group
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let in_group = |s: i64| group.contains(&s);
+        let count = |kind: Kind| -> u64 {
+            sizes
+                .iter()
+                .filter(|t| in_group(t.0))
+                .map(|&(_, n, e)| {
+                    if kind == Kind::CommunicationNumber {
+                        n
+                    } else {
+                        e
+                    }
+                })
+                .sum::<i64>()
+                .max(0) as u64
+        };
         for kind in Kind::ALL {
-            // Sorted by hash, the merged entries are appended at the end of the B-tree.
+            merge_kind(&tx, kind, &group, merged, count(kind))?;
+        }
+        add(
+            &tx,
+            merged,
+            count(Kind::CommunicationNumber),
+            count(Kind::CreatedExtId),
+        )?;
+        for &s in &group {
+            delete(&tx, s)?;
             tx.execute(
-                &format!(
-                    "INSERT INTO {h}(segment, hash, id) SELECT ?1, hash, id FROM {h}
-                     WHERE segment IN ({list}) ORDER BY hash, id",
-                    h = kind.hashes()
-                ),
-                [merged],
-            )
-            .map_err(sql)?;
-            tx.execute(
-                &format!("DELETE FROM {} WHERE segment IN ({list})", kind.hashes()),
-                [],
+                "UPDATE runs SET key_segment = ?1 WHERE key_segment = ?2",
+                [merged, s],
             )
             .map_err(sql)?;
         }
-        tx.execute_batch(&format!(
-            "INSERT INTO key_segments(segment, numbers, ext_ids)
-                SELECT {merged}, sum(numbers), sum(ext_ids) FROM key_segments
-                WHERE segment IN ({list});
-             DELETE FROM key_segments WHERE segment IN ({list});
-             UPDATE runs SET key_segment = {merged} WHERE key_segment IN ({list});"
-        ))
-        .map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.segments = None;
         Ok(group.len())
+    }
+}
+
+impl Ledger {
+    /// Checks every segment: its entries in hash order, as many as it counts, each in its
+    /// filter. For tests, and for an auditor who doubts a ledger.
+    pub fn verify_keys(&self) -> Result<(), LedgerError> {
+        for segment in list(&self.conn)? {
+            let s = load(&self.conn, segment)?;
+            for kind in Kind::ALL {
+                let (mut count, mut last) = (0u64, 0u64);
+                each_entry(&self.conn, kind, segment, &mut |e| {
+                    if e.hash < last || !s.filters[kind.slot()].may_contain(e.hash) {
+                        return Err(LedgerError(format!(
+                            "ledger: segment {segment}: key {:?} out of order or not in its filter",
+                            e.key
+                        )));
+                    }
+                    (count, last) = (count + 1, e.hash);
+                    Ok(())
+                })?;
+                let counted = key_count_of(&self.conn, kind, segment)?;
+                if count != counted {
+                    return Err(LedgerError(format!(
+                        "ledger: segment {segment} holds {count} keys of a kind, counts {counted}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the entries of a kind of the `group` segments as segment `merged`, in hash
+/// order: a merge of their sorted entries, each segment read a page of blocks at a time
+/// (64 blocks, about 256 KB), so that memory does not grow with the segments.
+fn merge_kind(
+    tx: &Transaction,
+    kind: Kind,
+    group: &[i64],
+    merged: i64,
+    keys: u64,
+) -> Result<(), LedgerError> {
+    let mut cursors: Vec<Cursor> = group.iter().map(|&s| Cursor::new(kind, s)).collect();
+    let mut writer = SegmentWriter::new(tx, kind, merged, keys);
+    loop {
+        let mut best: Option<(u64, usize)> = None;
+        for (i, c) in cursors.iter_mut().enumerate() {
+            if let Some(e) = c.peek(tx)?
+                && best.is_none_or(|(h, _)| e.hash < h)
+            {
+                best = Some((e.hash, i));
+            }
+        }
+        let Some((_, i)) = best else { break };
+        let e = cursors[i].entries.pop_front().expect("peeked");
+        writer.push(&e)?;
+    }
+    writer.finish().map(drop)
+}
+
+/// A segment's entries of one kind, read a page of blocks at a time.
+struct Cursor {
+    kind: Kind,
+    segment: i64,
+    /// The first hash (stored) of the next page; `None` when the segment is read.
+    from: Option<i64>,
+    entries: std::collections::VecDeque<Entry>,
+}
+
+impl Cursor {
+    fn new(kind: Kind, segment: i64) -> Self {
+        Cursor {
+            kind,
+            segment,
+            from: Some(i64::MIN),
+            entries: Default::default(),
+        }
+    }
+
+    /// The next entry, reading the next page when the one in memory is used up.
+    fn peek(&mut self, conn: &rusqlite::Connection) -> Result<Option<&Entry>, LedgerError> {
+        if self.entries.is_empty()
+            && let Some(from) = self.from
+        {
+            let page: Vec<(i64, Vec<u8>)> = conn
+                .prepare_cached(
+                    "SELECT first_hash, entries FROM key_blocks
+                     WHERE kind = ?1 AND segment = ?2 AND first_hash >= ?3
+                     ORDER BY first_hash LIMIT 64",
+                )
+                .map_err(sql)?
+                .query_map(params![self.kind.id(), self.segment, from], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            self.from = page.last().and_then(|(last, _)| last.checked_add(1));
+            for (_, block) in &page {
+                let mut d = blocks::Decoder::new(block, self.kind);
+                let mut e = Entry::default();
+                let mut first = true;
+                while d.next_into(&mut e, first).map_err(io)? {
+                    first = false;
+                    self.entries.push_back(e.clone());
+                }
+            }
+        }
+        Ok(self.entries.front())
     }
 }
 
@@ -302,72 +493,4 @@ fn merge_group(sizes: &[(i64, i64)]) -> Vec<i64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::merge_group;
-    use crate::ledger::{Ledger, RunRecord};
-
-    /// Commits a run of one key (`CN-i`, `EXT-i`) through `ledger`, and merges.
-    fn night(ledger: &mut Ledger, dir: &std::path::Path, i: u64) {
-        let run_id = format!("20260101T000000Z-{i:06}");
-        ledger.begin_keys(dir).unwrap();
-        let key = format!("CN-{i}");
-        let ext = format!("EXT-{i}");
-        ledger
-            .add_keys(Some(&key), &[1; 32], Some(&ext), "night.ndjson", i)
-            .unwrap();
-        let record = RunRecord {
-            run_id: &run_id,
-            out_dir: dir,
-            started: "t",
-            finished: "t",
-            as_of: "2026-01-01",
-            inputs: &[],
-            options: &serde_json::json!({}),
-            counts: [1, 1, 0, 0, 0],
-            manifest_sha256: "0",
-            previous_manifest: None,
-        };
-        ledger.stage(&record, std::iter::empty()).unwrap();
-        ledger.confirm(&run_id).unwrap();
-        ledger.compact().unwrap();
-    }
-
-    #[test]
-    fn a_key_moved_by_another_runs_merge_is_still_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.db");
-        let mut writer = Ledger::open(&path).unwrap();
-        night(&mut writer, dir.path(), 1);
-        // A reader that listed the segments (and loaded the filters) after night 1...
-        let mut reader = Ledger::open(&path).unwrap();
-        assert!(reader.communication_number("CN-1").unwrap().is_some());
-        assert!(reader.communication_number("CN-2").unwrap().is_none());
-        // ...while night 2 merges night 1's segment into a new one.
-        night(&mut writer, dir.path(), 2);
-        assert_eq!(super::list(&writer.conn).unwrap().len(), 1);
-        let found = reader.communication_number("CN-1").unwrap().unwrap();
-        assert_eq!(found.run_id, "20260101T000000Z-000001");
-        assert_eq!(
-            reader.created_ext_id("EXT-1").unwrap().as_deref(),
-            Some("20260101T000000Z-000001")
-        );
-    }
-
-    #[test]
-    fn the_newest_segments_merge_like_a_binary_counter() {
-        // A night of 1M keys beside ten million: nothing to merge.
-        assert_eq!(merge_group(&[(2, 1_000_000), (1, 10_000_000)]), vec![2]);
-        // A second night of the same size merges with the first, not with the base.
-        assert_eq!(
-            merge_group(&[(3, 1_000_000), (2, 1_000_000), (1, 10_000_000)]),
-            vec![3, 2]
-        );
-        // 1 + 1 then 2: the older segment is no larger than the two gathered.
-        assert_eq!(
-            merge_group(&[(4, 1), (3, 1), (2, 2), (1, 8)]),
-            vec![4, 3, 2]
-        );
-        assert_eq!(merge_group(&[(5, 3), (4, 4)]), vec![5]);
-        assert_eq!(merge_group(&[]), Vec::<i64>::new());
-    }
-}
+mod tests;
