@@ -6,6 +6,11 @@
 /// Bits per key the filter is sized for, and hash functions: a false positive rate near 1%.
 const BITS_PER_KEY: u64 = 10;
 const HASHES: u32 = 7;
+/// Words per block: a key's bits are all in one block of 512 bits, one cache line, so that
+/// asking about a key costs one memory access, not seven. (Measured: the filters of ten
+/// million keys are 25 MB, far past the caches, and with seven independent bits and a
+/// division each, `may_contain` was 6% of a run's time.)
+const BLOCK_WORDS: usize = 8;
 /// Words per stored chunk: 1 MiB.
 const CHUNK_WORDS: usize = 1 << 17;
 
@@ -20,7 +25,7 @@ pub struct Filter {
 impl Filter {
     pub fn with_capacity(capacity: u64) -> Filter {
         let capacity = capacity.max(1 << 16);
-        let words = (capacity * BITS_PER_KEY).div_ceil(64) as usize;
+        let words = words_for(capacity);
         Filter {
             capacity,
             count: 0,
@@ -37,7 +42,7 @@ impl Filter {
         chunks: &mut dyn Iterator<Item = Vec<u8>>,
     ) -> Option<Filter> {
         let capacity = capacity.max(1 << 16);
-        let words = (capacity * BITS_PER_KEY).div_ceil(64) as usize;
+        let words = words_for(capacity);
         let mut bits = Vec::with_capacity(words);
         for chunk in chunks {
             if chunk.len() % 8 != 0 {
@@ -63,24 +68,39 @@ impl Filter {
             .map(|c| c.iter().flat_map(|w| w.to_le_bytes()).collect())
     }
 
-    fn positions(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
-        let n = self.bits.len() as u64 * 64;
-        let (h1, h2) = (hash, hash.rotate_left(32) | 1);
-        (0..u64::from(HASHES)).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % n) as usize)
+    /// The block of a key (from the hash's high bits, by multiplication: no division)
+    /// and its bits in the block (nine bits each from a remix of the hash).
+    fn place(&self, hash: u64) -> (usize, u64) {
+        let blocks = (self.bits.len() / BLOCK_WORDS) as u128;
+        let block = ((u128::from(hash) * blocks) >> 64) as usize;
+        (
+            block * BLOCK_WORDS,
+            hash.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        )
+    }
+
+    fn bit_positions(mix: u64) -> impl Iterator<Item = usize> {
+        (0..HASHES).map(move |i| ((mix >> (i * 9)) & 511) as usize)
     }
 
     pub fn insert(&mut self, hash: u64) {
-        let positions: Vec<usize> = self.positions(hash).collect();
-        for p in positions {
-            self.bits[p / 64] |= 1 << (p % 64);
+        let (base, mix) = self.place(hash);
+        for p in Self::bit_positions(mix) {
+            self.bits[base + p / 64] |= 1 << (p % 64);
         }
         self.count += 1;
     }
 
     pub fn may_contain(&self, hash: u64) -> bool {
-        self.positions(hash)
-            .all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
+        let (base, mix) = self.place(hash);
+        let block = &self.bits[base..base + BLOCK_WORDS];
+        Self::bit_positions(mix).all(|p| block[p / 64] & (1 << (p % 64)) != 0)
     }
+}
+
+/// Words of a filter for `capacity` keys: whole blocks.
+fn words_for(capacity: u64) -> usize {
+    ((capacity * BITS_PER_KEY).div_ceil(64) as usize).next_multiple_of(BLOCK_WORDS)
 }
 
 /// The stable hash a key is filed under in the ledger (it outlives program versions, so it

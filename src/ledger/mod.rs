@@ -206,6 +206,16 @@ impl Ledger {
         Ok((kept, deleted))
     }
 
+    /// Whether the ledger knows a file of this size (a file of another size cannot have
+    /// the bytes of a file read before).
+    pub fn file_of_size(&self, size: u64) -> Result<bool, LedgerError> {
+        self.conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM files WHERE size = ?1)")
+            .map_err(sql)?
+            .query_row([size as i64], |r| r.get(0))
+            .map_err(sql)
+    }
+
     /// The committed run that read a file with this digest, if any.
     pub fn file_seen(&self, digest: &[u8; 32]) -> Result<Option<String>, LedgerError> {
         self.conn

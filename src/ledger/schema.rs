@@ -135,7 +135,8 @@ const MIGRATIONS: &[&str] = &[
         entries BLOB NOT NULL,
         PRIMARY KEY (kind, segment, first_hash)
     ) WITHOUT ROWID;
-    ALTER TABLE runs ADD COLUMN key_segment INTEGER;",
+    ALTER TABLE runs ADD COLUMN key_segment INTEGER;
+    CREATE INDEX files_size ON files(size);",
 ];
 
 /// Steps in Rust after a migration's SQL: (migration index, step).

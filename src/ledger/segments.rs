@@ -247,8 +247,9 @@ pub(super) fn delete(tx: &Transaction, segment: i64) -> Result<(), LedgerError> 
 
 impl Ledger {
     /// This key's entry, asking the segments newest first. The segments are those listed
-    /// at the run's first lookup; on a miss the list is read again, in case another run
-    /// merged segments since (a merge moves keys to a new segment).
+    /// at the run's first lookup; when a filter said "maybe" but no block had the key, the
+    /// list is read again, in case another run merged segments since (a merge moves keys
+    /// to a new segment).
     pub(super) fn find_key(
         &mut self,
         kind: Kind,
@@ -265,12 +266,19 @@ impl Ledger {
         }
         let slot = kind.slot();
         let segments = self.segments.as_ref().expect("loaded above");
+        let mut maybe = false;
         for s in segments {
-            if s.filters[slot].may_contain(hash)
-                && let Some(e) = probe(&self.conn, kind, s.id, hash, key)?
-            {
-                return Ok(Some(e));
+            if s.filters[slot].may_contain(hash) {
+                maybe = true;
+                if let Some(e) = probe(&self.conn, kind, s.id, hash, key)? {
+                    return Ok(Some(e));
+                }
             }
+        }
+        // No filter knew the key: merges move keys, they never add any (keys committed by
+        // other runs since the first lookup are not looked for, as before).
+        if !maybe {
+            return Ok(None);
         }
         let now = list(&self.conn)?;
         if now.iter().eq(segments.iter().map(|s| &s.id)) {

@@ -37,6 +37,10 @@ pub struct FileSummary {
     /// `detected` (`--encoding auto`: a guess, worth a look).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_source: Option<String>,
+    /// The file's size when it was read (for the ledger, which skips the digest of a file
+    /// whose size no earlier file had); not in summary.json.
+    #[serde(skip)]
+    pub bytes: Option<u64>,
 }
 
 /// Records, accepted, rejected and unchanged of one group.
@@ -292,8 +296,9 @@ impl Row for PayloadDigest {
     }
 }
 
-/// A row as bytes: the source, the format, the three counts, the digest (a flag, then 32
-/// bytes), the error, the warning, the encoding and its source (each a flag, then the text).
+/// A row as bytes: the source, the format, the four counts, the digest (a flag, then 32
+/// bytes), the error, the warning, the encoding and its source (each a flag, then the
+/// text), the size (a flag, then the u64).
 impl Row for FileSummary {
     fn encode(&self, out: &mut Vec<u8>) {
         put_text(out, &self.source);
@@ -327,6 +332,13 @@ impl Row for FileSummary {
                 None => out.push(0),
             }
         }
+        match self.bytes {
+            Some(n) => {
+                out.push(1);
+                put_u64(out, n);
+            }
+            None => out.push(0),
+        }
     }
 
     fn decode(r: &mut impl Read) -> io::Result<FileSummary> {
@@ -355,6 +367,10 @@ impl Row for FileSummary {
             })
         };
         let (error, warning, encoding, encoding_source) = (text()?, text()?, text()?, text()?);
+        let bytes = match get_u8(r)? {
+            0 => None,
+            _ => Some(get_u64(r)?),
+        };
         Ok(FileSummary {
             source,
             format,
@@ -367,6 +383,7 @@ impl Row for FileSummary {
             blake3,
             encoding,
             encoding_source,
+            bytes,
         })
     }
 
@@ -397,6 +414,7 @@ mod tests {
             blake3: (i != 2).then_some(Digest([i; 32])),
             encoding: (i == 3).then(|| "windows-1257".to_string()),
             encoding_source: (i == 3).then(|| "detected".to_string()),
+            bytes: (i != 2).then_some(u64::from(i) * 1000),
         }
     }
 

@@ -43,10 +43,15 @@ impl FileHistory {
 
     /// Whether a committed run read a file with the same bytes (and it is not to be read
     /// again). Costs one read of the file before the real one (the page cache usually
-    /// serves the second); standard input and files that cannot be read are always read
-    /// (the reader reports what is wrong with them).
+    /// serves the second), unless no file the ledger knows has its size (then the bytes
+    /// cannot be the same: a night of new files is not read twice); standard input and
+    /// files that cannot be read are always read (the reader reports what is wrong).
     pub(super) fn seen_before(&mut self, file: &InputFile) -> Option<AlreadyProcessed> {
         if self.reprocess || file.is_stdin() {
+            return None;
+        }
+        let size = std::fs::metadata(&file.path).ok()?.len();
+        if !self.ledger.file_of_size(size).unwrap_or(true) {
             return None;
         }
         let digest = file_digest(&file.path).ok()?;
@@ -259,7 +264,7 @@ impl RunRecordParts<'_> {
             Some(crate::ledger::FileRecord {
                 digest: row.blake3.as_ref()?.0,
                 source: row.source,
-                size: None,
+                size: row.bytes,
                 counts: [row.records, row.accepted, row.rejected, row.unchanged],
             })
         });

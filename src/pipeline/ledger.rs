@@ -31,6 +31,8 @@ pub(super) enum FileEvent {
     /// of the batch holding its last item (None when it gave no item).
     Read {
         digest: Option<Digest>,
+        /// Its size when read (with the digest).
+        bytes: Option<u64>,
         last_batch: Option<u64>,
         /// The encoding it was decoded from, when not UTF-8.
         encoding: Option<Used>,
@@ -97,16 +99,19 @@ impl Ledger {
                         blake3: None,
                         encoding: None,
                         encoding_source: None,
+                        bytes: None,
                     },
                     read: None,
                 }),
                 FileEvent::Read {
                     digest,
+                    bytes,
                     last_batch,
                     encoding,
                 } => {
                     if let Some(open) = self.open.back_mut() {
                         open.row.blake3 = digest;
+                        open.row.bytes = bytes;
                         open.row.encoding = encoding.map(|u| detect::label(u.encoding));
                         open.row.encoding_source = encoding.map(|u| u.why.as_str().to_string());
                         open.read = Some(last_batch);
@@ -212,6 +217,7 @@ mod tests {
     fn read(tx: &mpsc::Sender<FileEvent>, last_batch: Option<u64>) {
         tx.send(FileEvent::Read {
             digest: None,
+            bytes: None,
             last_batch,
             encoding: None,
         })

@@ -48,8 +48,15 @@ pub(super) fn read_all(
                 }
                 let last_batch = (sink.pushed() != pushed).then(|| sink.last_item_seq());
                 let encoding = sink.text.used.get();
+                // The size after the read: it differs from the bytes hashed only if the
+                // file changed meanwhile, and then a later run digests a file it need not.
+                let bytes = digest
+                    .is_some()
+                    .then(|| std::fs::metadata(&f.path).ok().map(|m| m.len()))
+                    .flatten();
                 let _ = ledger.send(FileEvent::Read {
                     digest,
+                    bytes,
                     last_batch,
                     encoding,
                 });
