@@ -97,6 +97,8 @@ mod tests {
         }
         assert_eq!("C016.I06".parse::<Code>(), Ok(Code::C016I06));
         assert_eq!(Code::NotALead.as_str(), "not-a-lead");
+        assert_eq!(format!("[{:<10}]", Code::DateOrder), "[date-order]");
+        assert_eq!(format!("[{:<12}]", Code::DateOrder), "[date-order  ]");
         // Exactly as written: the contract has no other spelling.
         assert_eq!("Parse-Error".parse::<Code>(), Err(UnknownCode));
         assert_eq!(" parse-error".parse::<Code>(), Err(UnknownCode));

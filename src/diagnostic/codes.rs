@@ -295,9 +295,10 @@ impl Code {
     }
 }
 
+/// The text, padded as asked (`{:<32}` in `leadbatch codes`).
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

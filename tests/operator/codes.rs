@@ -31,6 +31,12 @@ fn codes_command_lists_exactly_the_codes_the_program_can_emit() {
         })
         .collect();
     assert_eq!(listed, all);
+    // The text listing: code and severity in columns, then the meaning.
+    let plain: Vec<String> = all
+        .iter()
+        .map(|[code, severity, meaning, _]| format!("{code:<32} {severity:<8} {meaning}\n"))
+        .collect();
+    assert_eq!(stdout_of(&["codes"]), plain.concat());
     // Each with what usually fixes it, which report.html shows beside the code's findings.
     assert!(listed.iter().all(|[.., fix]| !fix.is_empty()));
     assert!(listed.len() > 50 && listed.iter().any(|[c, ..]| *c == "C017.C016.RE05"));
