@@ -4,22 +4,23 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use serde::{Deserialize, Serialize};
 
 use crate::pipeline::{DEFAULT_KEEP_RUNS, Mode, PayloadLayout, Settings};
 use crate::rules::RuleSettings;
 use crate::rules::scalar::{Date, DateFormat};
 use crate::source::limits::DEFAULT_MAX_ITEMS;
 use crate::source::transcode::encoding_for_label;
-use crate::source::{Format, ReadOptions, TextEncoding, WalkOptions};
+use crate::source::{ReadOptions, TextEncoding, WalkOptions};
 
 mod config;
 mod examples;
-
-pub use config::{CONFIG_ENV, ConfigArgs};
+mod options;
 mod submit;
 mod values;
 
+pub use config::{CONFIG_ENV, ConfigArgs};
+pub use options::Options;
+use options::default_jobs;
 pub use submit::SubmitArgs;
 use values::{parse_delimiter, parse_deny};
 
@@ -152,184 +153,6 @@ pub struct RunArgs {
     pub cfg: ConfigArgs,
     #[command(flatten)]
     pub options: Options,
-}
-
-/// Every option a nightly job may set, on the command line or in `leadbatch.toml`
-/// (same names, kebab-case).
-#[derive(Debug, Args, Default, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
-pub struct Options {
-    /// Input paths (configuration file only; positional arguments on the command line).
-    #[arg(skip)]
-    pub inputs: Vec<PathBuf>,
-    /// Output directory [default: output].
-    #[arg(short, long)]
-    pub out: Option<PathBuf>,
-    /// Threads, reading and writing included (1: everything on one thread) [default: number of cores].
-    #[arg(short, long)]
-    pub jobs: Option<usize>,
-    /// The run's "today" for date checks, YYYY-MM-DD [default: the current UTC date].
-    #[arg(long)]
-    pub as_of: Option<String>,
-    /// No progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print summary.json on stdout instead of the one-line summary.
-    #[arg(long)]
-    pub json: bool,
-    /// Turn warnings into rejections.
-    #[arg(long)]
-    pub strict: bool,
-    /// Turn these warning codes into rejections (comma-separated or repeated): the record
-    /// warnings ignored-for-evaluate, date-order, document-expired, excel-mangled,
-    /// encoding-suspect.
-    #[arg(long, value_name = "CODE", value_delimiter = ',')]
-    pub deny: Vec<String>,
-    /// Input format for `-` and for files given explicitly (overrides the extension).
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Largest record accepted, in bytes [default: 16777216].
-    #[arg(long)]
-    pub max_record_bytes: Option<usize>,
-    /// A `.gz` or `.zst` file, or compressed standard input (by its magic bytes), may expand
-    /// to N times its compressed size (and always to 64 MiB); past that it is a file error
-    /// [default: 1000].
-    #[arg(long, value_name = "N")]
-    pub max_expansion: Option<u64>,
-    /// Deepest nesting accepted in a record [default: 64].
-    #[arg(long)]
-    pub max_depth: Option<usize>,
-    /// Most items in one list of a record, and fields in one object; a record holds at most
-    /// 10 times as many values in all [default: 10000].
-    #[arg(long)]
-    pub max_list_items: Option<usize>,
-    /// Findings kept per record; the summary still counts them all [default: 100].
-    #[arg(long)]
-    pub max_findings: Option<usize>,
-    /// At the end of a run on a terminal, show the first N findings of rejected records and a
-    /// count per code (0: none) [default: 10].
-    #[arg(long, value_name = "N")]
-    pub show: Option<usize>,
-    /// Encoding of CSV files and of XML files without a declaration: auto (detected per
-    /// file), or a WHATWG label: utf-8, utf-16, windows-1257, iso-8859-13, windows-1252, ...
-    /// [default: utf-8].
-    #[arg(long)]
-    pub encoding: Option<String>,
-    /// CSV field delimiter for every CSV and TSV file: one ASCII character, or `tab`
-    /// [default: `,` for .csv, or `;` when the header line holds no comma; tab for .tsv].
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// Read hidden files and directories (names starting with `.`) too.
-    #[arg(long)]
-    pub hidden: bool,
-    /// Dates written as text in CSV and XML files are in this order (ISO YYYY-MM-DD is
-    /// still accepted): DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY [default: ISO only].
-    #[arg(long, value_name = "FORMAT")]
-    pub date_format: Option<String>,
-    /// CSV decimals use a comma (`10000,50`).
-    #[arg(long)]
-    pub decimal_comma: bool,
-    /// Mask personal values in rejected.ndjson, errors.csv, messages and report.html.
-    #[arg(long)]
-    pub redact: bool,
-    /// Permission bits of output files, octal [default: 600].
-    #[arg(long)]
-    pub file_mode: Option<String>,
-    /// Directory of AMLYZE classifier lists (riskManagementCategory.json, legalForm.txt, ...).
-    #[arg(long)]
-    pub classifiers: Option<PathBuf>,
-    /// Seconds to wait for another run that holds the output directory [default: 0, exit 2 at once].
-    #[arg(long, value_name = "SECONDS")]
-    pub wait_lock: Option<u64>,
-    /// Committed runs kept in OUT/runs after a commit (the oldest go first) [default: 30].
-    #[arg(long, value_name = "N")]
-    pub keep_runs: Option<usize>,
-    /// SQLite ledger of earlier runs: files read before are skipped, keys accepted before are checked.
-    #[arg(long, value_name = "FILE")]
-    pub ledger: Option<PathBuf>,
-    /// Read files the ledger says an earlier run read.
-    #[arg(long)]
-    pub reprocess: bool,
-    /// How accepted payloads are written [default: ndjson].
-    #[arg(long, value_enum)]
-    pub payload_layout: Option<PayloadLayout>,
-}
-
-impl Options {
-    /// `self` (the flags) over `base` (the configuration file).
-    fn over(self, base: Options) -> Options {
-        Options {
-            inputs: if self.inputs.is_empty() {
-                base.inputs
-            } else {
-                self.inputs
-            },
-            out: self.out.or(base.out),
-            jobs: self.jobs.or(base.jobs),
-            as_of: self.as_of.or(base.as_of),
-            quiet: self.quiet || base.quiet,
-            json: self.json || base.json,
-            strict: self.strict || base.strict,
-            deny: if self.deny.is_empty() {
-                base.deny
-            } else {
-                self.deny
-            },
-            format: self.format.or(base.format),
-            max_record_bytes: self.max_record_bytes.or(base.max_record_bytes),
-            max_expansion: self.max_expansion.or(base.max_expansion),
-            max_depth: self.max_depth.or(base.max_depth),
-            max_list_items: self.max_list_items.or(base.max_list_items),
-            max_findings: self.max_findings.or(base.max_findings),
-            show: self.show.or(base.show),
-            encoding: self.encoding.or(base.encoding),
-            delimiter: self.delimiter.or(base.delimiter),
-            hidden: self.hidden || base.hidden,
-            date_format: self.date_format.or(base.date_format),
-            decimal_comma: self.decimal_comma || base.decimal_comma,
-            redact: self.redact || base.redact,
-            file_mode: self.file_mode.or(base.file_mode),
-            classifiers: self.classifiers.or(base.classifiers),
-            payload_layout: self.payload_layout.or(base.payload_layout),
-            wait_lock: self.wait_lock.or(base.wait_lock),
-            keep_runs: self.keep_runs.or(base.keep_runs),
-            ledger: self.ledger.or(base.ledger),
-            reprocess: self.reprocess || base.reprocess,
-        }
-    }
-
-    /// With every default filled in, as `leadbatch config` shows it.
-    pub(crate) fn with_defaults(mut self) -> Options {
-        if self.inputs.is_empty() {
-            self.inputs = vec![PathBuf::from("input")];
-        }
-        self.out.get_or_insert_with(|| PathBuf::from("output"));
-        self.jobs.get_or_insert_with(default_jobs);
-        self.as_of
-            .get_or_insert_with(|| Date::today_utc().to_string());
-        self.max_record_bytes
-            .get_or_insert(crate::source::DEFAULT_MAX_RECORD_BYTES);
-        self.max_expansion
-            .get_or_insert(crate::source::expansion::DEFAULT_FACTOR);
-        self.max_depth
-            .get_or_insert(crate::source::DEFAULT_MAX_DEPTH);
-        self.max_list_items.get_or_insert(DEFAULT_MAX_ITEMS);
-        self.max_findings
-            .get_or_insert(crate::rules::DEFAULT_MAX_FINDINGS);
-        self.show
-            .get_or_insert(crate::output::terminal::DEFAULT_SHOW);
-        self.encoding.get_or_insert_with(|| "utf-8".into());
-        self.file_mode
-            .get_or_insert_with(|| format!("{:o}", crate::output::DEFAULT_FILE_MODE));
-        self.payload_layout.get_or_insert(PayloadLayout::Ndjson);
-        self.wait_lock.get_or_insert(0);
-        self.keep_runs.get_or_insert(DEFAULT_KEEP_RUNS);
-        self
-    }
-}
-
-fn default_jobs() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 impl RunArgs {
@@ -517,23 +340,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flags_override_the_configuration_file() {
-        let base: Options =
-            toml::from_str("out = \"nightly\"\njobs = 3\nstrict = true\ninputs = [\"drop\"]\n")
-                .unwrap();
-        let flags = Options {
-            jobs: Some(1),
-            ..Default::default()
-        };
-        let o = flags.over(base).with_defaults();
-        assert_eq!(o.out, Some(PathBuf::from("nightly")));
-        assert_eq!(o.jobs, Some(1));
-        assert!(o.strict);
-        assert_eq!(o.inputs, vec![PathBuf::from("drop")]);
-        assert_eq!(o.max_depth, Some(64));
-    }
-
-    #[test]
     fn every_whatwg_label_names_an_encoding() {
         let named = |s| match parse_encoding(s) {
             Ok(TextEncoding::Named(e)) => e.name(),
@@ -556,18 +362,5 @@ mod tests {
             let e = parse_encoding(bad).unwrap_err();
             assert!(e.starts_with(&format!("unknown encoding {bad:?}")), "{e}");
         }
-    }
-
-    #[test]
-    fn unknown_configuration_keys_are_errors() {
-        assert!(toml::from_str::<Options>("outt = \"x\"").is_err());
-    }
-
-    #[test]
-    fn every_default_configuration_renders_and_reads_back() {
-        let o = Options::default().with_defaults();
-        let text = toml::to_string_pretty(&o).unwrap();
-        let back: Options = toml::from_str(&text).unwrap();
-        assert_eq!(toml::to_string_pretty(&back).unwrap(), text);
     }
 }

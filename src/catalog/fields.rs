@@ -3,6 +3,7 @@
 
 use super::Presence::{Forbidden as X, Mandatory as M, Optional as O};
 use super::{Codes, Field, Presence, Shape, Type};
+use crate::diagnostic::Code;
 
 const fn field(name: &'static str, ty: Type, ind: Presence, org: Presence) -> Field {
     Field {
@@ -30,17 +31,13 @@ impl Field {
         self
     }
     /// Vendor code for a missing and for an invalid value, top level.
-    const fn code(mut self, missing: Option<&'static str>, invalid: Option<&'static str>) -> Field {
+    const fn code(mut self, missing: Option<Code>, invalid: Option<Code>) -> Field {
         self.codes.missing = missing;
         self.codes.invalid = invalid;
         self
     }
     /// Vendor code for a missing and for an invalid value inside a related entity.
-    const fn rel_code(
-        mut self,
-        missing: Option<&'static str>,
-        invalid: Option<&'static str>,
-    ) -> Field {
+    const fn rel_code(mut self, missing: Option<Code>, invalid: Option<Code>) -> Field {
         self.codes.rel_missing = missing;
         self.codes.rel_invalid = invalid;
         self
@@ -150,7 +147,7 @@ pub static LEAD: Shape = Shape {
             O,
             O,
         )
-        .code(None, Some("SCR01")),
+        .code(None, Some(Code::SCR01)),
         field("businessUnit", class("businessUnit"), O, O),
         field(
             "riskManagementCategory",
@@ -158,29 +155,29 @@ pub static LEAD: Shape = Shape {
             M,
             M,
         )
-        .code(Some("C007"), Some("C007")),
-        field("entityType", Type::Enum(ENTITY_TYPES), M, M).code(Some("C010"), None),
+        .code(Some(Code::C007), Some(Code::C007)),
+        field("entityType", Type::Enum(ENTITY_TYPES), M, M).code(Some(Code::C010), None),
         field("customerExtId", STR, M, M)
-            .code(Some("C002"), None)
+            .code(Some(Code::C002), None)
             .identifier(),
-        field("applicationDate", DATE, M, M).code(Some("C012"), None),
+        field("applicationDate", DATE, M, M).code(Some(Code::C012), None),
         field("approvalDate", DATE, O, O),
         field("closingDate", DATE, O, O),
         field("nationalCode", STR, O, O).identifier().personal(),
         field("firstName", STR, M, X).personal(),
         field("lastName", STR, M, X).personal(),
-        field("citizenshipCountry", COUNTRY, M, X).code(None, Some("C016.I06")),
+        field("citizenshipCountry", COUNTRY, M, X).code(None, Some(Code::C016I06)),
         field("birthDate", DATE, M, X).personal().life_date(),
-        field("birthCountry", COUNTRY, O, X).code(None, Some("C016.I06")),
-        field("secondCitizenshipCountry", COUNTRY, O, X).code(None, Some("C016.I08")),
-        field("permanentResidenceCountry", COUNTRY, O, X).code(None, Some("C016.I08")),
+        field("birthCountry", COUNTRY, O, X).code(None, Some(Code::C016I06)),
+        field("secondCitizenshipCountry", COUNTRY, O, X).code(None, Some(Code::C016I08)),
+        field("permanentResidenceCountry", COUNTRY, O, X).code(None, Some(Code::C016I08)),
         field("isLegalResident", BOOL, O, X),
         field("isFamilyPEP", BOOL, O, X),
         field("isLitigated", BOOL, O, X),
         field("amlOfficer", BOOL, O, X),
         field("fieldOfActivity", Type::Object(&FIELD_OF_ACTIVITY), O, X),
-        field("title", STR, X, M).code(Some("C017.O01"), None),
-        field("registrationCountry", COUNTRY, X, M).code(Some("REG"), Some("REG")),
+        field("title", STR, X, M).code(Some(Code::C017O01), None),
+        field("registrationCountry", COUNTRY, X, M).code(Some(Code::REG), Some(Code::REG)),
         field("legalForm", class("legalForm"), X, M),
         field("tradingName", STR, X, O),
         field("establishmentDate", DATE, X, O).life_date(),
@@ -275,9 +272,9 @@ pub static CONTACT: Shape = Shape {
     name: "Contact",
     fields: &[
         nested("contactType", Type::Enum(CONTACT_TYPES), M)
-            .rel_code(Some("C017.C016.RE06.Co1"), Some("C017.C016.RE06.Co1")),
+            .rel_code(Some(Code::C017C016RE06Co1), Some(Code::C017C016RE06Co1)),
         nested("contactDetails", STR, M)
-            .rel_code(Some("C017.C016.RE06.Co2"), None)
+            .rel_code(Some(Code::C017C016RE06Co2), None)
             .personal(),
         nested("useForCommunication", BOOL, O),
     ],
@@ -288,8 +285,8 @@ pub static ADDRESS: Shape = Shape {
     name: "Address",
     fields: &[
         nested("country", COUNTRY, M)
-            .code(Some("Q004.ADR02"), Some("Q004.ADR02"))
-            .rel_code(Some("C017.C016.RE06.ADR02"), Some("C017.C016.RE06.ADR02")),
+            .code(Some(Code::Q004ADR02), Some(Code::Q004ADR02))
+            .rel_code(Some(Code::C017C016RE06ADR02), Some(Code::C017C016RE06ADR02)),
         nested("addressType", class("addressType"), O),
         // Spec §4: mandatory in the lead's own listAddress (both lead field tables mark it
         // so, every vendor sample carries it); optional in related entities' addresses.
@@ -309,13 +306,13 @@ pub static DOCUMENT: Shape = Shape {
     name: "BusinessEntityDocument",
     fields: &[
         nested("entityType", Type::Enum(ENTITY_TYPES), M)
-            .rel_code(Some("C017.C016.RE08.DOC01"), Some("C017.C016.RE08.DOC01")),
+            .rel_code(Some(Code::C017C016RE08DOC01), Some(Code::C017C016RE08DOC01)),
         nested("identityDocumentType", Type::Enum(DOCUMENT_TYPES), M),
         nested("documentNumber", STR, M).identifier().personal(),
         nested("documentIssueDate", DATE, M),
         nested("documentIssueCountry", COUNTRY, M)
-            .code(Some("Q002.DOC06"), Some("Q002.DOC06"))
-            .rel_code(Some("C017.C016.RE08.DOC06"), Some("C017.C016.RE08.DOC06")),
+            .code(Some(Code::Q002DOC06), Some(Code::Q002DOC06))
+            .rel_code(Some(Code::C017C016RE08DOC06), Some(Code::C017C016RE08DOC06)),
         nested("documentIssueAuthority", STR, M),
         nested("documentExpiryDate", DATE, O),
         nested("description", STR, O),
@@ -386,7 +383,7 @@ pub static PAYMENT_COUNTRY: Shape = Shape {
     id: 11,
     name: "PaymentCountry",
     fields: &[
-        nested("country", COUNTRY, M).code(None, Some("Q014.RC01")),
+        nested("country", COUNTRY, M).code(None, Some(Code::Q014RC01)),
         nested("turnoverDirection", Type::Enum(TURNOVER_DIRECTIONS), M),
     ],
 };
@@ -410,14 +407,14 @@ pub static REGION_OF_ACTIVITY: Shape = Shape {
 pub static COUNTRY_OF_ACTIVITY: Shape = Shape {
     id: 14,
     name: "CountryOfActivity",
-    fields: &[nested("country", COUNTRY, M).code(None, Some("Q009.CA01"))],
+    fields: &[nested("country", COUNTRY, M).code(None, Some(Code::Q009CA01))],
 };
 
 pub static COUNTRY_OF_TAX_PAYMENT: Shape = Shape {
     id: 15,
     name: "CountryOfTaxPayment",
     fields: &[
-        nested("country", COUNTRY, M).code(None, Some("Q017.COTP01")),
+        nested("country", COUNTRY, M).code(None, Some(Code::Q017COTP01)),
         nested("taxpayerNumber", STR, O).identifier().personal(),
     ],
 };
@@ -430,8 +427,8 @@ pub static ADDITIONAL_VALUE: Shape = Shape {
         nested("datatype", Type::Enum(DATATYPES), M),
         nested("description", STR, M),
         nested("value", Type::AnyScalar, M)
-            .code(None, Some("AV07"))
-            .rel_code(None, Some("C017.C016.AV07")),
+            .code(None, Some(Code::AV07))
+            .rel_code(None, Some(Code::C017C016AV07)),
     ],
 };
 
@@ -472,7 +469,7 @@ pub static PENSION: Shape = Shape {
     name: "Pension",
     fields: &[
         nested("isPensioner", BOOL, O),
-        nested("pensionCountry", COUNTRY, O).code(None, Some("FOA02")),
+        nested("pensionCountry", COUNTRY, O).code(None, Some(Code::FOA02)),
     ],
 };
 
@@ -482,7 +479,7 @@ pub static STUDENT: Shape = Shape {
     fields: &[
         nested("isStudent", BOOL, O),
         nested("higherSchoolTitle", STR, O),
-        nested("higherSchoolCountry", COUNTRY, O).code(None, Some("FOA01")),
+        nested("higherSchoolCountry", COUNTRY, O).code(None, Some(Code::FOA01)),
     ],
 };
 
@@ -493,9 +490,9 @@ pub static RELATED_ENTITY: Shape = Shape {
     name: "RelatedEntity",
     fields: &[
         nested("entityType", Type::Enum(ENTITY_TYPES), M)
-            .rel_code(Some("C017.C016.RE02"), Some("C017.C016.RE02")),
+            .rel_code(Some(Code::C017C016RE02), Some(Code::C017C016RE02)),
         nested("relationType", class("relationType"), M)
-            .rel_code(Some("C017.C016.RE01"), Some("C017.C016.RE01")),
+            .rel_code(Some(Code::C017C016RE01), Some(Code::C017C016RE01)),
         nested("relationDescription", STR, O),
         nested("extId", STR, O),
         nested("nationalCode", STR, O).identifier().personal(),
@@ -503,7 +500,7 @@ pub static RELATED_ENTITY: Shape = Shape {
         nested("regionOfActivityDescription", STR, O),
         nested("share", Type::Percent, O),
         nested("votePercentage", Type::Percent, O),
-        nested("country", COUNTRY, O).rel_code(None, Some("C017.C016.RE03")),
+        nested("country", COUNTRY, O).rel_code(None, Some(Code::C017C016RE03)),
         nested("registrationCountry", COUNTRY, O),
         nested("countryOfBusinessOperations", COUNTRY, O),
         nested("birthCountry", COUNTRY, O),
@@ -516,7 +513,7 @@ pub static RELATED_ENTITY: Shape = Shape {
         field("title", STR, O, M),
         nested("birthDate", DATE, O).personal().life_date(),
         nested("establishmentDate", DATE, O).life_date(),
-        nested("legalForm", class("legalForm"), O).rel_code(None, Some("C017.C016.RE05")),
+        nested("legalForm", class("legalForm"), O).rel_code(None, Some(Code::C017C016RE05)),
         nested("listContact", Type::List(&CONTACT), O),
         nested("listAddress", Type::List(&ADDRESS), O),
         nested("listBusinessEntityDocument", Type::List(&DOCUMENT), O),

@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 use foldhash::HashMap;
 use foldhash::HashMapExt;
 
+use crate::diagnostic::Code;
+
 pub use fields::{ADDITIONAL_VALUE, ADDRESS, DECLARED_TURNOVER, DOCUMENT, LEAD, RELATED_ENTITY};
 
 /// Value types of spec §2.
@@ -57,10 +59,10 @@ pub enum Presence {
 /// local code for the situation (`missing-field`, `bad-code`, ...).
 #[derive(Debug, Clone, Copy)]
 pub struct Codes {
-    pub missing: Option<&'static str>,
-    pub invalid: Option<&'static str>,
-    pub rel_missing: Option<&'static str>,
-    pub rel_invalid: Option<&'static str>,
+    pub missing: Option<Code>,
+    pub invalid: Option<Code>,
+    pub rel_missing: Option<Code>,
+    pub rel_invalid: Option<Code>,
 }
 
 impl Codes {
@@ -71,7 +73,7 @@ impl Codes {
         rel_invalid: None,
     };
 
-    pub fn missing(&self, in_related: bool) -> Option<&'static str> {
+    pub fn missing(&self, in_related: bool) -> Option<Code> {
         if in_related {
             self.rel_missing
         } else {
@@ -79,7 +81,7 @@ impl Codes {
         }
     }
 
-    pub fn invalid(&self, in_related: bool) -> Option<&'static str> {
+    pub fn invalid(&self, in_related: bool) -> Option<Code> {
         if in_related {
             self.rel_invalid
         } else {

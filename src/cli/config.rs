@@ -107,10 +107,11 @@ pub fn render(set: &Options) -> String {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    // A flag that is off, or a list that is empty, is not set.
+    // A switch that is off, or a list that is empty, is not set (`Layer::is_set`).
+    let keys = set.set_keys();
     let set: Vec<(String, String)> = lines(set)
         .into_iter()
-        .filter(|(_, v)| v != "false" && v != "[]")
+        .filter(|(k, _)| keys.contains(k))
         .collect();
     let mut out = String::from("# Options set (flags over the configuration file):\n");
     for (k, v) in &set {

@@ -1,40 +1,41 @@
 //! Option values that need more than a type: `--deny`'s codes and `--delimiter`'s character.
 
+use crate::diagnostic::{Code, Severity};
+
 /// `--deny`: codes of record warnings to reject the record for, as `--strict` does for all.
 /// An error code is accepted and changes nothing (it rejects already): a nightly
 /// configuration may list the codes it cares about whatever their severity, and a code
 /// that is an error today stays valid if the table changes. Refused (exit 2): a code
 /// `leadbatch codes` does not know, and `empty-file`, a warning about a file that has no
 /// record to reject.
-pub(super) fn parse_deny(codes: &[String]) -> Result<Vec<&'static str>, String> {
-    use crate::diagnostic::{CODES, Severity, code_info};
+pub(super) fn parse_deny(codes: &[String]) -> Result<Vec<Code>, String> {
     let warnings = || {
-        CODES
+        let names: Vec<&str> = Code::ALL
             .iter()
-            .filter(|c| c.severity == Severity::Warning && c.code != EMPTY_FILE)
-            .map(|c| c.code)
-            .collect::<Vec<_>>()
-            .join(", ")
+            .filter(|c| c.severity() == Severity::Warning && **c != Code::EmptyFile)
+            .map(|c| c.as_str())
+            .collect();
+        names.join(", ")
     };
-    const EMPTY_FILE: &str = crate::diagnostic::code::EMPTY_FILE;
     let mut deny = Vec::new();
     for text in codes {
         let name = text.trim();
-        match code_info(name) {
-            Some(c) if c.code == EMPTY_FILE => {
+        match name.parse::<Code>() {
+            Ok(Code::EmptyFile) => {
                 return Err(format!(
-                    "--deny {EMPTY_FILE}: a file without records has no record to reject; \
+                    "--deny {}: a file without records has no record to reject; \
                      --deny takes record warnings: {}",
+                    Code::EmptyFile,
                     warnings()
                 ));
             }
-            Some(c) if c.severity == Severity::Warning => {
-                if !deny.contains(&c.code) {
-                    deny.push(c.code);
+            Ok(c) if c.severity() == Severity::Warning => {
+                if !deny.contains(&c) {
+                    deny.push(c);
                 }
             }
-            Some(_) => {} // an error rejects already
-            None => {
+            Ok(_) => {} // an error rejects already
+            Err(_) => {
                 return Err(format!(
                     "--deny: unknown code {name:?}; the warning codes are: {} (see leadbatch \
                      codes)",
@@ -99,7 +100,7 @@ mod tests {
                 " date-order",
                 "document-expired"
             ])),
-            Ok(vec!["document-expired", "date-order"])
+            Ok(vec![Code::DocumentExpired, Code::DateOrder])
         );
         assert_eq!(parse_deny(&codes(&["bad-date", "C002"])), Ok(vec![]));
         let e = parse_deny(&codes(&["document-expird"])).unwrap_err();

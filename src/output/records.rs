@@ -207,7 +207,7 @@ impl RecordWriters {
             }
             l.push(b'{');
             write_key(l, "code");
-            write_str(l, d.code);
+            write_str(l, d.code.as_str());
             write_key(l, "path");
             write_str(l, &d.path);
             write_key(l, "severity");
@@ -242,7 +242,7 @@ impl RecordWriters {
                 r.customer_ext_id.unwrap_or(""),
                 r.communication_number.unwrap_or(""),
                 d.severity.as_str(),
-                d.code,
+                d.code.as_str(),
                 &d.path,
                 &d.message,
             ])?;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use crate::diagnostic::{CODES, Severity};
+use crate::diagnostic::{Code, Severity, code_info};
 
 /// `--show` when not given.
 pub const DEFAULT_SHOW: usize = 10;
@@ -20,7 +20,7 @@ pub struct Shown {
     /// 1-based line of the record (of the file for a file-level finding); 0 when unknown.
     pub line: u64,
     pub path: String,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
@@ -88,10 +88,7 @@ pub fn write_findings(
     counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let width = counts.first().map_or(1, |(_, n)| n.to_string().len());
     for (code, n) in counts {
-        let severity = CODES
-            .iter()
-            .find(|c| c.code == code)
-            .map_or(Severity::Error, |c| c.severity);
+        let severity = code_info(code).map_or(Severity::Error, |c| c.severity);
         writeln!(w, "{n:>width$}  {code} ({})", severity.as_str())?;
     }
     Ok(())
@@ -104,7 +101,10 @@ mod tests {
     #[test]
     fn findings_then_the_rest_then_counts_per_code() {
         let mut first = FirstFindings::new(2);
-        for (line, path, code) in [(3, "birthDate", "bad-date"), (0, "", "unreadable-file")] {
+        for (line, path, code) in [
+            (3, "birthDate", Code::BadDate),
+            (0, "", Code::UnreadableFile),
+        ] {
             first.push(Shown {
                 source: "in/a.ndjson".into(),
                 line,
@@ -117,7 +117,7 @@ mod tests {
             source: "x".into(),
             line: 1,
             path: String::new(),
-            code: "bad-date",
+            code: Code::BadDate,
             message: "dropped".into(),
         });
         assert!(!first.wants_more());

@@ -2,7 +2,7 @@
 
 use super::{Outcome, ReadOptions, RuleSettings};
 use crate::canonical;
-use crate::diagnostic::{Diagnostic, Severity, code};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::record::Node;
 use crate::rules::{self, Checked};
 use crate::source::limits::Parsed;
@@ -16,7 +16,7 @@ pub(super) struct Ctx<'a> {
     pub(super) rules_not_csv: RuleSettings,
     pub(super) strict: bool,
     /// `--deny`: warning codes that reject.
-    pub(super) deny: &'a [&'static str],
+    pub(super) deny: &'a [Code],
     /// With a ledger: the BLAKE3 of each accepted payload, computed here on the pool.
     pub(super) digest_payloads: bool,
 }
@@ -94,7 +94,7 @@ impl Ctx<'_> {
 
 /// `--strict` and `--deny`: the warnings whose code `denied` says are errors (all of them
 /// with `--strict`), kept findings and the counts of dropped ones alike.
-pub(super) fn escalate(checked: &mut Checked, denied: impl Fn(&'static str) -> bool) {
+pub(super) fn escalate(checked: &mut Checked, denied: impl Fn(Code) -> bool) {
     let mut moved = 0;
     for d in &mut checked.diagnostics {
         if d.severity == Severity::Warning && denied(d.code) {
@@ -136,7 +136,7 @@ pub(super) fn parse<'b>(
     // `path`: the value at fault when there is one (a NUL, see `source::nul`), else empty.
     let at = |line_offset: u64, column: u64, message: &str, path: String| {
         Diagnostic::error(
-            code::PARSE_ERROR,
+            Code::ParseError,
             path,
             format!(
                 "line {}, column {column}: {message}",

@@ -83,7 +83,7 @@ impl State {
                         });
                     }
                     Severity::Warning => {
-                        fs.warning = Some(diag.code.to_string());
+                        fs.warning = Some(diag.code.as_str().to_string());
                         self.summary.warnings += 1;
                     }
                 }
@@ -105,7 +105,7 @@ impl State {
                 *self
                     .summary
                     .by_code
-                    .entry(diag.code.to_string())
+                    .entry(diag.code.as_str().to_string())
                     .or_default() += 1;
                 let report = RecordReport {
                     source: &fs.source,
@@ -158,10 +158,10 @@ impl State {
                 s.records += 1;
                 s.warnings += checked.warnings;
                 for d in &checked.diagnostics {
-                    *s.by_code.entry(d.code.to_string()).or_default() += 1;
+                    *s.by_code.entry(d.code.as_str().to_string()).or_default() += 1;
                 }
                 for (c, _, n) in &checked.dropped {
-                    *s.by_code.entry(c.to_string()).or_default() += n;
+                    *s.by_code.entry(c.as_str().to_string()).or_default() += n;
                 }
                 let fs = self.ledger.row(raw.loc.file)?;
                 fs.records += 1;

@@ -77,7 +77,7 @@ pub struct Settings {
     /// `--strict`: warnings reject.
     pub strict: bool,
     /// `--deny`: the warning codes that reject (all of them with `strict`).
-    pub deny: Vec<&'static str>,
+    pub deny: Vec<crate::diagnostic::Code>,
     /// Permission bits of output files.
     pub file_mode: u32,
     pub payload_layout: PayloadLayout,

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::{Mode, PayloadLayout, Settings};
+use crate::diagnostic::Code;
 
 /// The effective options of a run, defaults filled in.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct RunOptions {
     pub as_of: String,
     pub strict: bool,
     /// `--deny`: the warning codes that reject (empty: none beyond `strict`).
-    pub deny: Vec<&'static str>,
+    pub deny: Vec<Code>,
     pub redact: bool,
     /// `--encoding`'s label (`utf-8`, `auto`, `windows-1257`, ...).
     pub encoding: String,
@@ -129,7 +130,8 @@ impl RunOptions {
                 if self.deny.is_empty() {
                     "none".to_string()
                 } else {
-                    self.deny.join(", ")
+                    let codes: Vec<&str> = self.deny.iter().map(|c| c.as_str()).collect();
+                    codes.join(", ")
                 },
             ),
             ("--decimal-comma", on_off(self.decimal_comma, "on")),

@@ -5,7 +5,7 @@ use super::scalar::{self, DateError, DateValue, NumberError};
 use super::{Checker, Path, Slots};
 use crate::canonical;
 use crate::catalog::{Field, Shape, Type, iso};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 
 /// Earliest plausible birth or establishment date (spec §2).
@@ -34,7 +34,7 @@ pub(super) fn scalar(
                 let n = text.chars().count();
                 if n > *max {
                     c.report(Diagnostic::error(
-                        code::TOO_LONG,
+                        Code::TooLong,
                         path.render(),
                         format!(
                             "{} is {n} characters long; at most {max} allowed",
@@ -49,7 +49,7 @@ pub(super) fn scalar(
             }
             if field.identifier && scalar::looks_excel_mangled(text) {
                 c.report(Diagnostic::warning(
-                    code::EXCEL_MANGLED,
+                    Code::ExcelMangled,
                     path.render(),
                     format!(
                         "{} looks like a number a spreadsheet rewrote in scientific notation ({}); the original identifier is probably lost",
@@ -72,7 +72,7 @@ pub(super) fn scalar(
                     true
                 }
                 None => {
-                    let code = field.codes.invalid(in_related).unwrap_or(code::BAD_ENUM);
+                    let code = field.codes.invalid(in_related).unwrap_or(Code::BadEnum);
                     c.report(Diagnostic::error(
                         code,
                         path.render(),
@@ -116,7 +116,7 @@ pub(super) fn scalar(
                 canonical::write_str(out, if upper.is_empty() { text } else { upper });
                 true
             } else {
-                let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
+                let code = field.codes.invalid(in_related).unwrap_or(Code::BadCode);
                 let shown = c.show(field, text);
                 // A supplied list replaces the ISO list: say which one the code missed.
                 let against = match supplied_file(c, list_name) {
@@ -139,7 +139,7 @@ pub(super) fn scalar(
             if let Some(list) = c.s.classifiers.as_ref().and_then(|cl| cl.list(name))
                 && !list.contains(text)
             {
-                let code = field.codes.invalid(in_related).unwrap_or(code::BAD_CODE);
+                let code = field.codes.invalid(in_related).unwrap_or(Code::BadCode);
                 let shown = c.show(field, text);
                 let file = supplied_file(c, name).unwrap_or_default();
                 c.report(Diagnostic::error(
@@ -165,7 +165,7 @@ pub(super) fn scalar(
                     let date = v.date();
                     if field.life_date && (date < EARLIEST || date > c.s.as_of) {
                         c.report(Diagnostic::error(
-                            code::OUT_OF_RANGE,
+                            Code::OutOfRange,
                             path.render(),
                             format!(
                                 "{} {} must be between {EARLIEST} and the run's date {}",
@@ -184,7 +184,7 @@ pub(super) fn scalar(
                 }
                 Err(e) => {
                     c.report(Diagnostic::error(
-                        code::BAD_DATE,
+                        Code::BadDate,
                         path.render(),
                         date_message(field.name, &c.show(field, text), &e),
                     ));
@@ -209,7 +209,7 @@ pub(super) fn scalar(
                         other => other.kind().to_string(),
                     };
                     c.report(Diagnostic::error(
-                        code::BAD_TYPE,
+                        Code::BadType,
                         path.render(),
                         format!("{}: expected true or false, found {shown}", field.name),
                     ));
@@ -223,7 +223,7 @@ pub(super) fn scalar(
                     && is_below(&v, *min)
                 {
                     c.report(Diagnostic::error(
-                        code::OUT_OF_RANGE,
+                        Code::OutOfRange,
                         path.render(),
                         format!(
                             "{} {} is below the minimum {min}",
@@ -245,7 +245,7 @@ pub(super) fn scalar(
             }
             Some(v) => {
                 c.report(Diagnostic::error(
-                    code::OUT_OF_RANGE,
+                    Code::OutOfRange,
                     path.render(),
                     format!(
                         "{} {} is not a percentage from 0 to 100",
@@ -270,7 +270,7 @@ pub(super) fn scalar(
             match scalar::canonical_decimal(text, comma) {
                 Ok(v) if *min_zero && scalar::is_negative(&v) => {
                     c.report(Diagnostic::error(
-                        code::OUT_OF_RANGE,
+                        Code::OutOfRange,
                         path.render(),
                         format!(
                             "{} {} must not be negative",
@@ -286,7 +286,7 @@ pub(super) fn scalar(
                 }
                 Err(NumberError::OutOfRange) => {
                     c.report(Diagnostic::error(
-                        code::OUT_OF_RANGE,
+                        Code::OutOfRange,
                         path.render(),
                         format!(
                             "{} {} is too large or too small to be represented",
@@ -303,7 +303,7 @@ pub(super) fn scalar(
                         ""
                     };
                     c.report(Diagnostic::error(
-                        code::BAD_TYPE,
+                        Code::BadType,
                         path.render(),
                         format!(
                             "{}: {} is not a decimal number{hint}",
@@ -333,7 +333,7 @@ pub(super) fn scalar(
                 let ipath = path.index(i);
                 let Some(text) = text_of(item) else {
                     c.report(Diagnostic::error(
-                        code::BAD_TYPE,
+                        Code::BadType,
                         ipath.render(),
                         format!("expected a string, found {}", item.kind()),
                     ));
@@ -346,7 +346,7 @@ pub(super) fn scalar(
                         canonical::write_str(out, w);
                     }
                     None => {
-                        let code = field.codes.invalid(in_related).unwrap_or(code::BAD_ENUM);
+                        let code = field.codes.invalid(in_related).unwrap_or(Code::BadEnum);
                         c.report(Diagnostic::error(
                             code,
                             ipath.render(),
@@ -404,7 +404,7 @@ fn encoding_suspect(c: &mut Checker, field: &Field, text: &str, path: &Path) {
         .map(|r| format!(", probably {}", c.show(field, &r)))
         .unwrap_or_default();
     c.report(Diagnostic::warning(
-        code::ENCODING_SUSPECT,
+        Code::EncodingSuspect,
         path.render(),
         format!(
             "{} {} looks like UTF-8 decoded twice ({} for {}){probably}: check the encoding \
@@ -434,7 +434,7 @@ fn integer<'t>(
         Node::Str(s) | Node::Text(s) => crate::record::trim(s),
         other => {
             c.report(Diagnostic::error(
-                code::BAD_TYPE,
+                Code::BadType,
                 path.render(),
                 format!(
                     "{}: expected an integer, found {}",
@@ -450,7 +450,7 @@ fn integer<'t>(
         Err(_) => {
             // 1e400 and 1.5 are numbers, but not integers.
             c.report(Diagnostic::error(
-                code::BAD_TYPE,
+                Code::BadType,
                 path.render(),
                 format!("{}: {} is not an integer", field.name, c.show(field, text)),
             ));
@@ -532,7 +532,7 @@ pub(super) fn additional_value(
         let code = shape.fields[shape.idx("value")]
             .codes
             .invalid(in_related)
-            .unwrap_or(code::ADDITIONAL_VALUE);
+            .unwrap_or(Code::AV07);
         c.report(Diagnostic::error(code, path.key("value").render(), message));
     }
 }

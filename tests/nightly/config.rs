@@ -185,6 +185,129 @@ fn config_prints_what_is_set_and_comments_out_the_defaults_of_the_day_and_machin
     );
 }
 
+/// Each option: its key, its value in the file (TOML), the flags that set it otherwise, and
+/// the value `leadbatch config` then shows. Paths are absolute: the file's relative paths
+/// are another test's.
+const EVERY_OPTION: &[(&str, &str, &[&str], &str)] = &[
+    ("inputs", r#"["/f/in"]"#, &["/c/in"], r#"["/c/in"]"#),
+    ("out", r#""/f/out""#, &["--out", "/c/out"], r#""/c/out""#),
+    ("jobs", "3", &["--jobs", "5"], "5"),
+    (
+        "as-of",
+        r#""2026-01-01""#,
+        &["--as-of", "2026-02-02"],
+        r#""2026-02-02""#,
+    ),
+    ("quiet", "true", &["--quiet"], "true"),
+    ("json", "true", &["--json"], "true"),
+    ("strict", "true", &["--strict"], "true"),
+    (
+        "deny",
+        r#"["date-order"]"#,
+        &["--deny", "document-expired"],
+        r#"["document-expired"]"#,
+    ),
+    ("format", r#""csv""#, &["--format", "xml"], r#""xml""#),
+    (
+        "max-record-bytes",
+        "1000",
+        &["--max-record-bytes", "2000"],
+        "2000",
+    ),
+    ("max-expansion", "10", &["--max-expansion", "20"], "20"),
+    ("max-depth", "11", &["--max-depth", "21"], "21"),
+    ("max-list-items", "12", &["--max-list-items", "22"], "22"),
+    ("max-findings", "13", &["--max-findings", "23"], "23"),
+    ("show", "1", &["--show", "2"], "2"),
+    (
+        "encoding",
+        r#""windows-1257""#,
+        &["--encoding", "auto"],
+        r#""auto""#,
+    ),
+    ("delimiter", r#"";""#, &["--delimiter", "|"], r#""|""#),
+    ("hidden", "true", &["--hidden"], "true"),
+    (
+        "date-format",
+        r#""DD.MM.YYYY""#,
+        &["--date-format", "MM/DD/YYYY"],
+        r#""MM/DD/YYYY""#,
+    ),
+    ("decimal-comma", "true", &["--decimal-comma"], "true"),
+    ("redact", "true", &["--redact"], "true"),
+    ("file-mode", r#""640""#, &["--file-mode", "600"], r#""600""#),
+    (
+        "classifiers",
+        r#""/f/cls""#,
+        &["--classifiers", "/c/cls"],
+        r#""/c/cls""#,
+    ),
+    ("wait-lock", "1", &["--wait-lock", "2"], "2"),
+    ("keep-runs", "3", &["--keep-runs", "4"], "4"),
+    (
+        "ledger",
+        r#""/f/l.db""#,
+        &["--ledger", "/c/l.db"],
+        r#""/c/l.db""#,
+    ),
+    ("reprocess", "true", &["--reprocess"], "true"),
+    (
+        "payload-layout",
+        r#""files""#,
+        &["--payload-layout", "ndjson"],
+        r#""ndjson""#,
+    ),
+];
+
+/// Every option is merged: a file that sets each key is read whole, each key's flag wins
+/// over it, and the flags alone set each (a switch the file turns on, a flag cannot turn
+/// off). `EVERY_OPTION` must name each field of `Options`, so a new option is covered.
+#[test]
+fn every_option_is_merged_with_the_flags_over_the_file() {
+    let keys: Vec<&str> = EVERY_OPTION.iter().map(|o| o.0).collect();
+    let fields: Vec<String> = leadbatch::cli::Options::FIELDS
+        .iter()
+        .map(|f| f.replace('_', "-"))
+        .collect();
+    assert_eq!(keys, fields, "EVERY_OPTION lists each option, in order");
+    let wd = Workdir::new();
+    let file = wd.path().join("leadbatch.toml");
+    let text: String = EVERY_OPTION
+        .iter()
+        .map(|(k, v, ..)| format!("{k} = {v}\n"))
+        .collect();
+    std::fs::write(&file, &text).unwrap();
+    let flags: Vec<&str> = EVERY_OPTION
+        .iter()
+        .flat_map(|o| o.2.iter().copied())
+        .collect();
+    let shown = |config: &[&str], flags: &[&str]| {
+        let o = bin(&wd, ".")
+            .arg("config")
+            .args(config)
+            .args(flags)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        let out = String::from_utf8(o.stdout).unwrap();
+        let (set, not_set) = out.split_once("\n\n").unwrap();
+        // Everything is set: no default is left to show.
+        assert_eq!(not_set.lines().count(), 1, "{out}");
+        set.lines()
+            .skip(1)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let from_flags: String = EVERY_OPTION
+        .iter()
+        .map(|(k, .., v)| format!("{k} = {v}\n"))
+        .collect();
+    let config = ["--config", file.to_str().unwrap()];
+    crate::eqnice!(text, shown(&config, &[]));
+    crate::eqnice!(from_flags, shown(&config, &flags));
+    crate::eqnice!(from_flags, shown(&["--no-config"], &flags));
+}
+
 #[test]
 fn a_classifier_file_that_names_no_classifier_is_an_error() {
     let wd = Workdir::new();

@@ -138,7 +138,7 @@ fn a_file_that_vanishes_before_reading_is_a_file_error() {
     let items: Vec<_> = batches.into_iter().flat_map(|b| b.items).collect();
     assert!(
         matches!(&items[..], [Item::FileError { diag, .. }]
-            if diag.message.contains("cannot read file") && diag.code == "unreadable-file"),
+            if diag.message.contains("cannot read file") && diag.code.as_str() == "unreadable-file"),
         "a file that cannot be opened is unreadable-file, not parse-error"
     );
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::html::{clipped_into, num};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 
 /// One finding (of a record, or of a file as a whole), as the report lists it.
 #[derive(Debug, Clone, Copy)]
@@ -91,17 +91,20 @@ impl ReportFindings {
         }
     }
 
-    pub fn add(&mut self, code: &'static str, severity: Severity, f: ReportFinding<'_>) {
-        let c = self.by_code.entry(code).or_insert_with(|| CodeGroups {
-            severity,
-            findings: 0,
-            records: 0,
-            files: 0,
-            last_serial: 0,
-            groups: Vec::new(),
-            index: HashMap::new(),
-            rest: Group::default(),
-        });
+    pub fn add(&mut self, code: Code, severity: Severity, f: ReportFinding<'_>) {
+        let c = self
+            .by_code
+            .entry(code.as_str())
+            .or_insert_with(|| CodeGroups {
+                severity,
+                findings: 0,
+                records: 0,
+                files: 0,
+                last_serial: 0,
+                groups: Vec::new(),
+                index: HashMap::new(),
+                rest: Group::default(),
+            });
         c.findings += 1;
         if f.serial == 0 {
             c.files += 1;
@@ -223,19 +226,19 @@ mod tests {
         let mut r = ReportFindings::default();
         for i in 1..=50 {
             r.add(
-                "missing-field",
+                Code::MissingField,
                 Severity::Error,
                 finding(i, "FirstName is mandatory"),
             );
         }
         r.add(
-            "missing-field",
+            Code::MissingField,
             Severity::Error,
             finding(51, "LastName is mandatory"),
         );
         // Two findings of one record count the record once.
         r.add(
-            "missing-field",
+            Code::MissingField,
             Severity::Error,
             finding(51, "Title is mandatory"),
         );
@@ -271,7 +274,7 @@ mod tests {
             let message = format!("birthDate \"{i}\" is not a date");
             // Each message twice: the groups hold two findings each.
             for _ in 0..2 {
-                r.add("bad-date", Severity::Error, finding(i + 1, &message));
+                r.add(Code::BadDate, Severity::Error, finding(i + 1, &message));
             }
         }
         let c = &r.by_code["bad-date"];
@@ -293,7 +296,7 @@ mod tests {
         let mut r = ReportFindings::default();
         let mut f = finding(3, "the document expired on 2020-01-03");
         f.accepted = Some(true);
-        r.add("document-expired", Severity::Warning, f);
+        r.add(Code::DocumentExpired, Severity::Warning, f);
         let file = ReportFinding {
             record: 0,
             serial: 0,
@@ -303,7 +306,7 @@ mod tests {
             accepted: None,
             ..finding(0, "the file holds no record")
         };
-        r.add("empty-file", Severity::Warning, file);
+        r.add(Code::EmptyFile, Severity::Warning, file);
         let row = &r.by_code["document-expired"].groups[0].html;
         assert!(
             row.ends_with("<td>the document expired on 2020-01-03</td><td>accepted</td></tr>\n")

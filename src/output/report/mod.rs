@@ -28,7 +28,7 @@ pub use html::write;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
+    use crate::diagnostic::{Code, Severity};
     use crate::output::Summary;
 
     fn page(s: &Summary, f: &ReportFindings) -> String {
@@ -79,9 +79,9 @@ mod tests {
             accepted: Some(accepted),
         };
         // Two of the three bad-date findings are listed: one was past --max-findings.
-        f.add("bad-date", Severity::Error, finding(1, false));
-        f.add("bad-date", Severity::Error, finding(2, false));
-        f.add("document-expired", Severity::Warning, finding(3, true));
+        f.add(Code::BadDate, Severity::Error, finding(1, false));
+        f.add(Code::BadDate, Severity::Error, finding(2, false));
+        f.add(Code::DocumentExpired, Severity::Warning, finding(3, true));
         let html = page(&s, &f);
         let errors = html.find("id=\"errors\"").unwrap();
         let warnings = html.find("id=\"warnings\"").unwrap();

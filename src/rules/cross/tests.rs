@@ -54,8 +54,8 @@ fn finds_duplicates_in_order_and_names_the_first() {
     assert_eq!(
         codes,
         [
-            "duplicate-communication-number",
-            "duplicate-customer-ext-id"
+            Code::DuplicateCommunicationNumber,
+            Code::DuplicateCustomerExtId
         ]
     );
     assert!(
