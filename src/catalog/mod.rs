@@ -108,6 +108,10 @@ pub struct Field {
     /// Mandatory in the lead's own objects but optional inside a related entity (spec §4:
     /// `addressDetails` of the lead's `listAddress`).
     pub optional_in_related: bool,
+    /// Mandatory only while the record is a lead: a lead-to-customer conversion (an UPDATE
+    /// to a category without the lead marker) may omit it (spec §1: `birthDate` of an
+    /// individual). Only the lead's own fields carry it (the marker is the lead's category).
+    pub optional_in_conversion: bool,
     /// The date a person was born or an organization founded (spec §2): not in the future,
     /// not before 1900-01-01.
     pub life_date: bool,
@@ -384,6 +388,24 @@ mod tests {
                 shape.name
             );
         }
+    }
+
+    /// The schema and the rules read `optional_in_conversion` against the lead's own
+    /// category, which nested objects do not have.
+    #[test]
+    fn only_the_leads_fields_are_optional_in_a_conversion() {
+        for shape in shapes().iter().skip(1) {
+            for f in shape.fields {
+                assert!(!f.optional_in_conversion, "{}.{}", shape.name, f.name);
+            }
+        }
+        let marked: Vec<&str> = LEAD
+            .fields
+            .iter()
+            .filter(|f| f.optional_in_conversion)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(marked, ["birthDate"]);
     }
 
     #[test]
