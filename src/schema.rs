@@ -51,7 +51,11 @@ fn object_schema(shape: &Shape) -> Value {
         props.insert(f.name.to_string(), type_schema(f, is_lead));
         // A def serves the lead and related entities alike: what only the lead's own objects
         // require is added where the lead refers to the def (`lead_items`).
-        if f.ind == Presence::Mandatory && f.org == Presence::Mandatory && !f.optional_in_related {
+        if f.ind == Presence::Mandatory
+            && f.org == Presence::Mandatory
+            && !f.optional_in_related
+            && !f.optional_in_conversion
+        {
             required.push(json!(f.name));
         }
     }
@@ -60,15 +64,18 @@ fn object_schema(shape: &Shape) -> Value {
     obj.insert("properties".into(), Value::Object(props));
     obj.insert("required".into(), Value::Array(required));
     obj.insert("additionalProperties".into(), json!(false));
-    if shape.fields.iter().any(|f| f.ind != f.org) {
+    if shape
+        .fields
+        .iter()
+        .any(|f| f.ind != f.org || f.optional_in_conversion)
+    {
         let per_type = |entity: &str, pick: fn(&Field) -> Presence| {
             let mut req = Vec::new();
             let mut forbidden = Map::new();
-            let lead_only_birth = std::ptr::eq(shape, &catalog::LEAD);
             for f in shape.fields {
                 match pick(f) {
-                    // A converted customer may omit birthDate: only leads must carry it.
-                    Presence::Mandatory if lead_only_birth && f.name == "birthDate" => {}
+                    // Required of leads only: stated by `lead_marker_requires` below.
+                    Presence::Mandatory if f.optional_in_conversion => {}
                     Presence::Mandatory if f.ind != f.org => req.push(json!(f.name)),
                     Presence::Forbidden => {
                         forbidden.insert(f.name.to_string(), json!(false));
@@ -85,21 +92,39 @@ fn object_schema(shape: &Shape) -> Value {
             per_type("INDIVIDUAL", |f| f.ind),
             per_type("ORGANIZATION", |f| f.org),
         ];
-        if std::ptr::eq(shape, &catalog::LEAD) {
-            all.push(json!({
-                "if": {
-                    "properties": {
-                        "entityType": {"const": "INDIVIDUAL"},
-                        "riskManagementCategory": {"pattern": LEAD_MARKER_PATTERN}
-                    },
-                    "required": ["entityType", "riskManagementCategory"]
-                },
-                "then": {"required": ["birthDate"]}
-            }));
-        }
+        all.extend(lead_marker_requires(shape, "INDIVIDUAL", |f| f.ind));
+        all.extend(lead_marker_requires(shape, "ORGANIZATION", |f| f.org));
         obj.insert("allOf".into(), Value::Array(all));
     }
     Value::Object(obj)
+}
+
+/// The fields one entity type must carry while the record is a lead (its category has the
+/// lead marker) but may omit in a conversion (`Field::optional_in_conversion`, spec §1), as
+/// one condition; `None` when there are none.
+fn lead_marker_requires(
+    shape: &Shape,
+    entity: &str,
+    pick: fn(&Field) -> Presence,
+) -> Option<Value> {
+    let req: Vec<&str> = shape
+        .fields
+        .iter()
+        .filter(|f| f.optional_in_conversion && pick(f) == Presence::Mandatory)
+        .map(|f| f.name)
+        .collect();
+    (!req.is_empty()).then(|| {
+        json!({
+            "if": {
+                "properties": {
+                    "entityType": {"const": entity},
+                    "riskManagementCategory": {"pattern": LEAD_MARKER_PATTERN}
+                },
+                "required": ["entityType", "riskManagementCategory"]
+            },
+            "then": {"required": req}
+        })
+    })
 }
 
 /// The items of a list (or an object) the lead itself holds: the def, plus the fields only
@@ -175,6 +200,56 @@ mod tests {
             }
         }
         assert_eq!(s["required"][2], "action");
+    }
+
+    /// The schema is generated, so a change to the catalog or to this module could change
+    /// it unnoticed: its bytes (as `leadbatch schema` prints them) are pinned. A deliberate
+    /// change updates the digest here and says why in its commit.
+    #[test]
+    fn schema_bytes_are_pinned() {
+        use sha2::{Digest, Sha256};
+        let text = serde_json::to_string_pretty(&schema()).unwrap();
+        let digest: String = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            digest,
+            "80fac816943bb1084e1564b8aa1a97971fd5e1dfb7bb214d764d612f5995c9bf"
+        );
+    }
+
+    /// An individual lead must carry birthDate, a conversion need not (spec §1): the schema
+    /// requires it only under the lead marker, from the catalog's attribute.
+    #[test]
+    fn birth_date_is_required_of_individual_leads_only() {
+        let s = schema();
+        let all = s["allOf"].as_array().unwrap();
+        assert_eq!(all.len(), 3);
+        let individual = &all[0]["then"]["required"];
+        assert_eq!(
+            individual,
+            &json!(["firstName", "lastName", "citizenshipCountry"])
+        );
+        assert_eq!(
+            all[2],
+            json!({
+                "if": {
+                    "properties": {
+                        "entityType": {"const": "INDIVIDUAL"},
+                        "riskManagementCategory": {"pattern": LEAD_MARKER_PATTERN}
+                    },
+                    "required": ["entityType", "riskManagementCategory"]
+                },
+                "then": {"required": ["birthDate"]}
+            })
+        );
+        assert!(
+            !s["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("birthDate"))
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ const fn field(name: &'static str, ty: Type, ind: Presence, org: Presence) -> Fi
         identifier: false,
         personal: false,
         optional_in_related: false,
+        optional_in_conversion: false,
         life_date: false,
     }
 }
@@ -52,6 +53,10 @@ impl Field {
     }
     const fn optional_in_related(mut self) -> Field {
         self.optional_in_related = true;
+        self
+    }
+    const fn optional_in_conversion(mut self) -> Field {
+        self.optional_in_conversion = true;
         self
     }
     const fn life_date(mut self) -> Field {
@@ -167,7 +172,10 @@ pub static LEAD: Shape = Shape {
         field("firstName", STR, M, X).personal(),
         field("lastName", STR, M, X).personal(),
         field("citizenshipCountry", COUNTRY, M, X).code(None, Some(Code::C016I06)),
-        field("birthDate", DATE, M, X).personal().life_date(),
+        field("birthDate", DATE, M, X)
+            .personal()
+            .life_date()
+            .optional_in_conversion(),
         field("birthCountry", COUNTRY, O, X).code(None, Some(Code::C016I06)),
         field("secondCitizenshipCountry", COUNTRY, O, X).code(None, Some(Code::C016I08)),
         field("permanentResidenceCountry", COUNTRY, O, X).code(None, Some(Code::C016I08)),

@@ -1,17 +1,17 @@
 //! THE field catalog: one row per field of the lead request (spec §3–§4).
 //!
 //! Every format's name mapping (JSON names and aliases, XML PascalCase, CSV headers matched
-//! case-insensitively), every type/presence/enum rule, the canonical field order and the
+//! case-insensitively: one table of every spelling, `names`), every type/presence/enum rule, the canonical field order and the
 //! JSON Schema export read this table. Adding a field the vendor documents tomorrow is one
 //! new row in `fields.rs`.
 
 mod fields;
 pub mod iso;
+mod names;
 
 use std::sync::LazyLock;
 
 use foldhash::HashMap;
-use foldhash::HashMapExt;
 
 use crate::diagnostic::Code;
 
@@ -110,6 +110,10 @@ pub struct Field {
     /// Mandatory in the lead's own objects but optional inside a related entity (spec §4:
     /// `addressDetails` of the lead's `listAddress`).
     pub optional_in_related: bool,
+    /// Mandatory only while the record is a lead: a lead-to-customer conversion (an UPDATE
+    /// to a category without the lead marker) may omit it (spec §1: `birthDate` of an
+    /// individual). Only the lead's own fields carry it (the marker is the lead's category).
+    pub optional_in_conversion: bool,
     /// The date a person was born or an organization founded (spec §2): not in the future,
     /// not before 1900-01-01.
     pub life_date: bool,
@@ -175,137 +179,44 @@ impl EntityType {
 /// A record shape: the lead itself or one nested type.
 #[derive(Debug)]
 pub struct Shape {
-    /// Position in `fields::SHAPES`, used to find the shape's name index.
+    /// Position in `fields::SHAPES`, used to find the shape's name table.
     pub id: usize,
     /// The vendor's type name (`Address`, `BusinessEntityDocument`): also the XML item element.
     pub name: &'static str,
     pub fields: &'static [Field],
 }
 
-/// Name lookups of one shape, built once.
-struct ShapeIndex {
-    /// JSON: exact names and aliases.
-    exact: HashMap<&'static str, usize>,
-    /// The same names in a direct table indexed by a hash of a few of their bytes: a JSON
-    /// lookup is then a few loads and one comparison (this runs for every key of every
-    /// record). Each slot holds an index into `keys`, `NO_KEY`, or `SHARED` when two names
-    /// fall on it (those go to `exact`).
-    direct: Box<[u8; DIRECT_SLOTS]>,
-    keys: Vec<(&'static str, usize)>,
-    /// CSV headers and XML elements: names, aliases and PascalCase, ASCII-lower-cased.
-    folded: HashMap<String, usize>,
-    /// Field names lower-cased, in field order (for suggestions).
-    lower_names: Vec<String>,
-}
-
-const DIRECT_SLOTS: usize = 4096;
-const NO_KEY: u8 = u8::MAX;
-const SHARED: u8 = u8::MAX - 1;
-
-/// Equality of two field names, inlined: names are short, and a call to `memcmp` for each
-/// of the thirty-odd keys of a record cost more than the comparison itself.
-#[inline]
-pub fn same_name(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
-    if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
-    }
-    let mut i = 0;
-    while i + 8 <= n {
-        if word(a, i) != word(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    word(a, n - 8) == word(b, n - 8)
-}
-
-#[inline]
-fn direct_slot(b: &[u8]) -> usize {
-    let n = b.len();
-    let (first, mid, last) = (b[0] as usize, b[n / 2] as usize, b[n - 1] as usize);
-    (n.wrapping_mul(0x9E37)
-        ^ first.wrapping_mul(0x3F1)
-        ^ last.wrapping_mul(0x1F)
-        ^ mid.wrapping_mul(0x2B5))
-        % DIRECT_SLOTS
-}
-
-static INDEX: LazyLock<Vec<ShapeIndex>> = LazyLock::new(|| {
+/// The name tables of every shape, in the order of `fields::SHAPES`, built once.
+static NAMES: LazyLock<Vec<names::Names>> = LazyLock::new(|| {
     fields::SHAPES
         .iter()
         .enumerate()
         .map(|(i, shape)| {
             assert_eq!(shape.id, i, "shape ids must match their position in SHAPES");
-            let mut exact = HashMap::with_capacity(shape.fields.len() * 2);
-            let mut folded = HashMap::with_capacity(shape.fields.len() * 2);
-            for (idx, f) in shape.fields.iter().enumerate() {
-                exact.insert(f.name, idx);
-                folded.insert(f.name.to_ascii_lowercase(), idx);
-                for a in f.aliases {
-                    exact.insert(*a, idx);
-                    folded.insert(a.to_ascii_lowercase(), idx);
-                }
-            }
-            let lower_names = shape
-                .fields
-                .iter()
-                .map(|f| f.name.to_ascii_lowercase())
-                .collect();
-            let mut keys: Vec<(&'static str, usize)> =
-                exact.iter().map(|(k, v)| (*k, *v)).collect();
-            keys.sort();
-            assert!(
-                keys.len() < SHARED as usize,
-                "too many names in shape {}",
-                shape.name
-            );
-            let mut direct = Box::new([NO_KEY; DIRECT_SLOTS]);
-            for (k, (name, _)) in keys.iter().enumerate() {
-                let slot = &mut direct[direct_slot(name.as_bytes())];
-                *slot = if *slot == NO_KEY { k as u8 } else { SHARED };
-            }
-            ShapeIndex {
-                exact,
-                direct,
-                keys,
-                folded,
-                lower_names,
-            }
+            names::Names::new(shape)
         })
         .collect()
 });
+
+/// Equality of two field names, inlined: names are short, and a call to `memcmp` for each
+/// of the thirty-odd keys of a record cost more than the comparison itself.
+#[inline]
+pub fn same_name(a: &str, b: &str) -> bool {
+    names::same_bytes(a.as_bytes(), b.as_bytes())
+}
 
 impl Shape {
     /// Index of the field with this exact JSON name or alias.
     #[inline]
     pub fn lookup(&self, name: &str) -> Option<usize> {
-        let ix = &INDEX[self.id];
-        if name.is_empty() {
-            return None;
-        }
-        match ix.direct[direct_slot(name.as_bytes())] {
-            NO_KEY => None,
-            SHARED => ix.exact.get(name).copied(),
-            k => {
-                let (key, idx) = ix.keys[k as usize];
-                same_name(key, name).then_some(idx)
-            }
-        }
+        NAMES[self.id].json(name)
     }
 
-    /// Index of the field for a CSV header or XML element name (case-insensitive).
+    /// Index of the field for a CSV header or XML element name: a name or alias in any
+    /// ASCII letter case (PascalCase is what XML writes).
+    #[inline]
     pub fn lookup_folded(&self, name: &str) -> Option<usize> {
-        let ix = &INDEX[self.id];
-        if let Some(&i) = ix.exact.get(name) {
-            return Some(i);
-        }
-        ix.folded.get(&name.to_ascii_lowercase()).copied()
+        NAMES[self.id].folded(name)
     }
 
     /// Index of a field by its canonical name; panics when the catalog lacks it (a
@@ -335,7 +246,7 @@ impl Shape {
         let found = self.closest(name);
         MEMO.with_borrow_mut(|m| {
             if m.len() <= self.id {
-                m.resize_with(self.id + 1, HashMap::new);
+                m.resize_with(self.id + 1, HashMap::default);
             }
             if m[self.id].len() < 1024 {
                 m[self.id].insert(Box::from(name), found);
@@ -347,7 +258,7 @@ impl Shape {
     fn closest(&self, name: &str) -> Option<&'static str> {
         let lower = name.to_ascii_lowercase();
         let mut best: Option<(f64, &'static str)> = None;
-        for (f, field_lower) in self.fields.iter().zip(&INDEX[self.id].lower_names) {
+        for (f, field_lower) in self.fields.iter().zip(&NAMES[self.id].lower_names) {
             let score = strsim::jaro_winkler(&lower, field_lower);
             if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, f.name));
@@ -422,28 +333,6 @@ mod tests {
         }
     }
 
-    /// The direct table answers exactly what the name map answers, for every name and
-    /// alias and for near misses of them.
-    #[test]
-    fn direct_lookup_agrees_with_the_name_map() {
-        for shape in shapes() {
-            let ix = &INDEX[shape.id];
-            for (name, idx) in &ix.exact {
-                assert_eq!(shape.lookup(name), Some(*idx), "{}.{name}", shape.name);
-                let mut near = vec![
-                    format!("{name}x"),
-                    name.to_uppercase(),
-                    name[1..].to_string(),
-                ];
-                near.push(format!("{}{}", &name[..name.len() - 1], "Z"));
-                for n in near {
-                    assert_eq!(shape.lookup(&n), ix.exact.get(n.as_str()).copied(), "{n}");
-                }
-            }
-            assert_eq!(shape.lookup(""), None);
-        }
-    }
-
     #[test]
     fn same_name_is_string_equality() {
         let names = [
@@ -501,6 +390,24 @@ mod tests {
                 shape.name
             );
         }
+    }
+
+    /// The schema and the rules read `optional_in_conversion` against the lead's own
+    /// category, which nested objects do not have.
+    #[test]
+    fn only_the_leads_fields_are_optional_in_a_conversion() {
+        for shape in shapes().iter().skip(1) {
+            for f in shape.fields {
+                assert!(!f.optional_in_conversion, "{}.{}", shape.name, f.name);
+            }
+        }
+        let marked: Vec<&str> = LEAD
+            .fields
+            .iter()
+            .filter(|f| f.optional_in_conversion)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(marked, ["birthDate"]);
     }
 
     #[test]

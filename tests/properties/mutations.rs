@@ -116,7 +116,7 @@ proptest! {
         mutations in prop::collection::vec(mutation(), 1..=4),
         prefix in any::<bool>(),
     ) {
-        let style = XmlStyle { prefix, plain_sow: false, soap: false };
+        let style = XmlStyle { prefix, soap: false };
         check_mutated("leads.xml", write_xml(&leads, style), &mutations)?;
     }
 

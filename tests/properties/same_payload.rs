@@ -21,8 +21,8 @@ proptest! {
         leads in leads(),
         wrapper in any::<bool>(),
         multiline in any::<bool>(),
-        xml_style in (any::<bool>(), any::<bool>(), any::<bool>())
-            .prop_map(|(prefix, plain_sow, soap)| XmlStyle { prefix, plain_sow, soap }),
+        xml_style in (any::<bool>(), any::<bool>())
+            .prop_map(|(prefix, soap)| XmlStyle { prefix, soap }),
         csv_style in (any::<bool>(), any::<bool>())
             .prop_map(|(brackets, pascal_headers)| CsvStyle { brackets, pascal_headers }),
     ) {

@@ -1,11 +1,13 @@
 //! The test's own serializers: a `Rec` written as a JSON array (or the `customers`
-//! wrapper), NDJSON, XML (prefixes, SOAP envelope, the vendor's SourceOfWealth names) and
-//! CSV (flattened header paths), each with the byte offset just past every record; and a
+//! wrapper), NDJSON, XML (prefixes, SOAP envelope; elements in PascalCase, list items named
+//! after their shape) and CSV (flattened header paths), each with the byte offset just past every record; and a
 //! guard test that the readers take what they write.
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
+
+use leadbatch::catalog::ADDRESS;
 
 use super::run::run_one;
 use super::values::string_value;
@@ -26,7 +28,7 @@ fn json_rec(rec: &Rec, out: &mut String) {
         match v {
             V::S { json, .. } => out.push_str(json),
             V::Words(w) => out.push_str(&serde_json::to_string(w).unwrap()),
-            V::Obj(r) => json_rec(r, out),
+            V::Obj(_, r) => json_rec(r, out),
             V::List(_, items) => {
                 out.push('[');
                 for (j, item) in items.iter().enumerate() {
@@ -102,19 +104,13 @@ fn xml_escape(s: &str, out: &mut String) {
 pub(super) struct XmlStyle {
     /// `am:` prefix on every element of the record (namespaces are ignored).
     pub(super) prefix: bool,
-    /// `Code`/`Amount` instead of the vendor's `SourceOfWealthCode`/`Value`.
-    pub(super) plain_sow: bool,
     /// A SOAP envelope around the wrapper.
     pub(super) soap: bool,
 }
 
-fn xml_rec(rec: &Rec, p: &str, in_sow: bool, style: XmlStyle, out: &mut String) {
+fn xml_rec(rec: &Rec, p: &str, out: &mut String) {
     for (k, v) in rec {
-        let tag = match (*k, in_sow, style.plain_sow) {
-            ("code", true, false) => "SourceOfWealthCode".to_string(),
-            ("amount", true, false) => "Value".to_string(),
-            (k, _, _) => pascal(k),
-        };
+        let tag = pascal(k);
         let _ = write!(out, "<{p}{tag}>");
         match v {
             V::S { text, .. } => xml_escape(text, out),
@@ -125,12 +121,12 @@ fn xml_rec(rec: &Rec, p: &str, in_sow: bool, style: XmlStyle, out: &mut String) 
                     let _ = write!(out, "</{p}Process>");
                 }
             }
-            V::Obj(r) => xml_rec(r, p, false, style, out),
+            V::Obj(_, r) => xml_rec(r, p, out),
             V::List(item, items) => {
                 for it in items {
-                    let _ = write!(out, "\n<{p}{item}>");
-                    xml_rec(it, p, *k == "listSourceOfWealth", style, out);
-                    let _ = write!(out, "</{p}{item}>");
+                    let _ = write!(out, "\n<{p}{}>", item.name);
+                    xml_rec(it, p, out);
+                    let _ = write!(out, "</{p}{}>", item.name);
                 }
             }
         }
@@ -160,7 +156,7 @@ pub(super) fn write_xml(leads: &[Rec], style: XmlStyle) -> (Vec<u8>, Vec<usize>)
                 "<AMLYZE_CUSTOMER xmlns=\"urn:amlyze-services:EvaluateCustomerService_v2r0\">\n",
             );
         }
-        xml_rec(l, p, false, style, &mut out);
+        xml_rec(l, p, &mut out);
         let _ = write!(out, "</{p}AMLYZE_CUSTOMER>");
         ends.push(out.len());
         out.push('\n');
@@ -192,7 +188,7 @@ fn flatten(rec: &Rec, prefix: &str, style: CsvStyle, out: &mut Vec<(String, Stri
         match v {
             V::S { text, .. } => out.push((path, text.clone())),
             V::Words(w) => out.push((path, w.join(";"))),
-            V::Obj(r) => flatten(r, &format!("{path}."), style, out),
+            V::Obj(_, r) => flatten(r, &format!("{path}."), style, out),
             V::List(_, items) => {
                 for (i, it) in items.iter().enumerate() {
                     let p = if style.brackets {
@@ -279,7 +275,7 @@ fn serializers_write_what_the_readers_expect() {
         (
             "listAddress",
             V::List(
-                "Address",
+                &ADDRESS,
                 vec![vec![
                     ("country", string_value("LV".into())),
                     ("addressDetails", string_value("Rīga".into())),
@@ -302,7 +298,6 @@ fn serializers_write_what_the_readers_expect() {
         std::slice::from_ref(&lead),
         XmlStyle {
             prefix: false,
-            plain_sow: false,
             soap: true,
         },
     );

@@ -1,12 +1,47 @@
-//! Strategies for scalar values: random text (markup and delimiter characters of every
-//! format, line breaks, non-Latin letters), enum words and codes in random letter case,
-//! booleans, integers and decimals in their written forms, dates and timestamps. Each value
-//! carries how every format writes it and its canonical value by spec §2.
+//! Strategies for scalar values, one per catalog type (`of_type`): random text (markup and
+//! delimiter characters of every format, line breaks, non-Latin letters), enum words and
+//! the catalog's country and currency codes in random letter case, booleans, integers and
+//! decimals in their written forms, dates and timestamps. Each value carries how every
+//! format writes it and its canonical value by spec §2.
 
+use leadbatch::catalog::{Type, iso};
 use proptest::prelude::*;
 use serde_json::Value;
 
 use super::V;
+
+/// A value of a scalar type: `life_date` for a birth or establishment date (spec §2: not
+/// before 1900, not in the future), `mandatory` for a field that must not be blank.
+pub(super) fn of_type(ty: &Type, life_date: bool, mandatory: bool) -> BoxedStrategy<V> {
+    if let Type::Str {
+        max_chars: Some(max),
+    } = ty
+    {
+        assert!(
+            *max >= TEXT_CHARS,
+            "text of {TEXT_CHARS} characters would be too long"
+        );
+    }
+    match ty {
+        // Blank text is absent: a mandatory one must have a letter. Classifier codes are
+        // never blank (a blank code is not a code).
+        Type::Str { .. } if !mandatory => text().boxed(),
+        Type::Str { .. } | Type::Classifier(_) => nb_text().boxed(),
+        Type::Enum(words) => word(words).boxed(),
+        Type::EnumList(words) => word_list(words).boxed(),
+        Type::Country => word(iso::COUNTRIES).boxed(),
+        Type::Currency => word(iso::CURRENCIES).boxed(),
+        Type::Date if life_date => date(1900, 2025).boxed(),
+        Type::Date => date_or_timestamp().boxed(),
+        Type::Bool => boolean().boxed(),
+        Type::Int { .. } => integer(0..=2_000_000_000).boxed(),
+        Type::Percent => integer(0..=100).boxed(),
+        Type::Decimal { .. } => decimal().boxed(),
+        Type::List(_) | Type::Object(_) | Type::AnyScalar => {
+            panic!("{ty:?} is not a scalar of its own (AnyScalar is tied to its datatype)")
+        }
+    }
+}
 
 // ------------------------------------------------------------------------------------------
 // Strategies.
@@ -42,14 +77,17 @@ pub(super) fn string_value(text: String) -> V {
     }
 }
 
+/// The most characters generated text has.
+const TEXT_CHARS: usize = 12;
+
 /// Any text, maybe blank (then absent).
 pub(super) fn text() -> impl Strategy<Value = V> {
-    raw_text(12).prop_map(string_value)
+    raw_text(TEXT_CHARS).prop_map(string_value)
 }
 
 /// Text that is never blank (a mandatory string or classifier code).
 pub(super) fn nb_text() -> impl Strategy<Value = V> {
-    (prop::char::range('A', 'Z'), raw_text(10))
+    (prop::char::range('A', 'Z'), raw_text(TEXT_CHARS - 1))
         .prop_map(|(c, rest)| string_value(format!("{c}{rest}")))
 }
 
@@ -79,18 +117,18 @@ pub(super) fn word(words: &'static [&'static str]) -> impl Strategy<Value = V> {
     })
 }
 
+/// A list of 1 or more of `words`, each in random letter case: canonical upper-case.
+pub(super) fn word_list(words: &'static [&'static str]) -> impl Strategy<Value = V> {
+    (
+        prop::sample::subsequence(words, 1..=words.len()),
+        any::<u64>(),
+    )
+        .prop_map(|(w, bits)| V::Words(w.iter().map(|s| recase(s, bits)).collect()))
+}
+
 /// A value kept as given (here: the lead category, which must carry the lead marker).
 pub(super) fn kept(values: &'static [&'static str]) -> impl Strategy<Value = V> {
     prop::sample::select(values).prop_map(|t| string_value(t.to_string()))
-}
-
-const COUNTRIES: &[&str] = &[
-    "LT", "LV", "EE", "PL", "DE", "FR", "JP", "US", "GB", "ES", "XK", "AT", "RU", "IE", "CA", "UA",
-];
-pub(super) const CURRENCIES: &[&str] = &["EUR", "USD", "JPY", "GBP", "CHF"];
-
-pub(super) fn country() -> impl Strategy<Value = V> {
-    word(COUNTRIES)
 }
 
 pub(super) fn boolean() -> impl Strategy<Value = V> {

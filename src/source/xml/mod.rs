@@ -39,14 +39,13 @@
 //! `cut` is the reader thread's scanner, `cut/tags` its start and end tags and where records
 //! begin, `cut/record` where they end; `parse` is the
 //! workers' `parse_record`, which tries `fast` and falls back on quick-xml, both building
-//! their tree with `tree` and looking element names up in `names`; `bytes` holds the
-//! byte-level helpers they share.
+//! their tree with `tree`, which looks element names up in the catalog's name table
+//! (`Shape::lookup_folded`); `bytes` holds the byte-level helpers they share.
 
 mod bytes;
 mod cut;
 mod encoding;
 mod fast;
-mod names;
 mod parse;
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,6 @@ use quick_xml::events::Event;
 use super::RecordFault;
 use super::bytes::{count_chars, count_newlines};
 use super::fast::parse_fast;
-use super::names::XML_NAMES;
 use super::tree::{Tree, escape_fault};
 use crate::source::ReadOptions;
 use crate::source::limits::{self, Parsed};
@@ -68,7 +67,6 @@ fn utf8(bytes: &[u8], redact: bool) -> Result<&str, RecordFault> {
 
 fn new_tree<'a>(opts: &ReadOptions) -> Tree<'a> {
     Tree {
-        names: &XML_NAMES,
         stack: Vec::with_capacity(8),
         done: Vec::with_capacity(64),
         root: None,

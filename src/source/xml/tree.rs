@@ -8,8 +8,7 @@ use memchr::memmem;
 use quick_xml::escape::{EscapeError, resolve_xml_entity};
 
 use super::bytes::{has_amp, is_ws};
-use super::names::{NameTable, lookup};
-use crate::catalog::{self, Shape, Type};
+use crate::catalog::{self, Field, Shape, Type};
 use crate::diagnostic::Diagnostic;
 use crate::record::Node;
 use crate::source::limits::{self, Container};
@@ -118,7 +117,6 @@ fn trim_xml(s: &str) -> &str {
 
 /// Builds the record's tree; its stack lives on the heap, so depth cannot overflow ours.
 pub(super) struct Tree<'a> {
-    pub(super) names: &'static [NameTable],
     pub(super) stack: Vec<Open<'a>>,
     /// Completed children of the open elements, in document order. An element's children
     /// are moved out in one exact-size allocation when it closes.
@@ -181,7 +179,7 @@ impl<'a> Tree<'a> {
         if parent.start == start && parent.text.is_blank() {
             parent.text = Text::Empty;
         }
-        let (kind, key) = child_kind(self.names, parent.kind, local);
+        let (kind, key) = child_kind(parent.kind, local);
         self.stack.push(Open::new(kind, key, start));
         Ok(())
     }
@@ -203,7 +201,7 @@ impl<'a> Tree<'a> {
         // unknown element, an enumeration list's item. (Returning its kind and key from
         // `child_kind` would put them through memory once more per element.)
         let key: &'a str = match parent.kind {
-            Kind::Map { shape, .. } => match lookup(self.names, shape, local) {
+            Kind::Map { shape, .. } => match field(shape, local) {
                 Some(f) if matches!(f.ty, Type::List(_) | Type::EnumList(_)) => return Some(false),
                 Some(f) => f.name,
                 None => local,
@@ -435,10 +433,16 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// The field an element names: its PascalCase name (or any other letter case) or alias.
+#[inline]
+fn field(shape: &'static Shape, local: &str) -> Option<&'static Field> {
+    shape.lookup_folded(local).map(|i| &shape.fields[i])
+}
+
 /// What an element named `local` is under a `parent`, and its key in the tree.
-fn child_kind<'a>(names: &[NameTable], parent: Kind, local: Cow<'a, str>) -> (Kind, Cow<'a, str>) {
+fn child_kind<'a>(parent: Kind, local: Cow<'a, str>) -> (Kind, Cow<'a, str>) {
     match parent {
-        Kind::Map { shape, .. } => match lookup(names, shape, &local) {
+        Kind::Map { shape, .. } => match field(shape, &local) {
             Some(f) => {
                 let key = Cow::Borrowed(f.name);
                 match &f.ty {

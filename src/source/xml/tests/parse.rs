@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::catalog;
-use crate::source::xml::names::{XML_NAMES, lookup};
 
 #[test]
 fn full_individual_sample_parses_with_canonical_names() {
@@ -135,32 +134,26 @@ fn text_is_joined_across_cdata_and_comments_then_trimmed() {
     }
 }
 
+/// Elements find their field in any letter case and under an alias, and the tree's keys are
+/// the canonical names; an unknown element keeps its own name.
 #[test]
-fn name_table_agrees_with_the_catalog() {
-    for shape in catalog::shapes() {
-        for (i, f) in shape.fields.iter().enumerate() {
-            let table = &XML_NAMES[shape.id];
-            assert_eq!(
-                table.get(&f.xml_name()),
-                Some(i),
-                "{}.{}",
-                shape.name,
-                f.name
-            );
-            assert_eq!(table.get(f.name), Some(i), "{}.{}", shape.name, f.name);
-            for a in f.aliases {
-                assert_eq!(table.get(a), shape.lookup_folded(a), "{}.{a}", shape.name);
-            }
-            // Other spellings fall back to the catalog's case-insensitive lookup.
-            let upper = f.name.to_uppercase();
-            assert_eq!(
-                lookup(&XML_NAMES, shape, &upper).map(|f| f.name),
-                Some(f.name)
-            );
-        }
-        assert_eq!(XML_NAMES[shape.id].get("NoSuchElement"), None);
-        assert_eq!(XML_NAMES[shape.id].get(""), None);
-    }
+fn elements_in_any_letter_case_and_aliases_take_canonical_names() {
+    let rec = b"<AMLYZE_CUSTOMER><FIRSTNAME>A</FIRSTNAME><lastname>B</lastname>\
+        <GIIN>G</GIIN><ListSourceOfWealth><SourceOfWealth><SourceOfWealthCode>1</SourceOfWealthCode>\
+        <Value>2</Value></SourceOfWealth></ListSourceOfWealth><FirstNames>C</FirstNames></AMLYZE_CUSTOMER>";
+    let n = parse(rec);
+    assert_eq!(
+        keys(&n),
+        [
+            "firstName",
+            "lastName",
+            "giin",
+            "listSourceOfWealth",
+            "FirstNames"
+        ]
+    );
+    assert_eq!(text(&n, "listSourceOfWealth.0.code"), "1");
+    assert_eq!(text(&n, "listSourceOfWealth.0.amount"), "2");
 }
 
 #[test]
