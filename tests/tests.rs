@@ -17,3 +17,4 @@ mod properties;
 mod reliability;
 mod samples;
 mod util;
+mod writers;
