@@ -220,3 +220,24 @@ fn error_rows_are_these_bytes() {
         assert_eq!((&row[7], &row[8]), (d.path.as_str(), d.message.as_str()));
     }
 }
+
+#[test]
+fn the_errors_header_names_the_row_fields_in_order() {
+    let loc = Location {
+        file: 0,
+        record: 1,
+        line: 1,
+    };
+    let d = diag("bad-type", Severity::Error, "", "");
+    let r = RecordReport {
+        source: "",
+        loc: &loc,
+        communication_number: None,
+        customer_ext_id: None,
+        diagnostics: std::slice::from_ref(&d),
+    };
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.serialize(lines::ErrorRow::new(&r, &d)).unwrap();
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    assert_eq!(text.lines().next(), Some(ERRORS_HEADER.join(",").as_str()));
+}
