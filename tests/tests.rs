@@ -7,6 +7,7 @@
 //! - `reliability`: hostile input, faults during the run, personal data.
 //! - `deliver`: `submit` against the AMLYZE emulator: exactly once, faults, stops, resumes.
 //! - `operator`: schema, codes, classifiers, configuration, shell fit, report, audit trail.
+//! - `writers`: `rejected.ndjson` and `errors.csv` byte for byte with awkward values.
 
 mod deliver;
 mod formats;
@@ -17,3 +18,4 @@ mod properties;
 mod reliability;
 mod samples;
 mod util;
+mod writers;

@@ -1,5 +1,6 @@
 //! The per-record outputs: accepted payloads, rejected records with their findings, and
-//! the findings as CSV rows for a compliance officer.
+//! the findings as CSV rows for a compliance officer. The shapes of the rejected lines and
+//! the CSV rows, and why they are written as they are, are in `lines`.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -7,9 +8,11 @@ use std::path::Path;
 use super::list::{List, ListWriter};
 use super::summary::PayloadDigest;
 use super::{ACCEPTED, ERRORS, PendingFile, REJECTED};
-use crate::canonical::{write_key, write_str};
 use crate::diagnostic::Diagnostic;
 use crate::record::Location;
+use lines::{ERRORS_HEADER, ErrorRow, RejectedLine};
+
+mod lines;
 
 /// A rejected or warned-about record, as the writers need it.
 pub struct RecordReport<'a> {
@@ -113,6 +116,25 @@ pub fn sanitize_file_name(raw: &str) -> String {
     format!("{}-{}", &out[..cut], &digest[..8])
 }
 
+/// Where the csv writer of `errors.csv` puts a record's rows until `write_rows` moves them
+/// to the file. The writer lives as long as the run: one made per record allocates and
+/// zeroes its 8 KiB buffer each time, and the rows then took 4 times the instructions of
+/// the hand-written writer (counted with callgrind) where one writer takes 1.04 times.
+/// `csv::Writer` lends its output only through `get_ref`, hence the `RefCell`.
+#[derive(Default)]
+struct Rows(std::cell::RefCell<Vec<u8>>);
+
+impl Write for Rows {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.get_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 pub struct RecordWriters {
     accepted: Option<PendingFile>,
     accepted_dir: Option<AcceptedDir>,
@@ -120,7 +142,10 @@ pub struct RecordWriters {
     errors: PendingFile,
     /// With a ledger: `unchanged.ndjson`.
     unchanged: Option<PendingFile>,
+    /// A `rejected.ndjson` line, reused from record to record.
     line: Vec<u8>,
+    /// The `errors.csv` rows of a record, made by one csv writer for the whole run.
+    rows: csv::Writer<Rows>,
 }
 
 impl RecordWriters {
@@ -142,23 +167,25 @@ impl RecordWriters {
             (true, true) => (None, Some(AcceptedDir::create(dir, mode)?)),
         };
         let rejected = PendingFile::create_streamed(dir, REJECTED, mode)?;
-        let mut errors = PendingFile::create_streamed(dir, ERRORS, mode)?;
-        errors.writer().write_all(
-            b"source,record,line,customerExtId,communicationNumber,severity,code,path,message\n",
-        )?;
+        let errors = PendingFile::create_streamed(dir, ERRORS, mode)?;
+        let rows = lines::csv_builder().from_writer(Rows::default());
         let unchanged = if with_unchanged {
             Some(PendingFile::create(dir, super::UNCHANGED, mode)?)
         } else {
             None
         };
-        Ok(RecordWriters {
+        let mut w = RecordWriters {
             accepted,
             accepted_dir,
             rejected,
             errors,
             unchanged,
             line: Vec::with_capacity(4096),
-        })
+            rows,
+        };
+        w.rows.write_record(ERRORS_HEADER)?;
+        w.write_rows()?;
+        Ok(w)
     }
 
     pub fn accepted(
@@ -180,87 +207,29 @@ impl RecordWriters {
 
     /// One line of `rejected.ndjson`; `input` is the record as read (JSON), or None.
     pub fn rejected(&mut self, r: &RecordReport, input: Option<&[u8]>) -> io::Result<()> {
-        let l = &mut self.line;
-        l.clear();
-        l.push(b'{');
-        write_key(l, "source");
-        write_str(l, r.source);
-        write_key(l, "record");
-        l.extend_from_slice(r.loc.record.to_string().as_bytes());
-        write_key(l, "line");
-        l.extend_from_slice(r.loc.line.to_string().as_bytes());
-        write_key(l, "resultType");
-        write_str(l, "REQUEST_REJECTED");
-        if let Some(cn) = r.communication_number {
-            write_key(l, "communicationNumber");
-            write_str(l, cn);
-        }
-        if let Some(ext) = r.customer_ext_id {
-            write_key(l, "customerExtId");
-            write_str(l, ext);
-        }
-        write_key(l, "errors");
-        l.push(b'[');
-        for (i, d) in r.diagnostics.iter().enumerate() {
-            if i > 0 {
-                l.push(b',');
-            }
-            l.push(b'{');
-            write_key(l, "code");
-            write_str(l, d.code.as_str());
-            write_key(l, "path");
-            write_str(l, &d.path);
-            write_key(l, "severity");
-            write_str(l, d.severity.as_str());
-            write_key(l, "message");
-            write_str(l, &d.message);
-            l.push(b'}');
-        }
-        l.push(b']');
-        write_key(l, "input");
-        match input {
-            Some(json) => l.extend_from_slice(json),
-            None => l.extend_from_slice(b"null"),
-        }
-        l.extend_from_slice(b"}\n");
-        self.rejected.writer().write_all(l)
+        self.line.clear();
+        RejectedLine::new(r, input).write(&mut self.line)?;
+        self.rejected.writer().write_all(&self.line)
     }
 
     /// One `errors.csv` row per finding.
     pub fn findings(&mut self, r: &RecordReport) -> io::Result<()> {
-        for d in r.diagnostics {
-            let record = r.loc.record.to_string();
-            let line = if r.loc.line > 0 {
-                r.loc.line.to_string()
-            } else {
-                String::new()
-            };
-            self.error_row(&[
-                r.source,
-                if r.loc.record == 0 { "" } else { &record },
-                &line,
-                r.customer_ext_id.unwrap_or(""),
-                r.communication_number.unwrap_or(""),
-                d.severity.as_str(),
-                d.code.as_str(),
-                &d.path,
-                &d.message,
-            ])?;
+        if r.diagnostics.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        for d in r.diagnostics {
+            self.rows.serialize(ErrorRow::new(r, d))?;
+        }
+        self.write_rows()
     }
 
-    fn error_row(&mut self, cells: &[&str]) -> io::Result<()> {
-        let l = &mut self.line;
-        l.clear();
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                l.push(b',');
-            }
-            csv_cell(l, c);
-        }
-        l.push(b'\n');
-        self.errors.writer().write_all(l)
+    /// Moves the rows made so far to `errors.csv`.
+    fn write_rows(&mut self) -> io::Result<()> {
+        self.rows.flush()?;
+        let mut rows = self.rows.get_ref().0.borrow_mut();
+        self.errors.writer().write_all(&rows)?;
+        rows.clear();
+        Ok(())
     }
 
     /// The digests of the per-record payload files written so far (`--payload-layout
@@ -329,77 +298,5 @@ impl RecordWriters {
     }
 }
 
-/// RFC 4180 quoting: quote when the cell holds a delimiter, a quote or a line break.
-fn csv_cell(out: &mut Vec<u8>, cell: &str) {
-    let needs = cell
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
-    if !needs {
-        out.extend_from_slice(cell.as_bytes());
-        return;
-    }
-    out.push(b'"');
-    for b in cell.bytes() {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_from_record_data_are_safe() {
-        assert_eq!(sanitize_file_name("Lead_ext1456"), "Lead_ext1456");
-        assert_eq!(
-            sanitize_file_name("../../etc/passwd"),
-            "_.._etc_passwd".replace("..", "_")
-        );
-        assert_eq!(sanitize_file_name("a/b\\c\u{7}d"), "a_b_c_d");
-        assert!(!sanitize_file_name("..hidden").starts_with('.'));
-    }
-
-    #[test]
-    fn long_names_are_cut_at_a_character_boundary_and_keep_a_digest() {
-        let ascii = sanitize_file_name(&"x".repeat(300));
-        let digest = blake3::hash("x".repeat(300).as_bytes()).to_hex();
-        assert_eq!(ascii, format!("{}-{}", "x".repeat(191), &digest[..8]));
-        assert_eq!(ascii.len(), MAX_NAME_BYTES);
-        // `中` is 3 bytes: 191 is not a boundary, 189 is.
-        let wide = sanitize_file_name(&"中".repeat(100));
-        assert_eq!(wide.len(), 189 + 9);
-        assert!(wide.starts_with(&"中".repeat(63)));
-        let (a, b) = ("y".repeat(250) + "a", "y".repeat(250) + "b");
-        assert_ne!(sanitize_file_name(&a), sanitize_file_name(&b));
-        assert_eq!(sanitize_file_name(&"z".repeat(200)), "z".repeat(200));
-    }
-
-    #[test]
-    fn csv_cells_read_back_with_the_csv_crate() {
-        let cells = [
-            "plain",
-            "a,b",
-            "say \"hi\"",
-            "two\nlines",
-            "=SUM(A1)",
-            "",
-            "Žygimantas",
-        ];
-        let mut line = Vec::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            csv_cell(&mut line, c);
-        }
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(&line[..]);
-        let rec = r.records().next().unwrap().unwrap();
-        assert_eq!(rec.iter().collect::<Vec<_>>(), cells);
-    }
-}
+mod tests;
