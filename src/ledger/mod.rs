@@ -139,7 +139,10 @@ impl Ledger {
             )));
         }
         conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;",
+            // A page cache of 16 MiB (SQLite's default is 2): the B-tree pages above the
+            // blocks of ten million keys stay in it through a run's lookups.
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = FILE;
+             PRAGMA cache_size = -16384;",
         )
         .map_err(sql)?;
         schema::migrate(&mut conn).map_err(|e| LedgerError(format!("ledger {shown} {e}")))?;
@@ -159,6 +162,7 @@ impl Ledger {
     /// OUT's `latest` reached them, deleted otherwise. `own_out` is the OUT this process
     /// holds locked (its pending runs are dead for sure). Returns (kept, deleted).
     pub fn settle_pending(&mut self, own_out: &Path) -> Result<(u64, u64), LedgerError> {
+        self.end_reading()?;
         let pending: Vec<(String, String)> = {
             let mut st = self
                 .conn
@@ -298,6 +302,7 @@ impl Ledger {
         files: impl Iterator<Item = FileRecord>,
     ) -> Result<(), LedgerError> {
         crate::output::rundir::fault("ledger-stage").map_err(|e| LedgerError(e.to_string()))?;
+        self.end_reading()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -370,6 +375,7 @@ impl Ledger {
     /// Marks a staged run committed: called once `latest` names it.
     pub fn confirm(&mut self, run_id: &str) -> Result<(), LedgerError> {
         crate::output::rundir::fault("ledger-confirm").map_err(|e| LedgerError(e.to_string()))?;
+        self.end_reading()?;
         self.conn
             .execute(
                 "UPDATE runs SET state = 'committed' WHERE run_id = ?1",

@@ -246,10 +246,11 @@ pub(super) fn delete(tx: &Transaction, segment: i64) -> Result<(), LedgerError> 
 }
 
 impl Ledger {
-    /// This key's entry, asking the segments newest first. The segments are those listed
-    /// at the run's first lookup; when a filter said "maybe" but no block had the key, the
-    /// list is read again, in case another run merged segments since (a merge moves keys
-    /// to a new segment).
+    /// This key's entry, asking the segments newest first. The first lookup of a run
+    /// opens a read transaction that lasts until the run writes (`end_reading`): the
+    /// run's lookups see one state of the ledger, however other runs commit or merge
+    /// segments meanwhile, and SQLite takes its locks once, not at every lookup
+    /// (measured: 68,000 `fcntl` calls in a run of a million records).
     pub(super) fn find_key(
         &mut self,
         kind: Kind,
@@ -257,6 +258,9 @@ impl Ledger {
         key: &str,
     ) -> Result<Option<Entry>, LedgerError> {
         if self.segments.is_none() {
+            if self.conn.is_autocommit() {
+                self.conn.execute_batch("BEGIN").map_err(sql)?;
+            }
             let ids = list(&self.conn)?;
             let loaded = ids
                 .into_iter()
@@ -265,54 +269,30 @@ impl Ledger {
             self.segments = Some(loaded);
         }
         let slot = kind.slot();
-        let segments = self.segments.as_ref().expect("loaded above");
-        let mut maybe = false;
-        for s in segments {
-            if s.filters[slot].may_contain(hash) {
-                maybe = true;
-                if let Some(e) = probe(&self.conn, kind, s.id, hash, key)? {
-                    return Ok(Some(e));
-                }
+        for s in self.segments.as_deref().unwrap_or_default() {
+            if s.filters[slot].may_contain(hash)
+                && let Some(e) = probe(&self.conn, kind, s.id, hash, key)?
+            {
+                return Ok(Some(e));
             }
         }
-        // No filter knew the key: merges move keys, they never add any (keys committed by
-        // other runs since the first lookup are not looked for, as before).
-        if !maybe {
-            return Ok(None);
+        Ok(None)
+    }
+
+    /// Ends the read transaction of the lookups, if one is open (before a write).
+    pub(super) fn end_reading(&mut self) -> Result<(), LedgerError> {
+        self.segments = None;
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT").map_err(sql)?;
         }
-        let now = list(&self.conn)?;
-        if now.iter().eq(segments.iter().map(|s| &s.id)) {
-            return Ok(None);
-        }
-        let mut kept: Vec<Segment> = self
-            .segments
-            .take()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|s| now.contains(&s.id))
-            .collect();
-        let mut found = None;
-        let unseen: Vec<i64> = now
-            .iter()
-            .copied()
-            .filter(|id| !kept.iter().any(|s| s.id == *id))
-            .collect();
-        for id in unseen {
-            let s = load(&self.conn, id)?;
-            if found.is_none() && s.filters[slot].may_contain(hash) {
-                found = probe(&self.conn, kind, s.id, hash, key)?;
-            }
-            kept.push(s);
-        }
-        kept.sort_by_key(|s| std::cmp::Reverse(s.id));
-        self.segments = Some(kept);
-        Ok(found)
+        Ok(())
     }
 
     /// Merges the newest committed segments while the next older one is no larger than
     /// those merged so far (see the module's docs), in a transaction of its own: called
     /// after a run is confirmed. Returns how many segments were merged into one (0: none).
     pub fn compact(&mut self) -> Result<usize, LedgerError> {
+        self.end_reading()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

@@ -51,11 +51,12 @@ fn a_key_moved_by_another_runs_merge_is_still_found() {
     let path = dir.path().join("ledger.db");
     let mut writer = Ledger::open(&path).unwrap();
     night(&mut writer, dir.path(), 1);
-    // A reader that listed the segments (and loaded the filters) after night 1...
+    // A reader that listed the segments (and loaded the filters) after night 1, and so
+    // holds that state of the ledger until it writes...
     let mut reader = Ledger::open(&path).unwrap();
     assert!(reader.communication_number("CN-1").unwrap().is_some());
     assert!(reader.communication_number("CN-2").unwrap().is_none());
-    // ...while night 2 merges night 1's segment into a new one.
+    // ...while night 2 merges night 1's segment into a new one: the reader still finds it.
     night(&mut writer, dir.path(), 2);
     assert_eq!(super::list(&writer.conn).unwrap().len(), 1);
     let found = reader.communication_number("CN-1").unwrap().unwrap();
