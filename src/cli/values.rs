@@ -16,7 +16,7 @@ pub(super) fn parse_deny(codes: &[String]) -> Result<Vec<&'static str>, String> 
             .collect::<Vec<_>>()
             .join(", ")
     };
-    const EMPTY_FILE: &str = crate::diagnostic::code::EMPTY_FILE;
+    const EMPTY_FILE: &str = crate::diagnostic::Code::EmptyFile;
     let mut deny = Vec::new();
     for text in codes {
         let name = text.trim();

@@ -2,7 +2,7 @@
 
 use super::{Outcome, ReadOptions, RuleSettings};
 use crate::canonical;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 use crate::rules::{self, Checked};
 use crate::source::limits::Parsed;
@@ -111,7 +111,7 @@ pub(super) fn parse<'b>(
     // `path`: the value at fault when there is one (a NUL, see `source::nul`), else empty.
     let at = |line_offset: u64, column: u64, message: &str, path: String| {
         Diagnostic::error(
-            code::PARSE_ERROR,
+            Code::ParseError,
             path,
             format!(
                 "line {}, column {column}: {message}",

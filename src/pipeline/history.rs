@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::{RunError, Settings};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ledger::{Ledger, LedgerError};
 use crate::output::rundir::{self, OutDir};
 use crate::output::summary::AlreadyProcessed;
@@ -129,7 +129,7 @@ impl KeyHistory {
                 return Ok(Some(earlier.run_id));
             }
             found.push(Diagnostic::error(
-                code::DUPLICATE_COMMUNICATION_NUMBER,
+                Code::DuplicateCommunicationNumber,
                 "communicationNumber",
                 format!(
                     "communicationNumber {cn:?} was accepted with another payload in run {} \
@@ -143,7 +143,7 @@ impl KeyHistory {
             && let Some(run_id) = self.ledger.created_ext_id(ext).map_err(io_error)?
         {
             found.push(Diagnostic::error(
-                code::DUPLICATE_CUSTOMER_EXT_ID,
+                Code::DuplicateCustomerExtId,
                 "customerExtId",
                 format!("a CREATE for customerExtId {ext:?} was already made in run {run_id}"),
             ));

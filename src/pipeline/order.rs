@@ -89,7 +89,7 @@ fn empty_file(index: u32) -> crate::record::Location {
 /// changed by it).
 fn empty_file_warning() -> crate::diagnostic::Diagnostic {
     crate::diagnostic::Diagnostic::warning(
-        crate::diagnostic::code::EMPTY_FILE,
+        crate::diagnostic::Code::EmptyFile,
         "",
         "the file holds no lead record",
     )
@@ -265,7 +265,7 @@ mod tests {
                 assert!(b.items.iter().all(|i| matches!(
                     i,
                     source::Item::FileError { diag, .. }
-                        if diag.code == crate::diagnostic::code::EMPTY_FILE
+                        if diag.code == crate::diagnostic::Code::EmptyFile
                 )));
                 events_at_batch.push(rx.try_iter().count());
                 true

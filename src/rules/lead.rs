@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use super::scalar::{self, Date};
 use super::{Checker, Keys, Path, RuleSettings, Slots};
 use crate::catalog::{self, EntityType, Field, Presence, Shape, has_lead_marker};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 
 /// Catalog positions of the fields the lead rules read.
@@ -129,7 +129,7 @@ pub(super) struct Overrides {
 /// Presence of a field for one record, with the code and message to use when violated.
 pub(super) struct PresenceRule {
     pub presence: Presence,
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     pub message: Option<&'static str>,
 }
 
@@ -183,7 +183,7 @@ impl Overrides {
         if i == ix.approval && self.conversion {
             return PresenceRule {
                 presence: Presence::Mandatory,
-                code: Some(code::APPROVAL_DATE_REQUIRED),
+                code: Some(Code::ApprovalDateRequired),
                 message: Some(
                     "a lead-to-customer conversion (UPDATE to a category without the lead marker) must carry approvalDate",
                 ),
@@ -202,13 +202,13 @@ impl Overrides {
             return if self.closing_required {
                 PresenceRule {
                     presence: Presence::Mandatory,
-                    code: Some(code::CLOSING_DATE_REQUIRED),
+                    code: Some(Code::C013),
                     message: Some("ClosingDate is mandatory for CLOSED CustomerStatus"),
                 }
             } else {
                 PresenceRule {
                     presence: Presence::Forbidden,
-                    code: Some(code::CLOSING_DATE_FORBIDDEN),
+                    code: Some(Code::C013a),
                     message: Some("ClosingDate can not exist for not CLOSED CustomerStatus"),
                 }
             };
@@ -224,7 +224,7 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
         let lead = has_lead_marker(category);
         if lead && f.source_is("IMPORT") {
             c.report(Diagnostic::error(
-                code::LEAD_IMPORT,
+                Code::C008I02,
                 "sourceOfRiskLevel",
                 "When source of risk level IMPORT. 'Lead' risk management category is forbidden (a lead may only be EVALUATEd)",
             ));
@@ -232,7 +232,7 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
         if !lead {
             match f.action {
                 Action::Create => c.report(Diagnostic::error(
-                    code::NOT_A_LEAD,
+                    Code::NotALead,
                     "riskManagementCategory",
                     format!(
                         "riskManagementCategory {} has no lead marker (LEAD_ prefix or _LEAD suffix): a CREATE without it is a customer, not a lead",
@@ -251,7 +251,7 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
         ] {
             if present {
                 c.warn(
-                    code::IGNORED_FOR_EVALUATE,
+                    Code::IgnoredForEvaluate,
                     name,
                     format!("{name} is not used when sourceOfRiskLevel is EVALUATE; it is kept in the payload"),
                 );
@@ -298,7 +298,7 @@ pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path
         && expiry < issue
     {
         c.report(Diagnostic::error(
-            code::OUT_OF_RANGE,
+            Code::OutOfRange,
             p,
             format!("documentExpiryDate {expiry} is before documentIssueDate {issue}"),
         ));
@@ -306,7 +306,7 @@ pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path
     }
     if expiry < c.s.as_of {
         c.warn(
-            code::DOCUMENT_EXPIRED,
+            Code::DocumentExpired,
             p,
             format!("the document expired on {expiry} (run date {})", c.s.as_of),
         );
@@ -326,7 +326,7 @@ pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path
     let (fi, ti) = (shape.idx("from"), shape.idx("to"));
     if !present(slots, fi) && !present(slots, ti) {
         c.report(Diagnostic::error(
-            code::MISSING_FIELD,
+            Code::MissingField,
             path.key("from").render(),
             "DeclaredTurnover needs at least one of from and to",
         ));
@@ -336,7 +336,7 @@ pub(super) fn turnover_range(c: &mut Checker, shape: &Shape, slots: &Slots, path
         && scalar::compare_integers(&from, &to).is_gt()
     {
         c.report(Diagnostic::error(
-            code::OUT_OF_RANGE,
+            Code::OutOfRange,
             path.key("to").render(),
             format!("turnover range from {from} is greater than to {to}"),
         ));
@@ -367,7 +367,7 @@ pub(super) fn date_order(c: &mut Checker, _shape: &Shape, slots: &Slots) {
             scalar::DateValue::Timestamp { canonical, .. } => canonical.clone(),
         };
         c.warn(
-            code::DATE_ORDER,
+            Code::DateOrder,
             "approvalDate",
             format!(
                 "approvalDate {} is before applicationDate {}",

@@ -22,7 +22,7 @@ mod verdict;
 
 use crate::canonical;
 use crate::catalog::{self, EntityType, Field, Presence, Shape, Type};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 
 pub use path::Path;
@@ -223,7 +223,7 @@ impl<'s> Checker<'s> {
                     if slots[i].is_some() {
                         let name = shape.fields[i].name;
                         self.report(Diagnostic::error(
-                            code::DUPLICATE_FIELD,
+                            Code::DuplicateField,
                             path.key(name).render(),
                             format!("field {name} appears more than once"),
                         ));
@@ -237,7 +237,7 @@ impl<'s> Checker<'s> {
                         .map(|s| format!("; did you mean {s}?"))
                         .unwrap_or_default();
                     self.report(Diagnostic::error(
-                        code::UNKNOWN_FIELD,
+                        Code::UnknownField,
                         path.key(key).render(),
                         format!("unknown field {key}{hint}"),
                     ));
@@ -284,7 +284,7 @@ impl<'s> Checker<'s> {
                     let code = rule
                         .code
                         .or_else(|| field.codes.missing(in_related))
-                        .unwrap_or(code::MISSING_FIELD);
+                        .unwrap_or(Code::MissingField);
                     let msg = rule
                         .message
                         .map(str::to_string)
@@ -304,14 +304,14 @@ impl<'s> Checker<'s> {
                         rule.message.unwrap_or("field not allowed here").to_string(),
                     ),
                     (None, Some(EntityType::Organization)) => (
-                        code::FIELD_NOT_FOR_ORGANIZATION,
+                        Code::C015,
                         format!(
                             "Field not allowed for ORGANIZATION. Field: {}",
                             catalog::pascal(field.name)
                         ),
                     ),
                     (None, _) => (
-                        code::FIELD_NOT_FOR_INDIVIDUAL,
+                        Code::C014,
                         format!(
                             "Field not allowed for INDIVIDUAL. Field: {}",
                             catalog::pascal(field.name)
@@ -361,7 +361,7 @@ impl<'s> Checker<'s> {
                     let Node::Map(fields) = item else {
                         if !item.is_absent() {
                             self.report(Diagnostic::error(
-                                code::BAD_TYPE,
+                                Code::BadType,
                                 ipath.render(),
                                 format!("expected an object, found {}", item.kind()),
                             ));
@@ -408,7 +408,7 @@ impl<'s> Checker<'s> {
     /// vendor code covers unknown values; the vendor codes are for wrong codes, not types.
     pub fn bad_type(&mut self, field: &Field, node: &Node, path: &Path, expected: &str) {
         self.report(Diagnostic::error(
-            code::BAD_TYPE,
+            Code::BadType,
             path.render(),
             format!("{}: expected {expected}, found {}", field.name, node.kind()),
         ));

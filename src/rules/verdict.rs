@@ -4,7 +4,7 @@
 
 use super::{Checker, MAX_FIELDS, Path, RuleSettings, lead};
 use crate::catalog::{self, EntityType};
-use crate::diagnostic::{Diagnostic, Severity, code};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::record::Node;
 
 /// Values the cross-record rules need.
@@ -29,7 +29,7 @@ pub struct Checked {
     /// Findings kept (at most `max_findings`).
     pub diagnostics: Vec<Diagnostic>,
     /// Findings beyond `max_findings`: code, severity, count.
-    pub dropped: Vec<(&'static str, Severity, u64)>,
+    pub dropped: Vec<(Code, Severity, u64)>,
     pub errors: u64,
     pub warnings: u64,
     pub keys: Keys,
@@ -140,7 +140,7 @@ impl<'a> Check<'a> {
             }
             other => {
                 c.report(Diagnostic::error(
-                    code::BAD_TYPE,
+                    Code::BadType,
                     "",
                     format!(
                         "a lead record must be a JSON object, found {}",
@@ -185,14 +185,14 @@ mod tests {
         let s = RuleSettings::default();
         let plain = verdict(Check::new(&s));
         let warned = vec![
-            (code::EXCEL_MANGLED, Severity::Warning),
-            (code::EXCEL_MANGLED, Severity::Warning),
+            (Code::ExcelMangled, Severity::Warning),
+            (Code::ExcelMangled, Severity::Warning),
         ];
         assert_eq!(severities(&plain), warned);
         assert!(plain.accepted());
         assert_eq!((plain.errors, plain.warnings), (0, 2));
         let other = verdict(Check {
-            deny: &[code::DATE_ORDER],
+            deny: &[Code::DateOrder],
             ..Check::new(&s)
         });
         assert_eq!(severities(&other), warned);
@@ -202,8 +202,8 @@ mod tests {
     fn strict_and_deny_report_the_warnings_as_errors_from_the_start() {
         let s = RuleSettings::default();
         let rejected = vec![
-            (code::EXCEL_MANGLED, Severity::Error),
-            (code::EXCEL_MANGLED, Severity::Error),
+            (Code::ExcelMangled, Severity::Error),
+            (Code::ExcelMangled, Severity::Error),
         ];
         for check in [
             Check {
@@ -211,7 +211,7 @@ mod tests {
                 ..Check::new(&s)
             },
             Check {
-                deny: &[code::DATE_ORDER, code::EXCEL_MANGLED],
+                deny: &[Code::DateOrder, Code::ExcelMangled],
                 ..Check::new(&s)
             },
         ] {
@@ -232,8 +232,8 @@ mod tests {
             strict: true,
             ..Check::new(&s)
         });
-        assert_eq!(severities(&c), vec![(code::EXCEL_MANGLED, Severity::Error)]);
-        assert_eq!(c.dropped, vec![(code::EXCEL_MANGLED, Severity::Error, 1)]);
+        assert_eq!(severities(&c), vec![(Code::ExcelMangled, Severity::Error)]);
+        assert_eq!(c.dropped, vec![(Code::ExcelMangled, Severity::Error, 1)]);
         assert_eq!((c.errors, c.warnings), (2, 0));
     }
 }

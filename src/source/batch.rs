@@ -234,7 +234,7 @@ impl<'s> BatchSink<'s> {
             line,
         };
         let diag = Diagnostic::error(
-            crate::diagnostic::code::PARSE_ERROR,
+            crate::diagnostic::Code::ParseError,
             "",
             format!("line {line}, column {col}: {message}"),
         );

@@ -14,7 +14,7 @@
 use std::io::{BufRead, BufReader, Read};
 
 use super::{BatchSink, Item, RawBody, RawRecord, ReadOptions, UTF8_BOM};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Location;
 
 pub fn read(file: u32, input: Box<dyn Read>, opts: &ReadOptions, sink: &mut BatchSink) {
@@ -203,7 +203,7 @@ impl<R: Read> Scanner<R> {
             }
             Scanned::TooLong(n) => {
                 let diag = Diagnostic::error(
-                    code::PARSE_ERROR,
+                    Code::ParseError,
                     "",
                     format!(
                         "record of {n} bytes exceeds --max-record-bytes ({})",
@@ -405,7 +405,7 @@ impl<R: Read> Scanner<R> {
             Scanned::TooLong(n) => {
                 sink.data().truncate(start);
                 let diag = Diagnostic::error(
-                    code::PARSE_ERROR,
+                    Code::ParseError,
                     "",
                     format!(
                         "record of {n} bytes exceeds --max-record-bytes ({})",

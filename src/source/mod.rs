@@ -201,7 +201,7 @@ fn open_failure(e: &std::io::Error) -> Diagnostic {
         _ => String::new(),
     };
     Diagnostic::error(
-        crate::diagnostic::code::UNREADABLE_FILE,
+        crate::diagnostic::Code::UnreadableFile,
         "",
         format!("cannot read file: {e}{why}"),
     )
@@ -354,7 +354,7 @@ pub fn io_fault(file: u32, line: u64, e: &std::io::Error) -> (Location, Diagnost
             line,
         },
         Diagnostic::error(
-            crate::diagnostic::code::PARSE_ERROR,
+            crate::diagnostic::Code::ParseError,
             "",
             format!("read error at line {line}: {e}"),
         ),

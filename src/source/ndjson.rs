@@ -9,7 +9,7 @@
 use std::io::Read;
 
 use super::{BatchSink, Item, RawBody, RawRecord, ReadOptions, UTF8_BOM, io_fault};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Location;
 
 /// Bytes read at a time: small enough that a batch boundary moves little, large enough that
@@ -110,7 +110,7 @@ impl Cutter {
         if let Some(len) = too_long {
             self.record += 1;
             let diag = Diagnostic::error(
-                code::PARSE_ERROR,
+                Code::ParseError,
                 "",
                 format!(
                     "record of {len} bytes exceeds --max-record-bytes ({})",

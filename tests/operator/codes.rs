@@ -13,7 +13,7 @@ fn codes_command_lists_exactly_the_codes_the_program_can_emit() {
     use std::collections::BTreeSet;
 
     use leadbatch::catalog;
-    use leadbatch::diagnostic::code;
+    use leadbatch::diagnostic::Code;
 
     let mut emittable: BTreeSet<&str> = code::ALL.iter().copied().collect();
     for shape in catalog::shapes() {

@@ -34,7 +34,7 @@ use std::io;
 use std::path::Path;
 
 use super::Keys;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Location;
 use crate::spill::Spill;
 
@@ -450,7 +450,7 @@ impl Duplicates {
                 .insert_hashed(cn, cn_hash, here)?
         {
             found.push(Diagnostic::error(
-                code::DUPLICATE_COMMUNICATION_NUMBER,
+                Code::DuplicateCommunicationNumber,
                 "communicationNumber",
                 format!(
                     "communicationNumber {cn:?} was already used by {} record {}",
@@ -464,7 +464,7 @@ impl Duplicates {
             && let Some(first) = self.create_ext_ids.insert_hashed(ext, ext_hash, here)?
         {
             found.push(Diagnostic::error(
-                code::DUPLICATE_CUSTOMER_EXT_ID,
+                Code::DuplicateCustomerExtId,
                 "customerExtId",
                 format!(
                     "a CREATE for customerExtId {ext:?} was already made by {} record {}",

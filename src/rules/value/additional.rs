@@ -2,7 +2,7 @@
 //! AV07, C017.C016.AV07 in a related entity), with the vendor's own messages.
 
 use crate::catalog::Shape;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 use crate::rules::{Checker, Path, Slots, scalar};
 
@@ -35,7 +35,7 @@ pub(in crate::rules) fn additional_value(
     let code = shape.fields[shape.idx("value")]
         .codes
         .invalid(in_related)
-        .unwrap_or(code::ADDITIONAL_VALUE);
+        .unwrap_or(Code::AV07);
     c.report(Diagnostic::error(code, path.key("value").render(), message));
 }
 

@@ -29,7 +29,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, out: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{number, run, settings, string};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::record::Node;
 
     #[test]
@@ -47,7 +47,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_TYPE,
+                    Code::BadType,
                     "value",
                     "value: expected a string, number or boolean, found array"
                 )]

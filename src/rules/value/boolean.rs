@@ -2,7 +2,7 @@
 //! file (`scalar::parse_bool_word`). A JSON string is not a boolean.
 
 use super::Value;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 use crate::rules::{Checker, scalar};
 
@@ -21,7 +21,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, out: &mut Vec<u8>) -> bool {
         other => other.kind().to_string(),
     };
     c.report(Diagnostic::error(
-        code::BAD_TYPE,
+        Code::BadType,
         v.path.render(),
         format!("{}: expected true or false, found {shown}", v.field.name),
     ));
@@ -31,7 +31,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, out: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{number, run, settings, string, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::record::Node;
 
     #[test]
@@ -54,7 +54,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_TYPE,
+                    Code::BadType,
                     "isPEP",
                     format!("isPEP: expected true or false, found {found}"),
                 )],

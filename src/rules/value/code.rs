@@ -6,7 +6,7 @@
 use super::Value;
 use crate::canonical;
 use crate::catalog::iso;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::Checker;
 
 /// The ISO lists built in.
@@ -73,7 +73,7 @@ pub(super) fn iso(c: &mut Checker, v: &Value, list: Iso, out: &mut Vec<u8>) -> b
         None => list.what().to_string(),
     };
     c.report(Diagnostic::error(
-        v.invalid_code(code::BAD_CODE),
+        v.invalid_code(Code::BadCode),
         v.path.render(),
         format!("{} {shown} is not {against}", v.field.name),
     ));
@@ -92,7 +92,7 @@ pub(super) fn classifier(c: &mut Checker, v: &Value, name: &str, out: &mut Vec<u
         let shown = c.show(v.field, text);
         let file = supplied_file(c, name).unwrap_or_default();
         c.report(Diagnostic::error(
-            v.invalid_code(code::BAD_CODE),
+            v.invalid_code(Code::BadCode),
             v.path.render(),
             format!(
                 "{} {shown} is not in the supplied {name} classifier ({file})",
@@ -115,7 +115,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::super::testing::{field, run, settings, string, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::rules::RuleSettings;
     use crate::rules::classifiers::Classifiers;
 
@@ -152,7 +152,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    vendor.unwrap_or(code::BAD_CODE),
+                    vendor.unwrap_or(Code::BadCode),
                     "citizenshipCountry",
                     "citizenshipCountry \"XX\" is not an ISO 3166-1 alpha-2 country code"
                 )]
@@ -163,7 +163,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_CODE,
+                    Code::BadCode,
                     "initialDepositCurrency",
                     "initialDepositCurrency \"Litas\" is not an ISO 4217 currency code"
                 )]
@@ -185,7 +185,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_CODE,
+                    Code::BadCode,
                     "initialDepositCurrency",
                     "initialDepositCurrency \"USD\" is not in the supplied currency list \
                      (currency.txt)"
@@ -212,7 +212,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_CODE,
+                    Code::BadCode,
                     "businessUnit",
                     "businessUnit \"Retail\" is not in the supplied businessUnit classifier \
                      (businessUnit.txt)"

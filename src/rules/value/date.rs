@@ -4,7 +4,7 @@
 
 use super::Value;
 use crate::canonical;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::Checker;
 use crate::rules::scalar::{Date, DateError, DateValue};
 
@@ -24,7 +24,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, out: &mut Vec<u8>) -> bool {
         Ok(value) => value,
         Err(e) => {
             c.report(Diagnostic::error(
-                code::BAD_DATE,
+                Code::BadDate,
                 v.path.render(),
                 message(v.field.name, &c.show(v.field, text), &e),
             ));
@@ -34,7 +34,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, out: &mut Vec<u8>) -> bool {
     let date = value.date();
     if v.field.life_date && (date < EARLIEST || date > c.s.as_of) {
         c.report(Diagnostic::error(
-            code::OUT_OF_RANGE,
+            Code::OutOfRange,
             v.path.render(),
             format!(
                 "{} {} must be between {EARLIEST} and the run's date {}",
@@ -69,7 +69,7 @@ fn message(name: &str, shown: &str, e: &DateError) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{number, run, settings, string, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::rules::RuleSettings;
     use crate::rules::scalar::{DateFormat, HINT_LOCAL_DATE};
 
@@ -105,7 +105,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_DATE,
+                    Code::BadDate,
                     "applicationDate",
                     "applicationDate \"2023-02-29\" is not a real calendar date or time"
                 )]
@@ -123,7 +123,7 @@ mod tests {
         assert_eq!(
             bad(number("20240101")).1,
             vec![Diagnostic::error(
-                code::BAD_TYPE,
+                Code::BadType,
                 "applicationDate",
                 "applicationDate: expected a date string (YYYY-MM-DD), found number"
             )]
@@ -143,7 +143,7 @@ mod tests {
         // A JSON string is always ISO.
         assert_eq!(
             run(&s, "applicationDate", &string("5.3.2024")).1[0].code,
-            code::BAD_DATE
+            Code::BadDate
         );
     }
 
@@ -162,7 +162,7 @@ mod tests {
                 (
                     None,
                     vec![Diagnostic::error(
-                        code::OUT_OF_RANGE,
+                        Code::OutOfRange,
                         "birthDate",
                         format!(
                             "birthDate \"{shown}\" must be between 1900-01-01 and the run's \

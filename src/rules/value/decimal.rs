@@ -4,7 +4,7 @@
 //! read with `,` as the decimal mark; JSON strings and XML text never are.
 
 use super::Value;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::{Node, trim};
 use crate::rules::Checker;
 use crate::rules::scalar::{self, NumberError};
@@ -25,7 +25,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, min_zero: bool, out: &mut Vec<u8
             return true;
         }
         Ok(_) => (
-            code::OUT_OF_RANGE,
+            Code::OutOfRange,
             format!(
                 "{} {} must not be negative",
                 v.field.name,
@@ -33,7 +33,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, min_zero: bool, out: &mut Vec<u8
             ),
         ),
         Err(NumberError::OutOfRange) => (
-            code::OUT_OF_RANGE,
+            Code::OutOfRange,
             format!(
                 "{} {} is too large or too small to be represented",
                 v.field.name,
@@ -47,7 +47,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, min_zero: bool, out: &mut Vec<u8
                 ""
             };
             (
-                code::BAD_TYPE,
+                Code::BadType,
                 format!(
                     "{}: {} is not a decimal number{hint}",
                     v.field.name,
@@ -64,7 +64,7 @@ pub(super) fn check(c: &mut Checker, v: &Value, min_zero: bool, out: &mut Vec<u8
 #[cfg(test)]
 mod tests {
     use super::super::testing::{number, run, run_as, settings, string, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::record::Node;
     use crate::rules::{Check, RuleSettings};
 
@@ -99,7 +99,7 @@ mod tests {
         let s = settings();
         assert_eq!(csv(&s, "1.234,5", true), (Some("1234.5".into()), vec![]));
         let no_comma = Diagnostic::error(
-            code::BAD_TYPE,
+            Code::BadType,
             "initialDepositAmount",
             "initialDepositAmount: \"1,5\" is not a decimal number (for a decimal comma pass \
              --decimal-comma)",
@@ -127,7 +127,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::OUT_OF_RANGE,
+                    Code::OutOfRange,
                     "initialDepositAmount",
                     "initialDepositAmount -0.01 must not be negative"
                 )]
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(
             run(&s, "amount", &number("1e999999999999")).1,
             vec![Diagnostic::error(
-                code::OUT_OF_RANGE,
+                Code::OutOfRange,
                 "amount",
                 "amount 1e999999999999 is too large or too small to be represented"
             )]

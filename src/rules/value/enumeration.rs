@@ -4,7 +4,7 @@
 
 use super::Value;
 use crate::canonical;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::Checker;
 
 /// The word of `words` that `text` is, in any case.
@@ -28,7 +28,7 @@ pub(super) fn one(
         return true;
     }
     c.report(Diagnostic::error(
-        v.invalid_code(code::BAD_ENUM),
+        v.invalid_code(Code::BadEnum),
         v.path.render(),
         format!(
             "{} {} is not one of {}",
@@ -62,7 +62,7 @@ pub(super) fn list(
         let ipath = v.path.index(i);
         let Some(text) = item.as_text() else {
             c.report(Diagnostic::error(
-                code::BAD_TYPE,
+                Code::BadType,
                 ipath.render(),
                 format!("expected a string, found {}", item.kind()),
             ));
@@ -76,7 +76,7 @@ pub(super) fn list(
             }
             None => {
                 c.report(Diagnostic::error(
-                    v.invalid_code(code::BAD_ENUM),
+                    v.invalid_code(Code::BadEnum),
                     ipath.render(),
                     format!(
                         "Screening process is undefined: {} (known: {})",
@@ -99,7 +99,7 @@ pub(super) fn list(
 #[cfg(test)]
 mod tests {
     use super::super::testing::{field, number, run, run_as, settings, string, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::record::Node;
     use crate::rules::Check;
 
@@ -124,13 +124,13 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_ENUM,
+                    Code::BadEnum,
                     "riskLevel",
                     "riskLevel \"HUGE\" is not one of NONE, LOW, MEDIUM, HIGH, EXTREME"
                 )]
             )
         );
-        assert_eq!(run(&s, "riskLevel", &number("2")).1[0].code, code::BAD_TYPE);
+        assert_eq!(run(&s, "riskLevel", &number("2")).1[0].code, Code::BadType);
     }
 
     fn list<'a>(items: &[Node<'a>]) -> Node<'a> {
@@ -177,7 +177,7 @@ mod tests {
                          ADVERSE_MEDIA, INTERNAL_LIST)"
                     ),
                     Diagnostic::error(
-                        code::BAD_TYPE,
+                        Code::BadType,
                         "initializeScreeningProcesses[2]",
                         "expected a string, found number"
                     ),
@@ -189,7 +189,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_TYPE,
+                    Code::BadType,
                     "initializeScreeningProcesses",
                     "initializeScreeningProcesses: expected an array of strings, found string"
                 )]

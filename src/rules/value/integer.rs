@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::Value;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 use crate::rules::{Checker, scalar};
 
@@ -18,7 +18,7 @@ pub(super) fn int(c: &mut Checker, v: &Value, min: Option<i64>, out: &mut Vec<u8
         && is_below(&n, min)
     {
         c.report(Diagnostic::error(
-            code::OUT_OF_RANGE,
+            Code::OutOfRange,
             v.path.render(),
             format!(
                 "{} {} is below the minimum {min}",
@@ -42,7 +42,7 @@ pub(super) fn percent(c: &mut Checker, v: &Value, out: &mut Vec<u8>) -> bool {
         return true;
     }
     c.report(Diagnostic::error(
-        code::OUT_OF_RANGE,
+        Code::OutOfRange,
         v.path.render(),
         format!(
             "{} {} is not a percentage from 0 to 100",
@@ -61,7 +61,7 @@ fn integer<'t>(c: &mut Checker, v: &Value<'t, '_>) -> Option<Cow<'t, str>> {
         Node::Str(s) | Node::Text(s) => crate::record::trim(s),
         other => {
             c.report(Diagnostic::error(
-                code::BAD_TYPE,
+                Code::BadType,
                 v.path.render(),
                 format!(
                     "{}: expected an integer, found {}",
@@ -77,7 +77,7 @@ fn integer<'t>(c: &mut Checker, v: &Value<'t, '_>) -> Option<Cow<'t, str>> {
         Err(_) => {
             // 1e400 and 1.5 are numbers, but not integers.
             c.report(Diagnostic::error(
-                code::BAD_TYPE,
+                Code::BadType,
                 v.path.render(),
                 format!(
                     "{}: {} is not an integer",
@@ -102,7 +102,7 @@ fn is_below(n: &str, min: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{number, run, settings, string, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::record::Node;
 
     #[test]
@@ -131,7 +131,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_TYPE,
+                    Code::BadType,
                     "companyAssetValue",
                     "companyAssetValue: \"1.5\" is not an integer"
                 )]
@@ -157,7 +157,7 @@ mod tests {
                 (
                     None,
                     vec![Diagnostic::error(
-                        code::OUT_OF_RANGE,
+                        Code::OutOfRange,
                         "numberOfEmployees",
                         format!("numberOfEmployees {n} is below the minimum 0")
                     )]
@@ -187,7 +187,7 @@ mod tests {
                 (
                     None,
                     vec![Diagnostic::error(
-                        code::OUT_OF_RANGE,
+                        Code::OutOfRange,
                         "share",
                         format!("share {shown} is not a percentage from 0 to 100")
                     )]

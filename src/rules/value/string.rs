@@ -4,7 +4,7 @@
 
 use super::Value;
 use crate::canonical;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{Checker, mojibake, scalar};
 
 pub(super) fn check(
@@ -21,7 +21,7 @@ pub(super) fn check(
         let n = text.chars().count();
         if n > max {
             c.report(Diagnostic::error(
-                code::TOO_LONG,
+                Code::TooLong,
                 v.path.render(),
                 format!(
                     "{} is {n} characters long; at most {max} allowed",
@@ -41,7 +41,7 @@ pub(super) fn check(
             v.field.name,
             c.show(v.field, text)
         );
-        c.warn(code::EXCEL_MANGLED, v.path.render(), message);
+        c.warn(Code::ExcelMangled, v.path.render(), message);
     }
     canonical::write_str(out, text);
     true
@@ -64,13 +64,13 @@ fn encoding_suspect(c: &mut Checker, v: &Value, text: &str) {
         c.show(field, garbled),
         c.show(field, meant.encode_utf8(&mut [0; 4])),
     );
-    c.warn(code::ENCODING_SUSPECT, v.path.render(), message);
+    c.warn(Code::EncodingSuspect, v.path.render(), message);
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::{number, run, settings, text};
-    use crate::diagnostic::{Diagnostic, code};
+    use crate::diagnostic::{Code, Diagnostic};
 
     #[test]
     fn text_is_written_trimmed_and_escaped() {
@@ -93,7 +93,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::TOO_LONG,
+                    Code::TooLong,
                     "communicationNumber",
                     "communicationNumber is 257 characters long; at most 256 allowed"
                 )]
@@ -109,7 +109,7 @@ mod tests {
             (
                 None,
                 vec![Diagnostic::error(
-                    code::BAD_TYPE,
+                    Code::BadType,
                     "firstName",
                     "firstName: expected a string, found number"
                 )]
@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(
             found,
             vec![Diagnostic::warning(
-                code::ENCODING_SUSPECT,
+                Code::EncodingSuspect,
                 "lastName",
                 "lastName \"JankÅ«nas\" looks like UTF-8 decoded twice (\"Å«\" for \"ū\"), \
                  probably \"Jankūnas\": check the encoding of the export it came from"
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(
             found,
             vec![Diagnostic::warning(
-                code::EXCEL_MANGLED,
+                Code::ExcelMangled,
                 "customerExtId",
                 "customerExtId looks like a number a spreadsheet rewrote in scientific \
                  notation (\"1.23457E+15\"); the original identifier is probably lost"

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ::csv::{ByteRecord, ReaderBuilder, Terminator};
 
 use super::header::Header;
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Location;
 use crate::source::detect::{FileText, Sniffer, TextEncoding, Used, Why};
 use crate::source::transcode::DecodingReader;
@@ -296,7 +296,7 @@ pub fn read(
         let body = if len > opts.max_record_bytes {
             held += 64;
             RawBody::Unreadable(Diagnostic::error(
-                code::PARSE_ERROR,
+                Code::ParseError,
                 "",
                 format!(
                     "record of {len} bytes exceeds --max-record-bytes ({})",

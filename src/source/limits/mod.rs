@@ -21,7 +21,7 @@
 //! (10,000), a record's tree stays under about 50 MB, and no lead the vendor documents
 //! comes near it.
 
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 
 /// Items per list (and fields per object) by default.
@@ -74,7 +74,7 @@ pub fn too_many(path: String, container: Container, max: usize) -> Diagnostic {
         Container::Object => "the rest of the object",
     };
     Diagnostic::error(
-        code::TOO_LONG,
+        Code::TooLong,
         path,
         format!("{what} (--max-list-items {max}): {rest} was not read"),
     )
@@ -83,7 +83,7 @@ pub fn too_many(path: String, container: Container, max: usize) -> Diagnostic {
 /// The finding for a record that reached `VALUES_PER_ITEM × max_items` values at `path`.
 pub fn too_many_values(path: String, max_items: usize) -> Diagnostic {
     Diagnostic::error(
-        code::TOO_LONG,
+        Code::TooLong,
         path,
         format!(
             "the record has more than {} values in its lists and objects ({VALUES_PER_ITEM} \

@@ -25,7 +25,7 @@ fn cuts(p: &Parsed) -> Vec<(String, String)> {
         .map(|d| {
             assert_eq!(
                 (d.code, d.severity),
-                (code::TOO_LONG, crate::diagnostic::Severity::Error)
+                (Code::TooLong, crate::diagnostic::Severity::Error)
             );
             (d.path.clone(), d.message.clone())
         })

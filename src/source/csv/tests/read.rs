@@ -2,7 +2,7 @@
 //! encodings, empty files, size limits, batching, stopping, and a generated corpus.
 
 use super::*;
-use crate::diagnostic::code;
+use crate::diagnostic::Code;
 use crate::source::csv::read::BATCH_BYTES;
 
 #[test]
@@ -192,7 +192,7 @@ fn malformed_encoded_input_is_a_file_error() {
     let items = run_opts("a.csv", &bytes, &opts, 10);
     assert!(
         items.iter().any(|it| matches!(it, Item::FileError { loc, diag }
-            if loc.record == 0 && diag.code == code::PARSE_ERROR && diag.message.contains("read error"))),
+            if loc.record == 0 && diag.code == Code::ParseError && diag.message.contains("read error"))),
         "{items:?}"
     );
 }
@@ -234,7 +234,7 @@ fn oversize_rows_are_unreadable_and_reading_goes_on() {
             body: RawBody::Unreadable(diag),
         }) => {
             assert_eq!((loc.record, loc.line), (2, 3));
-            assert_eq!(diag.code, code::PARSE_ERROR);
+            assert_eq!(diag.code, Code::ParseError);
             assert_eq!(
                 diag.message,
                 "record of 20 bytes exceeds --max-record-bytes (10)"

@@ -5,7 +5,7 @@
 use memchr::{memchr, memchr3, memrchr};
 
 use super::{Frame, NAME_MAX, NAMED_DEPTH, RECORD_ELEMENT, Rec, Scanner, Stop, rec_take};
-use crate::diagnostic::{Diagnostic, code};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Location;
 use crate::source::xml::bytes::{eq_short, find_name_end, is_name_start, is_ws, local_name};
 use crate::source::{BatchSink, Item, RawBody, RawRecord};
@@ -268,7 +268,7 @@ impl Scanner {
         rec_take(&mut rec, &self.buf[from..self.pos], sink, self.limit);
         let body = if rec.too_long {
             RawBody::Unreadable(Diagnostic::error(
-                code::PARSE_ERROR,
+                Code::ParseError,
                 "",
                 format!(
                     "record of {} bytes exceeds --max-record-bytes ({})",

@@ -11,7 +11,7 @@ use std::io::{self, Cursor, Read};
 
 use super::cut::{BUF_SIZE, read_with_buffer};
 use super::{RecordFault, parse_record};
-use crate::diagnostic::code;
+use crate::diagnostic::Code;
 use crate::record::{Location, Node};
 use crate::source::{Batch, BatchSink, Item, RawBody, RawRecord, ReadOptions};
 
@@ -59,7 +59,7 @@ fn flatten(batches: Vec<Batch>) -> Vec<Got> {
                     other => panic!("unexpected body {other:?}"),
                 },
                 Item::FileError { loc, diag } => {
-                    assert_eq!(diag.code, code::PARSE_ERROR);
+                    assert_eq!(diag.code, Code::ParseError);
                     Got::FileError(loc, diag.message)
                 }
             });
