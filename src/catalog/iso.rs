@@ -81,13 +81,25 @@ pub const CURRENCIES: &[&str] = &[
 /// upper-cases, so `lt` is false.
 #[inline]
 pub fn is_country(code: &str) -> bool {
-    code.len() == 2 && COUNTRIES.binary_search(&code).is_ok()
+    contains::<2>(COUNTRIES, code)
 }
 
 /// True when `code` is a current ISO 4217 alphabetic code. Exact match, upper-case expected.
 #[inline]
 pub fn is_currency(code: &str) -> bool {
-    code.len() == 3 && CURRENCIES.binary_search(&code).is_ok()
+    contains::<3>(CURRENCIES, code)
+}
+
+/// Whether sorted `list` of `N`-byte codes holds `code`, compared as byte arrays: a
+/// comparison of `&str`s called `memcmp` for every step of the search wherever the
+/// compiler did not inline it (about 1% of a run's instructions).
+#[inline]
+fn contains<const N: usize>(list: &[&str], code: &str) -> bool {
+    let key = |s: &str| <[u8; N]>::try_from(s.as_bytes()).ok();
+    let Some(code) = key(code) else {
+        return false;
+    };
+    list.binary_search_by(|c| key(c).cmp(&Some(code))).is_ok()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::{Outcome, ReadOptions, RuleSettings};
 use crate::canonical;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Node;
 use crate::rules::{self, Checked};
 use crate::source::limits::Parsed;
@@ -12,11 +12,9 @@ use crate::source::{self, Batch, Item, RawBody, RawRecord, json_value};
 pub(super) struct Ctx<'a> {
     pub(super) read: &'a ReadOptions,
     pub(super) rules: &'a RuleSettings,
-    /// The rules for JSON and XML records: `--decimal-comma` is about CSV exports only.
-    pub(super) rules_not_csv: RuleSettings,
-    pub(super) strict: bool,
-    /// `--deny`: warning codes that reject.
-    pub(super) deny: &'a [Code],
+    /// How records are checked: `--strict` and `--deny` (warnings that reject are errors
+    /// from the start); `decimal_comma` is set per record (`process`).
+    pub(super) check: rules::Check<'a>,
     /// With a ledger: the BLAKE3 of each accepted payload, computed here on the pool.
     pub(super) digest_payloads: bool,
 }
@@ -40,20 +38,17 @@ impl Ctx<'_> {
         let Item::Record(raw) = item else {
             return Outcome::FileError;
         };
-        let rules = match raw.body {
-            RawBody::Csv { .. } => self.rules,
-            _ => &self.rules_not_csv,
+        // `--decimal-comma` is about the cells of CSV files: a record the CSV reader cut says
+        // so by its body, and only its text decimals are read with a comma.
+        let check = rules::Check {
+            decimal_comma: self.rules.decimal_comma && matches!(raw.body, RawBody::Csv { .. }),
+            ..self.check
         };
         let start = out.len();
         let result = parse(raw, batch, self.read).map(|Parsed { node, cuts }| {
-            let mut checked = rules::check_record(&node, rules, out);
+            let mut checked = check.record(&node, out);
             // First: a record cut short is rejected for that, whatever else it holds.
-            checked.report_first(cuts, rules.max_findings);
-            if self.strict || !self.deny.is_empty() {
-                escalate(&mut checked, |code| {
-                    self.strict || self.deny.contains(&code)
-                });
-            }
+            checked.report_first(cuts, self.rules.max_findings);
             if !checked.accepted() {
                 out.truncate(start);
                 render(out, &node, self.rules.redact);
@@ -90,26 +85,6 @@ impl Ctx<'_> {
             }
         }
     }
-}
-
-/// `--strict` and `--deny`: the warnings whose code `denied` says are errors (all of them
-/// with `--strict`), kept findings and the counts of dropped ones alike.
-pub(super) fn escalate(checked: &mut Checked, denied: impl Fn(Code) -> bool) {
-    let mut moved = 0;
-    for d in &mut checked.diagnostics {
-        if d.severity == Severity::Warning && denied(d.code) {
-            d.severity = Severity::Error;
-            moved += 1;
-        }
-    }
-    for d in &mut checked.dropped {
-        if d.1 == Severity::Warning && denied(d.0) {
-            d.1 = Severity::Error;
-            moved += d.2;
-        }
-    }
-    checked.errors += moved;
-    checked.warnings -= moved.min(checked.warnings);
 }
 
 /// The record as read, for `rejected.ndjson` (masked with `--redact`).

@@ -14,7 +14,7 @@ use super::check::Ctx;
 use super::order::{Checked_, Reorder, read_all};
 use super::prepare::Prepared;
 use super::{RunError, STOP, Settings};
-use crate::rules::RuleSettings;
+use crate::rules;
 use crate::source::{self, Batch};
 
 /// Reads, checks and writes every record; returns the number of batches handed on, once
@@ -23,12 +23,11 @@ pub(super) fn drive(settings: &Settings, p: &mut Prepared) -> Result<u64, RunErr
     let ctx = Ctx {
         read: &settings.read,
         rules: &settings.rules,
-        rules_not_csv: RuleSettings {
-            decimal_comma: false,
-            ..settings.rules.clone()
+        check: rules::Check {
+            strict: settings.strict,
+            deny: &settings.deny,
+            ..rules::Check::new(&settings.rules)
         },
-        strict: settings.strict,
-        deny: &settings.deny,
         digest_payloads: settings.ledger.is_some(),
     };
     // Taken by `&mut`: a connection may move to the pool's thread but is not shared.

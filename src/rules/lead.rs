@@ -250,11 +250,11 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
             (f.status_present, "customerStatus"),
         ] {
             if present {
-                c.report(Diagnostic::warning(
+                c.warn(
                     Code::IgnoredForEvaluate,
                     name,
                     format!("{name} is not used when sourceOfRiskLevel is EVALUATE; it is kept in the payload"),
-                ));
+                );
             }
         }
     }
@@ -305,11 +305,11 @@ pub(super) fn document_dates(c: &mut Checker, shape: &Shape, slots: &Slots, path
         return;
     }
     if expiry < c.s.as_of {
-        c.report(Diagnostic::warning(
+        c.warn(
             Code::DocumentExpired,
             p,
             format!("the document expired on {expiry} (run date {})", c.s.as_of),
-        ));
+        );
     }
 }
 
@@ -366,7 +366,7 @@ pub(super) fn date_order(c: &mut Checker, _shape: &Shape, slots: &Slots) {
             scalar::DateValue::Plain(d) => d.to_string(),
             scalar::DateValue::Timestamp { canonical, .. } => canonical.clone(),
         };
-        c.report(Diagnostic::warning(
+        c.warn(
             Code::DateOrder,
             "approvalDate",
             format!(
@@ -374,7 +374,7 @@ pub(super) fn date_order(c: &mut Checker, _shape: &Shape, slots: &Slots) {
                 show(&appr),
                 show(&app)
             ),
-        ));
+        );
     }
 }
 

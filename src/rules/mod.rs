@@ -4,20 +4,30 @@
 //! A record gets all its findings, not only the first (up to `max_findings` kept; all are
 //! counted). Paths are rendered only when a finding is made. Cross-record rules (duplicates)
 //! live in `cross` and run afterwards, in the run's deterministic order.
+//!
+//! Layout: this module walks a record's objects and lists along the catalog (`Checker`);
+//! `verdict` says how a record is checked (`Check`) and holds its verdict (`Checked`);
+//! `value` checks one scalar value, a module per type, on the parsers of `scalar`; `lead`
+//! holds the rules across the fields of a lead; `path` names the values findings are about;
+//! `mojibake` and `classifiers` serve the value checks.
 
 pub mod classifiers;
 pub mod cross;
 mod lead;
 mod mojibake;
+mod path;
 pub mod scalar;
 mod value;
+mod verdict;
 
 use crate::canonical;
 use crate::catalog::{self, EntityType, Field, Presence, Shape, Type};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::record::Node;
 
+pub use path::Path;
 use scalar::Date;
+pub use verdict::{Check, Checked, Keys, check_record};
 
 /// `--max-findings` unless set: findings kept per record.
 pub const DEFAULT_MAX_FINDINGS: usize = 100;
@@ -27,7 +37,8 @@ pub const DEFAULT_MAX_FINDINGS: usize = 100;
 pub struct RuleSettings {
     /// "Today" for date sanity (`--as-of`).
     pub as_of: Date,
-    /// `--decimal-comma`: CSV text decimals use `,`.
+    /// `--decimal-comma`: decimals in CSV cells use `,`. The rules read it from the record
+    /// (`Check::decimal_comma`), which the pipeline marks for the records the CSV reader cut.
     pub decimal_comma: bool,
     /// `--date-format`: the local order of dates written as text (CSV cells, XML elements);
     /// JSON strings are always ISO.
@@ -65,183 +76,6 @@ impl RuleSettings {
             Node::Text(_) => scalar::parse_date_as(text, self.date_format),
             _ => scalar::parse_date(text),
         }
-    }
-}
-
-/// Values the cross-record rules need.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Keys {
-    /// Inline strings (up to 24 bytes without allocating): the keys are made on a worker
-    /// and dropped on the ordered thread, and a heap string freed on another thread than
-    /// the one that allocated it made the two contend for the allocator's lock.
-    pub communication_number: Option<compact_str::CompactString>,
-    pub customer_ext_id: Option<compact_str::CompactString>,
-    /// `action` absent or CREATE.
-    pub is_create: bool,
-    pub entity_type: Option<EntityType>,
-    /// `cross::key_hash` of the two keys, computed on the worker so that the ordered
-    /// thread only probes; None: computed there.
-    pub hashes: Option<[u64; 2]>,
-}
-
-/// The verdict on one record.
-#[derive(Debug, Default)]
-pub struct Checked {
-    /// Findings kept (at most `max_findings`).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Findings beyond `max_findings`: code, severity, count.
-    pub dropped: Vec<(Code, Severity, u64)>,
-    pub errors: u64,
-    pub warnings: u64,
-    pub keys: Keys,
-}
-
-impl Checked {
-    pub fn accepted(&self) -> bool {
-        self.errors == 0
-    }
-
-    /// Reports `first` ahead of the findings already kept, so that they are kept whatever
-    /// the number of the others (the last kept ones move to the dropped counts).
-    pub fn report_first(&mut self, first: Vec<Diagnostic>, max: usize) {
-        if first.is_empty() {
-            return;
-        }
-        // The findings already kept were counted when reported: count `first` only.
-        let mut counts = (self.errors, self.warnings);
-        for d in &first {
-            match d.severity {
-                Severity::Error => counts.0 += 1,
-                Severity::Warning => counts.1 += 1,
-            }
-        }
-        let later = std::mem::take(&mut self.diagnostics);
-        for d in first.into_iter().chain(later) {
-            self.report(d, max);
-        }
-        (self.errors, self.warnings) = counts;
-    }
-
-    pub fn report(&mut self, d: Diagnostic, max: usize) {
-        match d.severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
-        }
-        if self.diagnostics.len() < max {
-            self.diagnostics.push(d);
-        } else if let Some(e) = self
-            .dropped
-            .iter_mut()
-            .find(|(c, s, _)| *c == d.code && *s == d.severity)
-        {
-            e.2 += 1;
-        } else {
-            self.dropped.push((d.code, d.severity, 1));
-        }
-    }
-}
-
-/// Checks a record and writes its canonical payload to `out` (meaningful only when the
-/// record is accepted; the caller truncates otherwise).
-pub fn check_record(node: &Node, settings: &RuleSettings, out: &mut Vec<u8>) -> Checked {
-    let mut c = Checker {
-        s: settings,
-        result: Checked::default(),
-    };
-    match node {
-        Node::Map(fields) => {
-            let root = Path::root();
-            let mut buf = [None; MAX_FIELDS];
-            let slots = c.slots(&catalog::LEAD, fields, &root, &mut buf);
-            let facts = lead::Facts::read(slots);
-            c.result.keys = facts.keys();
-            let overrides = lead::check(&mut c, &facts);
-            let entity = facts.entity;
-            c.object(
-                &catalog::LEAD,
-                slots,
-                &root,
-                entity,
-                false,
-                Some(&overrides),
-                out,
-            );
-        }
-        other => {
-            c.report(Diagnostic::error(
-                Code::BadType,
-                "",
-                format!(
-                    "a lead record must be a JSON object, found {}",
-                    other.kind()
-                ),
-            ));
-        }
-    }
-    c.result
-}
-
-/// A path to a value, rendered lazily (`listRelatedEntity[0].listContact[1].contactType`).
-#[derive(Clone, Copy)]
-pub struct Path<'p> {
-    parent: Option<&'p Path<'p>>,
-    seg: Seg<'p>,
-}
-
-#[derive(Clone, Copy)]
-enum Seg<'p> {
-    Root,
-    Key(&'p str),
-    Index(usize),
-}
-
-impl<'p> Path<'p> {
-    pub fn root() -> Path<'static> {
-        Path {
-            parent: None,
-            seg: Seg::Root,
-        }
-    }
-
-    pub fn key<'q>(&'q self, key: &'q str) -> Path<'q> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Key(key),
-        }
-    }
-
-    pub fn index<'q>(&'q self, i: usize) -> Path<'q> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Index(i),
-        }
-    }
-
-    pub fn render(&self) -> String {
-        let mut segs = Vec::new();
-        let mut p = Some(self);
-        while let Some(cur) = p {
-            segs.push(cur.seg);
-            p = cur.parent;
-        }
-        let mut out = String::new();
-        for seg in segs.iter().rev() {
-            match seg {
-                Seg::Root => {}
-                Seg::Key(k) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Seg::Index(i) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
-                }
-            }
-        }
-        out
     }
 }
 
@@ -284,13 +118,40 @@ thread_local! {
 }
 
 pub(crate) struct Checker<'s> {
+    /// `check.settings`, the name the rules use.
     pub s: &'s RuleSettings,
+    pub check: Check<'s>,
     pub result: Checked,
 }
 
 impl<'s> Checker<'s> {
+    pub fn new(check: Check<'s>) -> Checker<'s> {
+        Checker {
+            s: check.settings,
+            check,
+            result: Checked::default(),
+        }
+    }
+
     pub fn report(&mut self, d: Diagnostic) {
         self.result.report(d, self.s.max_findings);
+    }
+
+    /// Reports a warning, as an error when the run says warnings of `code` reject
+    /// (`Check::rejects`).
+    pub fn warn(&mut self, code: Code, path: impl Into<String>, message: String) {
+        // Built here rather than through `Diagnostic::error`, which checks that the code is
+        // an error code: this is a warning code the run made reject.
+        let severity = match self.check.rejects(code) {
+            true => Severity::Error,
+            false => Severity::Warning,
+        };
+        self.report(Diagnostic {
+            code,
+            path: path.into(),
+            severity,
+            message,
+        });
     }
 
     /// A value as a message may show it: quoted, or masked when `--redact` is on and the

@@ -1,10 +1,19 @@
-//! The calendar date type: proleptic Gregorian `Date`, its strict `YYYY-MM-DD` form, day
-//! counts since the Unix epoch (both ways), today's date, and month lengths.
+//! The calendar: the [`Date`] type, and every calendar fact the rules use (which dates
+//! and times exist, month lengths and leap years, day counts, today) from `jiff`; the
+//! spec's own bounds on top: years 0001-9999 (four digits), zone offsets within ±14:00, no
+//! leap second.
+//!
+//! `Date` stays this crate's plain value (year, month, day; ordered chronologically; its
+//! `Display` the spec's `YYYY-MM-DD`) so that messages and the callers outside the rules
+//! keep one spelling; a `Date` made here is always a real day.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use super::lex::lex_ymd;
+use jiff::civil;
+
+use super::error::DateError;
+use super::lex::{RawDate, RawTime, Zone, lex_ymd};
 
 /// A calendar date (proleptic Gregorian), ordered chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -14,14 +23,25 @@ pub struct Date {
     pub day: u8,
 }
 
-/// Days between 0000-03-01 and 1970-01-01 in the civil-from-days algorithm.
-const EPOCH_SHIFT: i64 = 719_468;
-const DAYS_PER_ERA: i64 = 146_097;
-/// `from_days_since_epoch` clamps to this many days either side of the epoch (about 1.5
-/// billion years) so the computed year always fits an `i32`.
-const MAX_EPOCH_DAYS: i64 = 1 << 39;
+/// The day `days_since_epoch` counts from.
+const EPOCH: civil::Date = civil::date(1970, 1, 1);
+const SECONDS_PER_DAY: i64 = 86_400;
 
 impl Date {
+    /// The date `year`-`month`-`day` when it is a real day of years 0001 to 9999.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        let (y, m, d) = (
+            year as i16,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        );
+        civil::Date::new(y, m, d).ok()?;
+        Some(Date { year, month, day })
+    }
+
     /// Strict `YYYY-MM-DD` (exactly 4-digit year 0001-9999, real calendar day, leap years right).
     pub fn parse_plain(s: &str) -> Option<Date> {
         let b = s.as_bytes();
@@ -31,50 +51,46 @@ impl Date {
         lex_ymd(b)?.validate().ok()
     }
 
-    /// Today's date in UTC from the system clock.
+    /// Today's date in UTC from the system clock (a clock beyond years ±9999 gives the
+    /// first or last day of that range).
     pub fn today_utc() -> Date {
-        let days = match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs() / 86_400).unwrap_or(i64::MAX),
-            Err(e) => {
-                // A clock before 1970: any fraction of a second back is already the day before.
-                let d = e.duration();
-                let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-                -i64::try_from(secs.div_ceil(86_400)).unwrap_or(i64::MAX)
-            }
-        };
-        Date::from_days_since_epoch(days)
+        let now =
+            jiff::Timestamp::try_from(SystemTime::now()).unwrap_or_else(
+                |_| match SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+                    Ok(_) => jiff::Timestamp::MAX,
+                    Err(_) => jiff::Timestamp::MIN,
+                },
+            );
+        Date::of(jiff::tz::Offset::UTC.to_datetime(now).date())
     }
 
-    /// The date `days` after 1970-01-01 (negative: before). Values beyond about ±1.5 billion
-    /// years are clamped so the year fits an `i32`.
+    /// The date `days` after 1970-01-01 (negative: before), within jiff's years -9999 to
+    /// 9999 (beyond: the first or last day of that range).
     pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days.clamp(-MAX_EPOCH_DAYS, MAX_EPOCH_DAYS) + EPOCH_SHIFT;
-        // Work in 400-year eras starting on 1 March so the leap day is the last day of a year.
-        let era = z.div_euclid(DAYS_PER_ERA);
-        let doe = z - era * DAYS_PER_ERA;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date {
-            year: year as i32,
-            month: month as u8,
-            day: day as u8,
-        }
+        let span = jiff::SignedDuration::from_secs(days.saturating_mul(SECONDS_PER_DAY));
+        Date::of(EPOCH.saturating_add(span))
     }
 
     /// Days since 1970-01-01 (negative before it); the inverse of `from_days_since_epoch`.
     pub fn days_since_epoch(self) -> i64 {
-        let m = i64::from(self.month);
-        let y = i64::from(self.year) - i64::from(m <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * DAYS_PER_ERA + doe - EPOCH_SHIFT
+        self.jiff().duration_since(EPOCH).as_secs() / SECONDS_PER_DAY
+    }
+
+    fn of(d: civil::Date) -> Date {
+        Date {
+            year: i32::from(d.year()),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+
+    /// The same day as jiff's. Every `Date` made here is one (`new`, `of`); only a literal
+    /// written by hand could be no real day, and it counts as 1970-01-01.
+    fn jiff(self) -> civil::Date {
+        let (y, m, d) = (i16::try_from(self.year), self.month as i8, self.day as i8);
+        let day = y.ok().and_then(|y| civil::Date::new(y, m, d).ok());
+        debug_assert!(day.is_some(), "{self:?} is no day of the calendar");
+        day.unwrap_or(EPOCH)
     }
 }
 
@@ -113,17 +129,39 @@ impl fmt::Display for Date {
     }
 }
 
-fn is_leap(year: i32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+impl RawDate {
+    /// The date these digits name, when it is a real one.
+    pub(super) fn validate(self) -> Result<Date, DateError> {
+        Date::new(i32::from(self.year), self.month, self.day).ok_or(DateError::NotACalendarDate)
+    }
 }
 
-pub(super) fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
+impl RawTime<'_> {
+    /// Hours 00-23, minutes and seconds 00-59. Leap seconds (60) are rejected on purpose:
+    /// nothing downstream can represent them (and jiff's civil times have none).
+    pub(super) fn validate(&self) -> Result<(), DateError> {
+        let second = self.second.unwrap_or(0);
+        let (h, m, s) = (self.hour as i8, self.minute as i8, second as i8);
+        match civil::Time::new(h, m, s, 0) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(DateError::NotACalendarDate),
+        }
+    }
+}
+
+impl Zone {
+    /// Real offsets stay within ±14:00 (XML Schema's bound as well); minutes 00-59.
+    pub(super) fn validate(self) -> Result<(), DateError> {
+        match self {
+            Zone::Utc => Ok(()),
+            Zone::Offset { hours, minutes, .. } => {
+                if minutes <= 59 && (hours < 14 || (hours == 14 && minutes == 0)) {
+                    Ok(())
+                } else {
+                    Err(DateError::NotACalendarDate)
+                }
+            }
+        }
     }
 }
 
@@ -223,18 +261,35 @@ mod tests {
     }
 
     #[test]
-    fn from_days_extremes_do_not_panic() {
-        let hi = Date::from_days_since_epoch(i64::MAX);
-        let lo = Date::from_days_since_epoch(i64::MIN);
-        assert!(hi.year > 1_000_000_000);
-        assert!(lo.year < -1_000_000_000);
-        assert!((1..=12).contains(&hi.month) && (1..=31).contains(&hi.day));
+    fn from_days_extremes_end_at_the_range() {
+        assert_eq!(Date::from_days_since_epoch(i64::MAX), d(9999, 12, 31));
+        assert_eq!(Date::from_days_since_epoch(i64::MIN), d(-9999, 1, 1));
+        assert_eq!(Date::from_days_since_epoch(2_932_897), d(9999, 12, 31));
     }
 
     #[test]
     fn today_is_sane() {
         let today = Date::today_utc();
         assert!(today.year >= 2024, "{today}");
-        assert!((1..=days_in_month(today.year, today.month)).contains(&today.day));
+        assert_eq!(Date::new(today.year, today.month, today.day), Some(today));
+    }
+
+    #[test]
+    fn new_knows_month_lengths_and_leap_years() {
+        assert_eq!(Date::new(2024, 2, 29), Some(d(2024, 2, 29)));
+        assert_eq!(Date::new(2000, 2, 29), Some(d(2000, 2, 29)));
+        for (year, month, day) in [
+            (2023, 2, 29),
+            (1900, 2, 29),
+            (2023, 4, 31),
+            (2023, 13, 1),
+            (2023, 0, 1),
+            (2023, 1, 0),
+            (0, 1, 1),
+            (10_000, 1, 1),
+            (2023, 1, 200),
+        ] {
+            assert_eq!(Date::new(year, month, day), None, "{year}-{month}-{day}");
+        }
     }
 }

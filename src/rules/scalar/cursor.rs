@@ -1,7 +1,5 @@
 //! The byte cursor over ASCII input that the date lexer, the vendor timestamp check and the
-//! number scanners share.
-
-use super::date::{DateError, SHAPE};
+//! number scanners share. It knows bytes only: what a wrong byte means is its caller's.
 
 /// Byte cursor over ASCII input.
 pub(super) struct Cursor<'a> {
@@ -23,14 +21,14 @@ impl Cursor<'_> {
         }
     }
 
-    /// Exactly two ASCII digits.
-    pub(super) fn two(&mut self) -> Result<u8, DateError> {
+    /// Exactly two ASCII digits, as a number.
+    pub(super) fn two(&mut self) -> Option<u8> {
         match self.b.get(self.pos..self.pos + 2) {
             Some(&[a, b]) if a.is_ascii_digit() && b.is_ascii_digit() => {
                 self.pos += 2;
-                Ok((a - b'0') * 10 + (b - b'0'))
+                Some((a - b'0') * 10 + (b - b'0'))
             }
-            _ => Err(SHAPE),
+            _ => None,
         }
     }
 

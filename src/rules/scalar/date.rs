@@ -1,26 +1,11 @@
 //! Spec Date values and the vendor's TIMESTAMP: `parse_date` (plain dates, XML dates with a
-//! zone, RFC 3339 timestamps with their canonical text), `check_vendor_timestamp`, their
-//! errors, and the hints those errors carry for near misses.
+//! zone, RFC 3339 timestamps with their canonical text) and `check_vendor_timestamp`, each
+//! lexed (`lex`) then checked against the calendar (`calendar`).
 
 use super::calendar::Date;
 use super::cursor::Cursor;
+use super::error::{DateError, HINT_VENDOR_TIMESTAMP, shape_hint};
 use super::lex::{Lexed, RawTime, Zone, lex_date, lex_vendor_time, lex_ymd};
-
-/// Hint for a date written in a local format (`05/10/2000`, `10.05.2000`, `2023-1-5`).
-pub const HINT_LOCAL_DATE: &str =
-    "dates must be written YYYY-MM-DD (e.g. 2000-05-10); day/month order is never guessed";
-/// Hint for an RFC 3339 timestamp without a zone offset.
-pub const HINT_ZONE_REQUIRED: &str =
-    "a timestamp needs a zone offset (Z or +HH:MM), e.g. 2020-09-20T10:00:00Z";
-/// Hint for a timestamp whose date and time are separated by a space instead of `T`.
-pub const HINT_T_SEPARATOR: &str =
-    "date and time must be separated by T, e.g. 2020-09-20T10:00:00Z";
-/// Hint for a vendor timestamp (`yyyy-MM-dd HH:mm:ss.SSSZ`) without its zone offset.
-pub const HINT_VENDOR_ZONE: &str =
-    "a timestamp needs a zone offset, e.g. 2022-12-11 12:10:11.000+0200";
-/// Hint for a value that should be a timestamp but is something else (e.g. a bare date).
-pub const HINT_VENDOR_TIMESTAMP: &str =
-    "expected a timestamp such as 2022-12-11 12:10:11.000+0200 or 2022-12-11T12:10:11Z";
 
 /// A parsed spec Date value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,25 +24,6 @@ impl DateValue {
             DateValue::Timestamp { date, .. } => *date,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateError {
-    /// Not of any accepted shape; `hint` is a helpful extra sentence when the text looks like a
-    /// local-format date ([`HINT_LOCAL_DATE`]), a timestamp without zone offset
-    /// ([`HINT_ZONE_REQUIRED`], [`HINT_VENDOR_ZONE`]), a timestamp with a space before the time
-    /// ([`HINT_T_SEPARATOR`]) or a non-timestamp where a timestamp is required
-    /// ([`HINT_VENDOR_TIMESTAMP`]).
-    Shape { hint: Option<&'static str> },
-    /// Right shape but not a real calendar date/time (2023-02-30, 2021-02-29, 2023-13-01,
-    /// 25:00 hours, offset +15:00).
-    NotACalendarDate,
-}
-
-pub(super) const SHAPE: DateError = DateError::Shape { hint: None };
-
-pub(super) const fn shape_hint(hint: &'static str) -> DateError {
-    DateError::Shape { hint: Some(hint) }
 }
 
 fn push_digits(out: &mut String, value: u32, width: u32) {
@@ -154,6 +120,8 @@ pub fn check_vendor_timestamp(s: &str) -> Result<(), DateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::scalar::error::HINT_T_SEPARATOR;
+    use crate::rules::scalar::error::{HINT_LOCAL_DATE, HINT_VENDOR_ZONE, HINT_ZONE_REQUIRED};
 
     fn d(year: i32, month: u8, day: u8) -> Date {
         Date { year, month, day }

@@ -1,10 +1,9 @@
 //! Lexing date and time text into raw parts (`RawDate`, `RawTime`, `Zone`), before any
-//! calendar check, so that a wrong shape is reported as such even when the numbers are also
-//! wrong; each raw part then validates itself against the calendar.
+//! calendar check, so that a wrong shape is reported as such (with a hint for a near miss)
+//! even when the numbers are also wrong; `calendar` then checks the parts.
 
-use super::calendar::{Date, days_in_month};
 use super::cursor::Cursor;
-use super::date::{
+use super::error::{
     DateError, HINT_LOCAL_DATE, HINT_T_SEPARATOR, HINT_VENDOR_ZONE, HINT_ZONE_REQUIRED, SHAPE,
     shape_hint,
 };
@@ -12,29 +11,12 @@ use super::date::{
 /// Date digits as written, before calendar checks.
 #[derive(Clone, Copy)]
 pub(super) struct RawDate {
-    year: u16,
-    month: u8,
-    day: u8,
+    pub(super) year: u16,
+    pub(super) month: u8,
+    pub(super) day: u8,
 }
 
-impl RawDate {
-    pub(super) fn validate(self) -> Result<Date, DateError> {
-        let year = i32::from(self.year);
-        let ok = (1..=9999).contains(&year)
-            && (1..=12).contains(&self.month)
-            && (1..=days_in_month(year, self.month)).contains(&self.day);
-        if ok {
-            Ok(Date {
-                year,
-                month: self.month,
-                day: self.day,
-            })
-        } else {
-            Err(DateError::NotACalendarDate)
-        }
-    }
-}
-
+/// A zone as written, before range checks.
 #[derive(Clone, Copy)]
 pub(super) enum Zone {
     Utc,
@@ -43,22 +25,6 @@ pub(super) enum Zone {
         hours: u8,
         minutes: u8,
     },
-}
-
-impl Zone {
-    pub(super) fn validate(self) -> Result<(), DateError> {
-        match self {
-            Zone::Utc => Ok(()),
-            // Real offsets stay within ±14:00 (XML Schema's bound as well).
-            Zone::Offset { hours, minutes, .. } => {
-                if minutes <= 59 && (hours < 14 || (hours == 14 && minutes == 0)) {
-                    Ok(())
-                } else {
-                    Err(DateError::NotACalendarDate)
-                }
-            }
-        }
-    }
 }
 
 /// Time-of-day digits as written; `frac` is the fraction digits without the dot.
@@ -70,22 +36,16 @@ pub(super) struct RawTime<'a> {
     pub(super) frac: &'a str,
 }
 
-impl RawTime<'_> {
-    pub(super) fn validate(&self) -> Result<(), DateError> {
-        // Leap seconds (60) are rejected on purpose: nothing downstream can represent them.
-        if self.hour <= 23 && self.minute <= 59 && self.second.is_none_or(|s| s <= 59) {
-            Ok(())
-        } else {
-            Err(DateError::NotACalendarDate)
-        }
-    }
-}
-
 /// A lexically valid date value, not yet checked against the calendar.
 pub(super) enum Lexed<'a> {
     /// Plain or XML date; the zone of an XML date is kept only to be range-checked.
     Date(RawDate, Option<Zone>),
     Stamp(RawDate, RawTime<'a>, Zone),
+}
+
+/// Exactly two ASCII digits at the cursor; else a wrong shape.
+fn two(c: &mut Cursor<'_>) -> Result<u8, DateError> {
+    c.two().ok_or(SHAPE)
 }
 
 fn digits_value(b: &[u8]) -> Option<u16> {
@@ -142,15 +102,15 @@ fn looks_local_date(b: &[u8]) -> bool {
 
 /// `HH:MM[:SS[.f{1,9}]]` then a zone, from the cursor to the end of the input.
 fn lex_rfc3339_time<'a>(s: &'a str, c: &mut Cursor<'_>) -> Result<(RawTime<'a>, Zone), DateError> {
-    let hour = c.two()?;
+    let hour = two(c)?;
     if !c.eat(b':') {
         return Err(SHAPE);
     }
-    let minute = c.two()?;
+    let minute = two(c)?;
     let mut second = None;
     let mut frac = "";
     if c.eat(b':') {
-        second = Some(c.two()?);
+        second = Some(two(c)?);
         if c.eat(b'.') {
             let start = c.pos;
             let n = c.skip_digits();
@@ -168,9 +128,9 @@ fn lex_rfc3339_time<'a>(s: &'a str, c: &mut Cursor<'_>) -> Result<(RawTime<'a>, 
         }
         Some(sign @ (b'+' | b'-')) => {
             c.pos += 1;
-            let hours = c.two()?;
+            let hours = two(c)?;
             c.eat(b':');
-            let minutes = c.two()?;
+            let minutes = two(c)?;
             Zone::Offset {
                 negative: sign == b'-',
                 hours,
@@ -206,11 +166,11 @@ pub(super) fn lex_date(s: &str) -> Result<Lexed<'_>, DateError> {
         Some(b'Z') if b.len() == 11 => Ok(Lexed::Date(date, Some(Zone::Utc))),
         Some(sign @ (b'+' | b'-')) => {
             c.pos += 1;
-            let hours = c.two()?;
+            let hours = two(&mut c)?;
             if !c.eat(b':') {
                 return Err(SHAPE);
             }
-            let minutes = c.two()?;
+            let minutes = two(&mut c)?;
             if !c.at_end() {
                 return Err(SHAPE);
             }
@@ -242,15 +202,15 @@ pub(super) fn lex_date(s: &str) -> Result<Lexed<'_>, DateError> {
 /// (`Rest/leads/possibleErrors.md`) names this one format, and a value without them is not
 /// in it.
 pub(super) fn lex_vendor_time(mut c: Cursor<'_>) -> Result<(RawTime<'static>, Zone), DateError> {
-    let hour = c.two()?;
+    let hour = two(&mut c)?;
     if !c.eat(b':') {
         return Err(SHAPE);
     }
-    let minute = c.two()?;
+    let minute = two(&mut c)?;
     if !c.eat(b':') {
         return Err(SHAPE);
     }
-    let second = c.two()?;
+    let second = two(&mut c)?;
     if !c.eat(b'.') || c.skip_digits() != 3 {
         return Err(SHAPE);
     }
@@ -261,8 +221,8 @@ pub(super) fn lex_vendor_time(mut c: Cursor<'_>) -> Result<(RawTime<'static>, Zo
         Some(_) => return Err(SHAPE),
     };
     c.pos += 1;
-    let hours = c.two()?;
-    let minutes = c.two()?;
+    let hours = two(&mut c)?;
+    let minutes = two(&mut c)?;
     if !c.at_end() {
         return Err(SHAPE);
     }

@@ -9,8 +9,9 @@
 //! spreadsheets write without a leading zero), the year four. The canonical output is
 //! always `YYYY-MM-DD`.
 
-use super::calendar::{Date, days_in_month};
-use super::date::{DateError, DateValue, parse_date};
+use super::calendar::Date;
+use super::date::{DateValue, parse_date};
+use super::error::DateError;
 
 /// A local date order (`--date-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,12 +102,9 @@ pub fn parse_date_as(s: &str, format: Option<DateFormat>) -> Result<DateValue, D
         return parse_date(s);
     };
     if let Some((day, month, year)) = lex(s, format) {
-        let ok = (1..=9999).contains(&year)
-            && (1..=12).contains(&month)
-            && (1..=days_in_month(year, month)).contains(&day);
-        return match ok {
-            true => Ok(DateValue::Plain(Date { year, month, day })),
-            false => Err(DateError::NotACalendarDate),
+        return match Date::new(year, month, day) {
+            Some(date) => Ok(DateValue::Plain(date)),
+            None => Err(DateError::NotACalendarDate),
         };
     }
     parse_date(s).map_err(|e| match e {
