@@ -1,8 +1,11 @@
 //! Temporary files that hold what a run of any size must not keep in memory: the
 //! duplicate tables' keys (`rules::cross`) and the per-file rows of the summary
-//! (`pipeline::ledger`). They are written at their end, read anywhere, and unlinked as soon
-//! as they are opened on Unix, so nothing outlives the process, even a killed one.
-//! (Elsewhere the next run removes the directory of a run that never committed.)
+//! (`pipeline::ledger`). They are written at their end and read anywhere. `tempfile` makes
+//! them in the run's own directory, private to the process: on Linux with `O_TMPFILE`, so
+//! they never have a name; elsewhere created exclusively (`O_EXCL`, mode 0600) and unlinked
+//! at once on Unix, deleted on close on Windows. Nothing outlives the process, even a
+//! killed one. (Where a file could be left, the next run removes the directory of a run
+//! that never committed.)
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -17,17 +20,15 @@ pub(crate) struct Spill {
 }
 
 impl Spill {
-    /// Creates `.<name>.spill` in `dir` (the run's own directory: `O_EXCL`, never an
-    /// existing file).
+    /// Creates a temporary file in `dir` (the run's own directory); `name` says what it
+    /// holds when it cannot be made.
     pub(crate) fn create(dir: &Path, name: &str) -> io::Result<Spill> {
-        let path = dir.join(format!(".{name}.spill"));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        #[cfg(unix)]
-        std::fs::remove_file(&path)?;
+        let file = tempfile::tempfile_in(dir).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("temporary file for {name} in {}: {e}", dir.display()),
+            )
+        })?;
         Ok(Spill {
             writer: BufWriter::with_capacity(64 << 10, file),
             len: 0,
@@ -169,5 +170,18 @@ mod tests {
             0,
             "unlinked"
         );
+    }
+
+    #[test]
+    fn a_spill_that_cannot_be_made_says_what_it_was_for_and_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone");
+        let Err(e) = Spill::create(&missing, "sources") else {
+            panic!("created in a missing directory");
+        };
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        let said = e.to_string();
+        let expected = format!("temporary file for sources in {}: ", missing.display());
+        assert!(said.starts_with(&expected), "{said}");
     }
 }

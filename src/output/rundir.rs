@@ -495,8 +495,8 @@ pub fn fault(step: &str) -> io::Result<()> {
     match std::env::var("LEADBATCH_FAULT") {
         Ok(v) if v == step => Err(io::Error::other(format!("injected fault at {step}"))),
         Ok(v) if v.strip_prefix("kill:") == Some(step) => {
-            // SAFETY: kill(2) on this process; nothing is borrowed.
-            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+            use rustix::process::{Signal, getpid, kill_process};
+            kill_process(getpid(), Signal::KILL)?;
             Ok(())
         }
         _ => Ok(()),

@@ -2,9 +2,11 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::sync::mpsc;
+
+use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+use rustix::io::Errno;
 
 /// Alignment of memory, offsets and lengths for `O_DIRECT`: 4096 satisfies every
 /// common device (512-byte and 4K logical blocks).
@@ -47,29 +49,20 @@ impl Aligned {
 
 /// Turns `O_DIRECT` on or off for the open file (all its handles share the flag).
 fn set_direct(file: &File, on: bool) -> io::Result<()> {
-    let fd = file.as_raw_fd();
-    // SAFETY: fcntl on a descriptor the caller owns; no memory is passed.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 {
-        return Err(io::Error::last_os_error());
-    }
+    let flags = fcntl_getfl(file)?;
     let flags = if on {
-        flags | libc::O_DIRECT
+        flags.union(OFlags::DIRECT)
     } else {
-        flags & !libc::O_DIRECT
+        flags.difference(OFlags::DIRECT)
     };
-    // SAFETY: as above.
-    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    Ok(fcntl_setfl(file, flags)?)
 }
 
 /// Writes `bytes` at `offset`. A direct write the file system refuses turns `O_DIRECT`
 /// off for the file and is written again, buffered (the same bytes at the same place).
 fn write_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
     match file.write_all_at(bytes, offset) {
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+        Err(e) if Errno::from_io_error(&e) == Some(Errno::INVAL) => {
             set_direct(file, false)?;
             file.write_all_at(bytes, offset)
         }
@@ -132,9 +125,7 @@ impl Direct {
 
     #[cfg(test)]
     pub(in crate::output) fn is_direct(&self) -> bool {
-        // SAFETY: fcntl on a descriptor this struct owns; no memory is passed.
-        let flags = unsafe { libc::fcntl(self.file.as_raw_fd(), libc::F_GETFL) };
-        flags >= 0 && flags & libc::O_DIRECT != 0
+        fcntl_getfl(&self.file).is_ok_and(|f| f.contains(OFlags::DIRECT))
     }
 
     /// Takes up to a block's worth of `buf`. A full block is handed over before any byte

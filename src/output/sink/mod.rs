@@ -166,7 +166,9 @@ impl Write for Writeback {
             {
                 use std::os::fd::AsRawFd;
                 // A hint only: failures show up at the fsync, which checks everything.
-                // SAFETY: a plain syscall on a file descriptor this struct owns.
+                // Neither rustix nor nix wraps sync_file_range, and std has no such call.
+                // SAFETY: the call takes no pointer, only a descriptor `self.file` keeps
+                // open for its duration and a byte range; it cannot touch our memory.
                 unsafe {
                     libc::sync_file_range(
                         self.file.as_raw_fd(),

@@ -18,7 +18,10 @@
 //!
 //! The walk is lazy: a run of two million files must not hold two million paths. Each
 //! directory is read and sorted when the walk enters it, and only the directories on the
-//! current path are held (about 12 bytes plus the name per entry). Within one input,
+//! current path are held (about 12 bytes plus the name per entry). walkdir lists each
+//! directory, one level and unsorted, and only the names are kept, in one arena per
+//! directory: walkdir's own sorted walk holds a `DirEntry` with its full path (100 to 150
+//! bytes) for every entry of every open directory until it is passed. Within one input,
 //! depth-first order with each directory's entries sorted by name, a directory's name
 //! compared as if it ended in `/`, is exactly the byte order of the source paths
 //! (`a.json` < `a/x.json` because `.` < `/`). Several inputs are merged by source path
@@ -35,6 +38,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
 
 use super::{Format, InputFile};
 
@@ -138,11 +143,13 @@ impl Walk {
                         (String::new(), Vec::new())
                     };
                     let mut stack = Vec::new();
-                    if !walk.excluded(input)
-                        && let Some(f) =
-                            Frame::read(input, prefix, raw_prefix, &mut walk.walk_errors)
-                    {
-                        stack.push(f);
+                    if !walk.excluded(input) {
+                        stack.push(Frame::read(
+                            input,
+                            prefix,
+                            raw_prefix,
+                            &mut walk.walk_errors,
+                        ));
                     }
                     Root::Dir(stack)
                 } else {
@@ -205,8 +212,8 @@ impl Walk {
                     }
                     key.push(b'/');
                     let frame = Frame::read(&path, source + "/", key, &mut self.walk_errors);
-                    if let (Some(f), Root::Dir(stack)) = (frame, &mut self.roots[i]) {
-                        stack.push(f);
+                    if let Root::Dir(stack) = &mut self.roots[i] {
+                        stack.push(frame);
                     }
                     continue;
                 }
@@ -446,21 +453,22 @@ struct Frame {
 }
 
 impl Frame {
-    /// Reads and sorts `dir`. What cannot be read is added to `errors`; `None` when the
-    /// directory itself cannot be.
+    /// Reads and sorts `dir`. What cannot be read is added to `errors` (when the directory
+    /// itself cannot be, the frame is empty).
+    ///
+    /// walkdir lists the directory, one level and unsorted, so that its entries stream
+    /// through the arena (see the module's note). The directory is followed if it is a
+    /// symlink: only one named on the command line can be, the walk enters no symlink.
     fn read(
         dir: &Path,
         prefix: String,
         raw_prefix: Vec<u8>,
         errors: &mut Vec<(String, String)>,
-    ) -> Option<Frame> {
-        let listing = match std::fs::read_dir(dir) {
-            Ok(l) => l,
-            Err(e) => {
-                errors.push((dir.display().to_string(), e.to_string()));
-                return None;
-            }
-        };
+    ) -> Frame {
+        let listing = WalkDir::new(dir)
+            .min_depth(1)
+            .max_depth(1)
+            .follow_links(false);
         let mut frame = Frame {
             dir: dir.to_path_buf(),
             prefix,
@@ -473,37 +481,25 @@ impl Frame {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    errors.push((dir.display().to_string(), e.to_string()));
+                    errors.push(walk_error(dir, &e));
                     continue;
                 }
             };
-            let name = entry.file_name();
-            let kind = match entry.file_type() {
-                Ok(t) if t.is_dir() => Kind::Dir,
-                Ok(t) if t.is_file() => Kind::File,
-                Ok(_) => Kind::Other,
-                Err(e) => {
-                    errors.push((entry.path().display().to_string(), e.to_string()));
-                    continue;
-                }
+            let t = entry.file_type();
+            let kind = if t.is_dir() {
+                Kind::Dir
+            } else if t.is_file() {
+                Kind::File
+            } else {
+                Kind::Other
             };
-            let bytes = name.as_encoded_bytes();
-            let start = u32::try_from(frame.names.len()).ok();
-            let len = u32::try_from(bytes.len()).ok();
-            // The end must fit too: `name` slices `start..start + len`.
-            let (Some(start), Some(len), Some(_)) = (
-                start,
-                len,
-                start.zip(len).and_then(|(s, l)| s.checked_add(l)),
-            ) else {
+            if !frame.push(entry.file_name().as_encoded_bytes(), kind) {
                 errors.push((
                     dir.display().to_string(),
                     "too many entries in one directory (4 GiB of names)".into(),
                 ));
                 break;
-            };
-            frame.names.extend_from_slice(bytes);
-            frame.entries.push(Entry { start, len, kind });
+            }
         }
         let names = &frame.names;
         let name = |e: &Entry| &names[e.start as usize..(e.start + e.len) as usize];
@@ -513,15 +509,53 @@ impl Frame {
         });
         frame.names.shrink_to_fit();
         frame.entries.shrink_to_fit();
-        Some(frame)
+        frame
+    }
+
+    /// Adds an entry; false when its name does not fit in the arena (its end must fit in a
+    /// `u32` too: `name` slices `start..start + len`).
+    fn push(&mut self, bytes: &[u8], kind: Kind) -> bool {
+        let start = u32::try_from(self.names.len()).ok();
+        let len = u32::try_from(bytes.len()).ok();
+        let (Some(start), Some(len), Some(_)) = (
+            start,
+            len,
+            start.zip(len).and_then(|(s, l)| s.checked_add(l)),
+        ) else {
+            return false;
+        };
+        self.names.extend_from_slice(bytes);
+        self.entries.push(Entry { start, len, kind });
+        true
     }
 
     fn name(&self, e: Entry) -> &OsStr {
-        let bytes = &self.names[e.start as usize..(e.start + e.len) as usize];
-        // SAFETY: `bytes` is exactly what `as_encoded_bytes` gave for one whole name, read
-        // on this platform in this process.
-        unsafe { OsStr::from_encoded_bytes_unchecked(bytes) }
+        os_str(&self.names[e.start as usize..(e.start + e.len) as usize])
     }
+}
+
+/// A name kept in a frame's arena, as the platform stores it.
+#[cfg(unix)]
+fn os_str(bytes: &[u8]) -> &OsStr {
+    std::os::unix::ffi::OsStrExt::from_bytes(bytes)
+}
+
+/// A name kept in a frame's arena. Only Unix converts bytes to a name safely.
+#[cfg(not(unix))]
+fn os_str(bytes: &[u8]) -> &OsStr {
+    // SAFETY: `bytes` is exactly what `as_encoded_bytes` gave for one whole name, read on
+    // this platform in this process (`Frame::push` stores whole names only).
+    unsafe { OsStr::from_encoded_bytes_unchecked(bytes) }
+}
+
+/// A walk error as `unreadablePaths` lists it: the path (the directory when walkdir names
+/// none) and the reason once, without walkdir's "IO error for operation on PATH: " before it.
+fn walk_error(dir: &Path, e: &walkdir::Error) -> (String, String) {
+    let path = e.path().unwrap_or(dir).display().to_string();
+    let reason = e
+        .io_error()
+        .map_or_else(|| e.to_string(), |io| io.to_string());
+    (path, reason)
 }
 
 /// The order of two entries' source paths: their names, a directory's followed by `/`.

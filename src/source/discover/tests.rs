@@ -299,3 +299,24 @@ fn unreadable_directories_are_reported_and_the_walk_goes_on() {
     assert_eq!(walk.walk_errors.len(), 1);
     assert_eq!(walk.walk_errors[0].0, locked.display().to_string());
 }
+
+/// Runs as root too: a directory removed after its parent was listed cannot be read when
+/// the walk enters it, and is reported with the reason once.
+#[cfg(unix)]
+#[test]
+fn a_directory_gone_before_the_walk_enters_it_is_reported_and_the_walk_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    touch(dir.path(), "a/x.json");
+    touch(dir.path(), "b/y.json");
+    touch(dir.path(), "c.json");
+    // The walk is lazy: creating it lists the root and enters `a`, not yet `b`.
+    let mut walk = Walk::new(&[dir.path().to_path_buf()], None, &WalkOptions::default()).unwrap();
+    std::fs::remove_dir_all(dir.path().join("b")).unwrap();
+    assert_eq!(walked(&mut walk), ["a/x.json", "c.json"]);
+    // ENOENT, "No such file or directory (os error 2)": the reason alone.
+    let reason = std::io::Error::from_raw_os_error(2).to_string();
+    assert_eq!(
+        walk.walk_errors,
+        [(dir.path().join("b").display().to_string(), reason)]
+    );
+}
