@@ -76,6 +76,30 @@ pub(super) struct Entry {
     pub record: u64,
 }
 
+/// An entry's parts, borrowed (what the ordered end has at hand for a new key).
+#[derive(Clone, Copy)]
+pub(super) struct EntryRef<'a> {
+    pub hash: u64,
+    pub key: &'a str,
+    pub payload_digest: &'a [u8; 32],
+    pub run_id: &'a str,
+    pub source: &'a str,
+    pub record: u64,
+}
+
+impl Entry {
+    pub(super) fn as_ref(&self) -> EntryRef<'_> {
+        EntryRef {
+            hash: self.hash,
+            key: &self.key,
+            payload_digest: &self.payload_digest,
+            run_id: &self.run_id,
+            source: &self.source,
+            record: self.record,
+        }
+    }
+}
+
 /// A hash as stored in `key_blocks.first_hash`: SQLite's integers are signed, and this map
 /// keeps the order of the unsigned hashes.
 pub(super) fn stored_hash(hash: u64) -> i64 {
@@ -96,15 +120,15 @@ fn put_text_or_same(out: &mut Vec<u8>, text: &str, before: Option<&str>) {
 }
 
 /// Appends `e` to `out`; `before` is the entry before it in the same block, if any.
-pub(super) fn encode(out: &mut Vec<u8>, kind: Kind, e: &Entry, before: Option<&Entry>) {
+pub(super) fn encode(out: &mut Vec<u8>, kind: Kind, e: EntryRef, before: Option<&Entry>) {
     out.extend_from_slice(&e.hash.to_le_bytes());
-    put_text(out, &e.key);
+    put_text(out, e.key);
     if kind.has_details() {
-        out.extend_from_slice(&e.payload_digest);
+        out.extend_from_slice(e.payload_digest);
     }
-    put_text_or_same(out, &e.run_id, before.map(|b| b.run_id.as_str()));
+    put_text_or_same(out, e.run_id, before.map(|b| b.run_id.as_str()));
     if kind.has_details() {
-        put_text_or_same(out, &e.source, before.map(|b| b.source.as_str()));
+        put_text_or_same(out, e.source, before.map(|b| b.source.as_str()));
         out.extend_from_slice(&e.record.to_le_bytes());
     }
 }
@@ -228,7 +252,7 @@ impl Packer {
         if self.last.is_none() {
             self.first_hash = e.hash;
         }
-        encode(&mut self.block, self.kind, e, self.last.as_ref());
+        encode(&mut self.block, self.kind, e.as_ref(), self.last.as_ref());
         match self.last.as_mut() {
             Some(l) => l.clone_from(e),
             None => self.last = Some(e.clone()),

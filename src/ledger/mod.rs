@@ -46,7 +46,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use blocks::{Entry, Kind};
+use blocks::{EntryRef, Kind};
 pub use filter::key_hash;
 use new_keys::NewKeys;
 pub use runs::RunRow;
@@ -235,7 +235,16 @@ impl Ledger {
 
     /// The committed acceptance of this communicationNumber, if any.
     pub fn communication_number(&mut self, key: &str) -> Result<Option<EarlierKey>, LedgerError> {
-        let found = self.find_key(Kind::CommunicationNumber, key_hash(key), key)?;
+        self.communication_number_hashed(key, key_hash(key))
+    }
+
+    /// The same, with the key's `key_hash` already computed (on a worker).
+    pub fn communication_number_hashed(
+        &mut self,
+        key: &str,
+        hash: u64,
+    ) -> Result<Option<EarlierKey>, LedgerError> {
+        let found = self.find_key(Kind::CommunicationNumber, hash, key)?;
         Ok(found.map(|e| EarlierKey {
             run_id: e.run_id,
             payload_digest: e.payload_digest.to_vec(),
@@ -246,7 +255,16 @@ impl Ledger {
 
     /// The committed run that created this customerExtId, if any.
     pub fn created_ext_id(&mut self, key: &str) -> Result<Option<String>, LedgerError> {
-        let found = self.find_key(Kind::CreatedExtId, key_hash(key), key)?;
+        self.created_ext_id_hashed(key, key_hash(key))
+    }
+
+    /// The same, with the key's `key_hash` already computed.
+    pub fn created_ext_id_hashed(
+        &mut self,
+        key: &str,
+        hash: u64,
+    ) -> Result<Option<String>, LedgerError> {
+        let found = self.find_key(Kind::CreatedExtId, hash, key)?;
         Ok(found.map(|e| e.run_id))
     }
 
@@ -267,29 +285,45 @@ impl Ledger {
         source: &str,
         record: u64,
     ) -> Result<(), LedgerError> {
+        self.add_keys_hashed(
+            communication_number.map(|k| (k, key_hash(k))),
+            payload_digest,
+            created_ext_id.map(|k| (k, key_hash(k))),
+            source,
+            record,
+        )
+    }
+
+    /// The same, with each key's `key_hash` already computed.
+    pub fn add_keys_hashed(
+        &mut self,
+        communication_number: Option<(&str, u64)>,
+        payload_digest: &[u8; 32],
+        created_ext_id: Option<(&str, u64)>,
+        source: &str,
+        record: u64,
+    ) -> Result<(), LedgerError> {
         let keys = self
             .new_keys
             .as_mut()
             .ok_or_else(|| LedgerError("internal error: ledger keys not begun".into()))?;
         let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
-        if let Some(cn) = communication_number {
-            let e = Entry {
-                hash: key_hash(cn),
-                key: cn.to_string(),
-                payload_digest: *payload_digest,
-                run_id: String::new(),
-                source: source.to_string(),
-                record,
+        let none = [0u8; 32];
+        for (kind, key) in [
+            (Kind::CommunicationNumber, communication_number),
+            (Kind::CreatedExtId, created_ext_id),
+        ] {
+            let Some((key, hash)) = key else { continue };
+            let number = kind == Kind::CommunicationNumber;
+            let e = EntryRef {
+                hash,
+                key,
+                payload_digest: if number { payload_digest } else { &none },
+                run_id: "",
+                source: if number { source } else { "" },
+                record: if number { record } else { 0 },
             };
-            keys.add(Kind::CommunicationNumber, &e).map_err(io)?;
-        }
-        if let Some(ext) = created_ext_id {
-            let e = Entry {
-                hash: key_hash(ext),
-                key: ext.to_string(),
-                ..Entry::default()
-            };
-            keys.add(Kind::CreatedExtId, &e).map_err(io)?;
+            keys.add(kind, e).map_err(io)?;
         }
         Ok(())
     }

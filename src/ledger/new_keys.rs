@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 use std::io;
 use std::path::Path;
 
-use super::blocks::{Decoder, Entry, Kind, encode};
+use super::blocks::{Decoder, Entry, EntryRef, Kind, encode};
 use crate::spill::Spill;
 
 /// Entries gathered before they are sorted and written: 4 MiB a kind.
@@ -47,7 +47,7 @@ impl NewKeys {
     }
 
     /// Adds a key of this run (its run id is set when the segment is written).
-    pub(super) fn add(&mut self, kind: Kind, e: &Entry) -> io::Result<()> {
+    pub(super) fn add(&mut self, kind: Kind, e: EntryRef) -> io::Result<()> {
         let pile = &mut self.piles[kind.slot()];
         let at = pile.chunk.len();
         encode(&mut pile.chunk, kind, e, None);
@@ -196,7 +196,7 @@ mod tests {
                 source: format!("file-{}.ndjson", i % 3),
                 record: i,
             };
-            keys.add(Kind::CommunicationNumber, &e).unwrap();
+            keys.add(Kind::CommunicationNumber, e.as_ref()).unwrap();
             expected.push(e);
         }
         // More than one chunk was written as a sorted run.

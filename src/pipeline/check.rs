@@ -65,6 +65,16 @@ impl Ctx<'_> {
                 };
                 let digest = (self.digest_payloads && !payload.is_empty())
                     .then(|| *blake3::hash(&out[payload.clone()]).as_bytes());
+                let mut checked = checked;
+                if digest.is_some() {
+                    let k = &mut checked.keys;
+                    k.ledger_hashes = [
+                        k.communication_number
+                            .as_deref()
+                            .map(crate::ledger::key_hash),
+                        k.customer_ext_id.as_deref().map(crate::ledger::key_hash),
+                    ];
+                }
                 Outcome::Record {
                     checked,
                     payload,

@@ -137,7 +137,7 @@ impl State {
                 if checked.accepted()
                     && let Some(history) = self.history.as_mut()
                 {
-                    let source = self.ledger.row(raw.loc.file)?.source.clone();
+                    let source = &self.ledger.row(raw.loc.file)?.source;
                     let digest = match digest {
                         Some(d) => d,
                         None => *blake3::hash(&batch.out[payload.clone()]).as_bytes(),
@@ -145,7 +145,7 @@ impl State {
                     let earlier = history.check(
                         &mut checked,
                         &digest,
-                        &source,
+                        source,
                         raw.loc.record,
                         ctx.rules.max_findings,
                     )?;

@@ -126,9 +126,15 @@ impl KeyHistory {
         max_findings: usize,
     ) -> io::Result<Option<String>> {
         let keys = &checked.keys;
+        let [cn_hash, ext_hash] = keys.ledger_hashes;
+        let cn = hashed(keys.communication_number.as_deref(), cn_hash);
+        let ext = hashed(keys.customer_ext_id.as_deref(), ext_hash);
         let mut found = Vec::new();
-        if let Some(cn) = keys.communication_number.as_deref()
-            && let Some(earlier) = self.ledger.communication_number(cn).map_err(io_error)?
+        if let Some((cn, hash)) = cn
+            && let Some(earlier) = self
+                .ledger
+                .communication_number_hashed(cn, hash)
+                .map_err(io_error)?
         {
             if earlier.payload_digest == digest[..] {
                 return Ok(Some(earlier.run_id));
@@ -144,8 +150,11 @@ impl KeyHistory {
             ));
         }
         if keys.is_create
-            && let Some(ext) = keys.customer_ext_id.as_deref()
-            && let Some(run_id) = self.ledger.created_ext_id(ext).map_err(io_error)?
+            && let Some((ext, hash)) = ext
+            && let Some(run_id) = self
+                .ledger
+                .created_ext_id_hashed(ext, hash)
+                .map_err(io_error)?
         {
             found.push(Diagnostic::error(
                 Code::DuplicateCustomerExtId,
@@ -153,24 +162,24 @@ impl KeyHistory {
                 format!("a CREATE for customerExtId {ext:?} was already made in run {run_id}"),
             ));
         }
-        for d in found {
-            checked.report(d, max_findings);
-        }
-        if checked.accepted() {
-            let keys = &checked.keys;
-            let created = keys.customer_ext_id.as_deref().filter(|_| keys.is_create);
+        if !found.is_empty() {
+            // Errors: the record is rejected, and its keys are not recorded.
+            for d in found {
+                checked.report(d, max_findings);
+            }
+        } else if checked.accepted() {
+            let created = ext.filter(|_| checked.keys.is_create);
             self.ledger
-                .add_keys(
-                    keys.communication_number.as_deref(),
-                    digest,
-                    created,
-                    source,
-                    record,
-                )
+                .add_keys_hashed(cn, digest, created, source, record)
                 .map_err(io_error)?;
         }
         Ok(None)
     }
+}
+
+/// A key with its ledger hash: the one computed on the worker, else computed here.
+fn hashed(key: Option<&str>, hash: Option<u64>) -> Option<(&str, u64)> {
+    key.map(|k| (k, hash.unwrap_or_else(|| crate::ledger::key_hash(k))))
 }
 
 /// The SHA-256 of the previous committed run's summary.json: the ledger's newest run, or

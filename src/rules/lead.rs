@@ -104,6 +104,7 @@ impl<'n> Facts<'n> {
                 super::cross::key_hash(self.communication_number.unwrap_or("")),
                 super::cross::key_hash(self.ext_id.unwrap_or("")),
             ]),
+            ledger_hashes: [None, None],
         }
     }
 

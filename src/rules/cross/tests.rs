@@ -11,6 +11,7 @@ fn keys(cn: &str, ext: &str, create: bool) -> Keys {
         is_create: create,
         entity_type: None,
         hashes: None,
+        ledger_hashes: [None, None],
     }
 }
 
