@@ -6,8 +6,8 @@
 //! parses, checks and converts each batch (`rules`, `canonical`); outcomes are put back in
 //! input order, the cross-record checks run on them (`rules::cross`), and the writers stream
 //! them to temporary files that are renamed into place when the run completes (`output`).
-//! What a run of any size must not hold in memory goes to unlinked temporary files
-//! (`spill`). See `pipeline` for the threads.
+//! What a run of any size must not hold in memory goes to temporary files that never
+//! outlive the process (`spill`). See `pipeline` for the threads.
 
 pub mod audit;
 pub mod canonical;

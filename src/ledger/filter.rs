@@ -1,7 +1,8 @@
-//! A Bloom filter of key hashes, kept in the ledger beside the keys: a run loads it (about
-//! 1.25 bytes per key: 12.5 MB for ten million) instead of scanning the keys, asks it about
-//! every accepted record, and looks a key up in SQLite only when the filter says "maybe"
-//! (every key seen before, and about one new key in a hundred).
+//! A blocked Bloom filter of key hashes, one per segment of the ledger's keys and kind: a
+//! run loads it (about 1.25 bytes per key: 12.5 MB for ten million) instead of scanning the
+//! keys, asks it about every accepted record, and reads a block of keys from SQLite only
+//! when the filter says "maybe" (every key seen before, and about one new key in a
+//! hundred). Blocked: all of a key's bits are in one cache line (`BLOCK_WORDS`).
 
 /// Bits per key the filter is sized for, and hash functions: a false positive rate near 1%.
 const BITS_PER_KEY: u64 = 10;

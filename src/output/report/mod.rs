@@ -3,14 +3,16 @@
 //! filtering).
 //!
 //! The page opens with a verdict (what was read, how many leads are ready, how many need a
-//! fix, whether any file could not be read), then the findings by code, errors and warnings
-//! apart, each code with its meaning and its usual fix from `diagnostic::CODES`; then each
-//! code's findings grouped by message (a count and the first rows, with customerExtId and
-//! communicationNumber); the files, those with problems first; the entity types; the run
-//! and its options.
+//! fix, whether any file could not be read) and the totals, then the findings by code,
+//! errors and warnings apart, each code with its meaning and its usual fix from
+//! `diagnostic::CODES`; then each code's findings grouped by message (a count and the first
+//! rows, with customerExtId and communicationNumber); the files, those with problems first;
+//! the entity types; with a ledger, the recent runs and the audit chain's head; the run and
+//! its options.
 //!
 //! Files: `groups` collects the findings while the run goes (bounded memory), `html` writes
-//! the page, `files` its Files section; `report.css` and `report.js` are inlined.
+//! the page, `files` its Files section, `history` its Recent runs section; `report.css` and
+//! `report.js` are inlined.
 //!
 //! `--redact` is respected because the page shows nothing the other outputs do not: the
 //! messages are masked by the rules, and customerExtId and communicationNumber, which

@@ -14,9 +14,11 @@
 //! is read only when a tag matches: for a real duplicate, or for a new key one time in
 //! 2^(32 - table bits). Memory is 4 bytes per slot: 4.6 to 9.1 bytes per key once a
 //! table is large (5 to 7 million records, two keys each: 64 MiB; past 7.3 million keys in
-//! one table, that table doubles to 64 MiB and a run passes 128 MiB); the files live in the operating system's page cache, not in the
-//! process, and are unlinked as soon as they are opened (nothing is left behind, even by a
-//! killed run).
+//! one table, that table doubles to 64 MiB and a run passes 128 MiB); the files live in the
+//! operating system's page cache, not in the process. They are `spill` files, made by
+//! `tempfile` in the run's directory: with `O_TMPFILE` on Linux (they never have a name),
+//! elsewhere created with `O_EXCL`, mode 0600, and unlinked at once (on Windows, deleted on
+//! close); nothing is left behind, even by a killed run.
 //!
 //! Keys come from the input, so the hash is keyed: foldhash under seeds drawn from the
 //! operating system's randomness (through the standard library's `RandomState`) for each
@@ -333,7 +335,8 @@ pub struct Duplicates {
 }
 
 impl Duplicates {
-    /// A detector whose key files live (unlinked) in `dir`, the run's output directory.
+    /// A detector whose key files (nameless `spill` files) live in `dir`, the run's output
+    /// directory.
     pub fn create(dir: &Path) -> io::Result<Self> {
         Ok(Duplicates {
             communication_numbers: KeySet::create(dir, "keys-communication-number")?,
