@@ -22,7 +22,9 @@ struct LeadIdx {
     application: usize,
     approval: usize,
     closing: usize,
-    birth: usize,
+    /// The fields a lead-to-customer conversion may omit (the catalog's
+    /// `optional_in_conversion`: birthDate), as a bit mask over field indices.
+    optional_in_conversion: u128,
 }
 
 static IDX: LazyLock<LeadIdx> = LazyLock::new(|| {
@@ -39,7 +41,12 @@ static IDX: LazyLock<LeadIdx> = LazyLock::new(|| {
         application: l.idx("applicationDate"),
         approval: l.idx("approvalDate"),
         closing: l.idx("closingDate"),
-        birth: l.idx("birthDate"),
+        optional_in_conversion: l
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.optional_in_conversion && *i < 128)
+            .fold(0, |m, (i, _)| m | 1u128 << i),
     }
 });
 
@@ -120,7 +127,7 @@ pub(super) struct Overrides {
     closing_required: bool,
     /// Catalog positions, copied so that the per-field check reads no global.
     action: usize,
-    birth: usize,
+    optional_in_conversion: u128,
     approval: usize,
     risk_level: usize,
     status: usize,
@@ -150,7 +157,6 @@ impl Overrides {
     pub fn mask(&self) -> u128 {
         [
             self.action,
-            self.birth,
             self.approval,
             self.risk_level,
             self.status,
@@ -158,7 +164,7 @@ impl Overrides {
         ]
         .iter()
         .filter(|&&i| i < 128)
-        .fold(0, |m, &i| m | 1u128 << i)
+        .fold(self.optional_in_conversion, |m, &i| m | 1u128 << i)
     }
 
     /// Values written when a field is absent: the canonical payload always states `action`.
@@ -169,7 +175,8 @@ impl Overrides {
     pub fn presence(&self, i: usize, field: &Field, entity: Option<EntityType>) -> PresenceRule {
         let base = field.presence(entity);
         let ix = self;
-        if i != ix.birth
+        let optional_in_conversion = i < 128 && (ix.optional_in_conversion >> i) & 1 == 1;
+        if !optional_in_conversion
             && i != ix.approval
             && i != ix.risk_level
             && i != ix.status
@@ -177,8 +184,8 @@ impl Overrides {
         {
             return PresenceRule::of(base);
         }
-        if i == ix.birth && self.conversion && base == Presence::Mandatory {
-            // A converted customer may omit birthDate (spec §1).
+        if optional_in_conversion && self.conversion && base == Presence::Mandatory {
+            // A converted customer may omit birthDate (spec §1; the catalog marks it).
             return PresenceRule::of(Presence::Optional);
         }
         if i == ix.approval && self.conversion {
@@ -265,7 +272,7 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
         import_conversion: conversion && f.source_is("IMPORT"),
         closing_required: f.status.is_some_and(|s| s.eq_ignore_ascii_case("CLOSED")),
         action: ix.action,
-        birth: ix.birth,
+        optional_in_conversion: ix.optional_in_conversion,
         approval: ix.approval,
         risk_level: ix.risk_level,
         status: ix.status,
