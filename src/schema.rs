@@ -36,10 +36,6 @@ pub fn schema() -> Value {
         json!("AMLYZE Create-Lead canonical payload (POST /amlyze-ws-rest/customer), as written by leadbatch"),
     );
     obj.insert("$defs".into(), Value::Object(defs));
-    // The canonical payload always states the action.
-    if let Some(Value::Array(req)) = obj.get_mut("required") {
-        req.insert(2, json!("action"));
-    }
     root
 }
 
@@ -51,11 +47,12 @@ fn object_schema(shape: &Shape) -> Value {
         props.insert(f.name.to_string(), type_schema(f, is_lead));
         // A def serves the lead and related entities alike: what only the lead's own objects
         // require is added where the lead refers to the def (`lead_items`).
-        if f.ind == Presence::Mandatory
+        // A field with a default is always in the canonical payload (`action`).
+        let always = f.ind == Presence::Mandatory
             && f.org == Presence::Mandatory
             && !f.optional_in_related
-            && !f.optional_in_conversion
-        {
+            && !f.optional_in_conversion;
+        if always || f.default.is_some() {
             required.push(json!(f.name));
         }
     }

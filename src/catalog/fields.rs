@@ -18,6 +18,7 @@ const fn field(name: &'static str, ty: Type, ind: Presence, org: Presence) -> Fi
         optional_in_related: false,
         optional_in_conversion: false,
         life_date: false,
+        default: None,
     }
 }
 
@@ -55,6 +56,11 @@ impl Field {
         self.optional_in_related = true;
         self
     }
+    const fn default(mut self, value: &'static str) -> Field {
+        self.default = Some(value);
+        self
+    }
+
     const fn optional_in_conversion(mut self) -> Field {
         self.optional_in_conversion = true;
         self
@@ -142,7 +148,7 @@ pub static LEAD: Shape = Shape {
         )
         .identifier(),
         field("requester", STR, M, M),
-        field("action", Type::Enum(ACTIONS), O, O),
+        field("action", Type::Enum(ACTIONS), O, O).default("CREATE"),
         field("sourceOfRiskLevel", Type::Enum(SOURCES_OF_RISK_LEVEL), M, M),
         field("riskLevel", Type::Enum(RISK_LEVELS), O, O),
         field("customerStatus", Type::Enum(CUSTOMER_STATUSES), O, O),

@@ -117,6 +117,9 @@ pub struct Field {
     /// The date a person was born or an organization founded (spec §2): not in the future,
     /// not before 1900-01-01.
     pub life_date: bool,
+    /// The value written when the field is absent, so that the canonical payload always
+    /// states it (`action`: CREATE, the vendor's default); the schema requires it.
+    pub default: Option<&'static str>,
 }
 
 impl Field {

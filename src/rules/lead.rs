@@ -126,7 +126,6 @@ pub(super) struct Overrides {
     import_conversion: bool,
     closing_required: bool,
     /// Catalog positions, copied so that the per-field check reads no global.
-    action: usize,
     optional_in_conversion: u128,
     approval: usize,
     risk_level: usize,
@@ -155,21 +154,10 @@ impl Overrides {
     /// The fields whose presence or default the lead rules may change, as a bit mask over
     /// field indices.
     pub fn mask(&self) -> u128 {
-        [
-            self.action,
-            self.approval,
-            self.risk_level,
-            self.status,
-            self.closing,
-        ]
-        .iter()
-        .filter(|&&i| i < 128)
-        .fold(self.optional_in_conversion, |m, &i| m | 1u128 << i)
-    }
-
-    /// Values written when a field is absent: the canonical payload always states `action`.
-    pub fn default_value(&self, i: usize) -> Option<&'static str> {
-        (i == self.action).then_some("CREATE")
+        [self.approval, self.risk_level, self.status, self.closing]
+            .iter()
+            .filter(|&&i| i < 128)
+            .fold(self.optional_in_conversion, |m, &i| m | 1u128 << i)
     }
 
     pub fn presence(&self, i: usize, field: &Field, entity: Option<EntityType>) -> PresenceRule {
@@ -271,7 +259,6 @@ pub(super) fn check(c: &mut Checker, f: &Facts) -> Overrides {
         conversion,
         import_conversion: conversion && f.source_is("IMPORT"),
         closing_required: f.status.is_some_and(|s| s.eq_ignore_ascii_case("CLOSED")),
-        action: ix.action,
         optional_in_conversion: ix.optional_in_conversion,
         approval: ix.approval,
         risk_level: ix.risk_level,

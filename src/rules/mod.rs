@@ -98,7 +98,11 @@ fn always_checked(shape: &Shape) -> u128 {
                     .fields
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| f.ind == Presence::Mandatory || f.org == Presence::Mandatory)
+                    .filter(|(_, f)| {
+                        f.ind == Presence::Mandatory
+                            || f.org == Presence::Mandatory
+                            || f.default.is_some()
+                    })
                     .fold(0u128, |m, (i, _)| m | 1 << i)
             })
             .collect()
@@ -298,7 +302,7 @@ impl<'s> Checker<'s> {
                         .unwrap_or_else(|| format!("{} is mandatory", catalog::pascal(field.name)));
                     self.report(Diagnostic::error(code, path.key(field.name).render(), msg));
                 }
-                if let Some(default) = overrides.and_then(|o| o.default_value(i)) {
+                if let Some(default) = field.default {
                     canonical::write_field_key(out, field.name);
                     canonical::write_str(out, default);
                 }
