@@ -440,10 +440,15 @@ fn insert_keys(
     ] {
         let mut writer = segments::SegmentWriter::new(tx, kind, segment, count);
         let mut failed = None;
+        // One entry reused for every key (its strings keep their buffers): the new keys
+        // carry no run id until here.
+        let mut scratch = blocks::Entry::default();
         keys.each_sorted(kind, &mut |e| {
-            let mut e = e.clone();
-            e.run_id = run_id.to_string();
-            writer.push(&e).map_err(|err| {
+            scratch.clone_from(e);
+            scratch.run_id.clear();
+            scratch.run_id.push_str(run_id);
+            let e = &scratch;
+            writer.push(e).map_err(|err| {
                 let shown = std::io::Error::other(format!("{err} (key {:?})", e.key));
                 failed = Some(err);
                 shown
