@@ -22,7 +22,7 @@ fn main() {
     });
     let scratch = std::env::temp_dir();
     ledger.begin_keys(&scratch).expect("begin");
-    let digest = [7u8; 32];
+    let digest = leadbatch::ledger::PayloadDigest::Xxh3([7; 16]);
     for i in 0..n {
         let cn = format!("BENCH-{i}");
         ledger

@@ -36,6 +36,7 @@ mod blocks;
 mod filter;
 pub mod journal;
 mod new_keys;
+mod payload_digest;
 mod runs;
 pub mod schema;
 mod segments;
@@ -49,7 +50,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use blocks::{EntryRef, Kind};
 pub use filter::key_hash;
 use new_keys::NewKeys;
+pub use payload_digest::PayloadDigest;
 pub use runs::RunRow;
+pub use segments::KeyFilters;
 
 /// How long a write waits for another run's transaction before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -70,7 +73,7 @@ pub struct Ledger {
     path: PathBuf,
     /// The key segments with their filters, newest first (`segments`), loaded at the
     /// first lookup.
-    segments: Option<Vec<segments::Segment>>,
+    segments: Option<segments::KeyFilters>,
     /// This run's new keys, until its commit (`begin_keys`).
     new_keys: Option<NewKeys>,
 }
@@ -79,7 +82,7 @@ pub struct Ledger {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarlierKey {
     pub run_id: String,
-    pub payload_digest: Vec<u8>,
+    pub payload_digest: PayloadDigest,
     pub source: String,
     pub record: u64,
 }
@@ -247,7 +250,7 @@ impl Ledger {
         let found = self.find_key(Kind::CommunicationNumber, hash, key)?;
         Ok(found.map(|e| EarlierKey {
             run_id: e.run_id,
-            payload_digest: e.payload_digest.to_vec(),
+            payload_digest: e.payload_digest,
             source: e.source,
             record: e.record,
         }))
@@ -280,7 +283,7 @@ impl Ledger {
     pub fn add_keys(
         &mut self,
         communication_number: Option<&str>,
-        payload_digest: &[u8; 32],
+        payload_digest: &PayloadDigest,
         created_ext_id: Option<&str>,
         source: &str,
         record: u64,
@@ -298,7 +301,7 @@ impl Ledger {
     pub fn add_keys_hashed(
         &mut self,
         communication_number: Option<(&str, u64)>,
-        payload_digest: &[u8; 32],
+        payload_digest: &PayloadDigest,
         created_ext_id: Option<(&str, u64)>,
         source: &str,
         record: u64,
@@ -308,7 +311,7 @@ impl Ledger {
             .as_mut()
             .ok_or_else(|| LedgerError("internal error: ledger keys not begun".into()))?;
         let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
-        let none = [0u8; 32];
+        let none = PayloadDigest::default();
         for (kind, key) in [
             (Kind::CommunicationNumber, communication_number),
             (Kind::CreatedExtId, created_ext_id),
@@ -420,9 +423,19 @@ impl Ledger {
     }
 }
 
-/// Writes a run's new keys as a new segment (`segments`): each kind's entries in hash
-/// order, packed into blocks, with a filter. Returns the segment, or `None` when the run
-/// has no new keys.
+/// What the packing thread of `insert_keys` hands over: blocks of a kind, then the kind's
+/// filter once its blocks are all sent.
+enum Packed {
+    Blocks(Kind, segments::Blocks),
+    Filter(Kind, filter::Filter),
+}
+
+/// Writes the run's new keys as a new segment; its number, or `None` without new keys.
+///
+/// Two threads: one merges the sorted runs of the new keys and packs them into blocks and
+/// filters (`SegmentBuilder`), this one inserts what it gets. Measured with a run adding
+/// 900,000 records' keys: the merge and the packing were 30% of the commit's CPU and the
+/// SQLite inserts, WAL frames and checkpoint the rest, all on one core after the run.
 fn insert_keys(
     tx: &rusqlite::Transaction,
     keys: &mut NewKeys,
@@ -434,12 +447,49 @@ fn insert_keys(
     }
     let segment = segments::next(tx)?;
     segments::add(tx, segment, numbers, ext_ids)?;
-    for (kind, count) in [
+    let kinds = [
         (Kind::CommunicationNumber, numbers),
         (Kind::CreatedExtId, ext_ids),
-    ] {
-        let mut writer = segments::SegmentWriter::new(tx, kind, segment, count);
-        let mut failed = None;
+    ];
+    // A few hundred blocks in flight at most (64 blocks a message, about 60 KB).
+    let (send, received) = std::sync::mpsc::sync_channel::<Packed>(4);
+    std::thread::scope(|scope| {
+        let packing = std::thread::Builder::new()
+            .name("leadbatch-ledger".into())
+            .spawn_scoped(scope, move || pack_new_keys(keys, kinds, run_id, &send))
+            .map_err(|e| LedgerError(format!("ledger: {e}")))?;
+        // An error here drops `received`: the packing thread's next send fails and it
+        // stops; the scope waits for it.
+        for message in received {
+            match message {
+                Packed::Blocks(kind, blocks) => {
+                    segments::insert_blocks(tx, kind, segment, blocks)?;
+                }
+                Packed::Filter(kind, filter) => {
+                    segments::save_filter(tx, kind, segment, &filter)?;
+                }
+            }
+        }
+        packing
+            .join()
+            .map_err(|_| LedgerError("internal error: the ledger's packing thread failed".into()))?
+            .map_err(|e| LedgerError(format!("ledger: {e}")))
+    })?;
+    Ok(Some(segment))
+}
+
+/// The packing thread of `insert_keys`: each kind's new keys in hash order, with the run's
+/// id, packed into blocks and a filter, sent in batches of 64 blocks.
+fn pack_new_keys(
+    keys: &mut NewKeys,
+    kinds: [(Kind, u64); 2],
+    run_id: &str,
+    send: &std::sync::mpsc::SyncSender<Packed>,
+) -> std::io::Result<()> {
+    let stopped = || std::io::Error::other("the commit stopped");
+    for (kind, count) in kinds {
+        let mut builder = segments::SegmentBuilder::new(kind, count);
+        let mut batch = Vec::new();
         // One entry reused for every key (its strings keep their buffers): the new keys
         // carry no run id until here.
         let mut scratch = blocks::Entry::default();
@@ -447,17 +497,22 @@ fn insert_keys(
             scratch.clone_from(e);
             scratch.run_id.clear();
             scratch.run_id.push_str(run_id);
-            let e = &scratch;
-            writer.push(e).map_err(|err| {
-                let shown = std::io::Error::other(format!("{err} (key {:?})", e.key));
-                failed = Some(err);
-                shown
-            })
-        })
-        .map_err(|e| failed.take().unwrap_or(LedgerError(format!("ledger: {e}"))))?;
-        writer.finish()?;
+            batch.extend(builder.push(&scratch));
+            if batch.len() >= 64 {
+                let full = std::mem::take(&mut batch);
+                send.send(Packed::Blocks(kind, full))
+                    .map_err(|_| stopped())?;
+            }
+            Ok(())
+        })?;
+        let (last, filter, _) = builder.finish();
+        batch.extend(last);
+        send.send(Packed::Blocks(kind, batch))
+            .map_err(|_| stopped())?;
+        send.send(Packed::Filter(kind, filter))
+            .map_err(|_| stopped())?;
     }
-    Ok(Some(segment))
+    Ok(())
 }
 
 /// Switches the ledger to write-ahead logging. Switching takes the database for itself for

@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 use std::io;
 use std::path::Path;
 
-use super::blocks::{Decoder, Entry, EntryRef, Kind, encode};
+use super::blocks::{Decoder, Entry, EntryRef, Kind, Layout, encode};
 use crate::spill::Spill;
 
 /// Entries gathered before they are sorted and written: 4 MiB a kind.
@@ -165,7 +165,7 @@ impl RunReader {
             .window
             .get(self.pos..self.pos + len)
             .ok_or_else(|| io::Error::other("internal error: a short entry in the new keys"))?;
-        let mut d = Decoder::new(bytes, self.kind);
+        let mut d = Decoder::new(bytes, self.kind, Layout::Compact);
         if !d.next_into(&mut self.entry, true)? {
             return Err(io::Error::other(
                 "internal error: an empty entry in the new keys",
@@ -179,19 +179,20 @@ impl RunReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::PayloadDigest;
 
     #[test]
     fn entries_come_back_sorted_by_hash_across_many_sorted_runs() {
         let dir = tempfile::tempdir().unwrap();
         let mut keys = NewKeys::create(dir.path()).unwrap();
-        let n = 120_000u64;
+        let n = 200_000u64;
         let mut expected = Vec::new();
         for i in 0..n {
             let hash = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let e = Entry {
                 hash,
                 key: format!("CN-{i}"),
-                payload_digest: [i as u8; 32],
+                payload_digest: PayloadDigest::Xxh3([i as u8; 16]),
                 run_id: String::new(),
                 source: format!("file-{}.ndjson", i % 3),
                 record: i,

@@ -2,7 +2,9 @@
 //!
 //! Versions 1 to 3 kept a row per key, found through one index of hashes; version 4 keeps
 //! the keys in segments of sorted blocks, one segment per run (see `segments`, where the
-//! measurements are), and its migration moves the rows there in Rust (`keys_to_blocks`).
+//! measurements are), and a step in Rust moves the rows there (`keys_to_blocks`); version
+//! 5 records each segment's layout of entries (`blocks`), so that version 4's segments are
+//! read as they are, never rewritten by the migration.
 //!
 //! The schema version is SQLite's `user_version`; `application_id` marks the file as a
 //! leadbatch ledger, so that another SQLite database given by mistake is refused rather than
@@ -12,6 +14,7 @@
 use rusqlite::{Connection, params};
 
 use super::blocks::{Entry, Kind};
+use super::payload_digest::PayloadDigest;
 use super::segments::{self, SegmentWriter};
 use super::{LedgerError, sql};
 
@@ -121,8 +124,8 @@ const MIGRATIONS: &[&str] = &[
         answered TEXT NOT NULL,
         PRIMARY KEY (communication_number, attempt)
     ) WITHOUT ROWID;",
-    // 4: keys in segments of sorted blocks (see `segments`); `keys_to_blocks` then moves
-    // the rows of the key tables there and drops them.
+    // 4: keys in segments of sorted blocks (see `segments`); `keys_to_blocks` (after
+    // migration 5) moves the rows of the key tables there and drops them.
     "CREATE TABLE key_segments(
         segment INTEGER PRIMARY KEY,
         numbers INTEGER NOT NULL,
@@ -137,11 +140,16 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE runs ADD COLUMN key_segment INTEGER;
     CREATE INDEX files_size ON files(size);",
+    // 5: the layout of a segment's entries (see `blocks`): the segments of version 4 are
+    // in the fixed layout with BLAKE3 payload digests, new ones in the compact layout.
+    "ALTER TABLE key_segments ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;",
 ];
 
 /// Steps in Rust after a migration's SQL: (migration index, step).
 type Step = fn(&rusqlite::Transaction) -> Result<(), LedgerError>;
-const AFTER: &[(usize, Step)] = &[(3, keys_to_blocks)];
+/// `keys_to_blocks` runs after migration 5, not 4, so that the segments it writes are in
+/// the layout this program writes and are recorded so.
+const AFTER: &[(usize, Step)] = &[(4, keys_to_blocks)];
 
 /// Brings the ledger to `CURRENT` (a new file is created at it). Errors name what is wrong.
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {
@@ -192,10 +200,21 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), String> {
     tx.commit().map_err(sql)
 }
 
-/// Moves the keys of version 3's tables into segments: one for the committed runs' keys and
-/// one for each pending run's (so that rolling it back stays deleting its segment); then
-/// drops the tables and the one filter of each, which the segments' filters replace.
+/// Moves the keys of version 3's tables, if the ledger still has them, into segments: one
+/// for the committed runs' keys and one for each pending run's (so that rolling it back
+/// stays deleting its segment); then drops the tables and the one filter of each, which the
+/// segments' filters replace.
 fn keys_to_blocks(tx: &rusqlite::Transaction) -> Result<(), LedgerError> {
+    let row_tables: i64 = tx
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'communication_numbers'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
+    if row_tables == 0 {
+        return Ok(());
+    }
     let pending: Vec<String> = tx
         .prepare("SELECT run_id FROM runs WHERE state = 'pending' ORDER BY run_id")
         .map_err(sql)?
@@ -251,11 +270,13 @@ fn keys_to_blocks(tx: &rusqlite::Transaction) -> Result<(), LedgerError> {
                     .map_err(sql)?;
                 let mut rows = st.query([]).map_err(sql)?;
                 while let Some(r) = rows.next().map_err(sql)? {
+                    // Versions 1 to 3 kept BLAKE3 digests (anything else: no payload matches).
                     let digest: Option<Vec<u8>> = r.get(3).map_err(sql)?;
                     let mut payload_digest = [0u8; 32];
                     if let Some(d) = digest.filter(|d| d.len() == 32) {
                         payload_digest.copy_from_slice(&d);
                     }
+                    let payload_digest = PayloadDigest::Blake3(payload_digest);
                     writer.push(&Entry {
                         hash: r.get::<_, i64>(0).map_err(sql)? as u64,
                         key: r.get(1).map_err(sql)?,

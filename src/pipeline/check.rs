@@ -15,8 +15,9 @@ pub(super) struct Ctx<'a> {
     /// How records are checked: `--strict` and `--deny` (warnings that reject are errors
     /// from the start); `decimal_comma` is set per record (`process`).
     pub(super) check: rules::Check<'a>,
-    /// With a ledger: the BLAKE3 of each accepted payload, computed here on the pool.
-    pub(super) digest_payloads: bool,
+    /// With a ledger: its filters. Each accepted payload's digest and its keys' hashes
+    /// are computed here on the pool, and the filters asked about the keys.
+    pub(super) ledger: Option<crate::ledger::KeyFilters>,
 }
 
 impl Ctx<'_> {
@@ -25,12 +26,22 @@ impl Ctx<'_> {
     pub(super) fn process_batch(&self, b: &mut Batch) -> Vec<Outcome> {
         let mut out = std::mem::take(&mut b.out);
         out.reserve(b.data.len() + b.data.len() / 8);
-        let outs = b
+        let mut outs: Vec<Outcome> = b
             .items
             .iter()
             .map(|it| self.process(it, b, &mut out))
             .collect();
         b.out = out;
+        if let Some(filters) = &self.ledger {
+            let mut keys: Vec<&mut [Option<(u64, bool)>; 2]> = outs
+                .iter_mut()
+                .filter_map(|o| match o {
+                    Outcome::Record { checked, .. } => Some(&mut checked.keys.ledger_hashes),
+                    Outcome::FileError => None,
+                })
+                .collect();
+            filters.answer(&mut keys);
+        }
         outs
     }
 
@@ -63,16 +74,18 @@ impl Ctx<'_> {
                 } else {
                     (start..start, Some(start..end))
                 };
-                let digest = (self.digest_payloads && !payload.is_empty())
-                    .then(|| *blake3::hash(&out[payload.clone()]).as_bytes());
+                let ledger = self.ledger.as_ref().filter(|_| !payload.is_empty());
+                let digest =
+                    ledger.map(|_| crate::ledger::PayloadDigest::of(&out[payload.clone()]));
                 let mut checked = checked;
-                if digest.is_some() {
+                if ledger.is_some() {
+                    // "May be in the ledger" until the filters answer (`process_batch`).
                     let k = &mut checked.keys;
+                    let hashed =
+                        |key: Option<&str>| key.map(|k| (crate::ledger::key_hash(k), true));
                     k.ledger_hashes = [
-                        k.communication_number
-                            .as_deref()
-                            .map(crate::ledger::key_hash),
-                        k.customer_ext_id.as_deref().map(crate::ledger::key_hash),
+                        hashed(k.communication_number.as_deref()),
+                        hashed(k.customer_ext_id.as_deref()),
                     ];
                 }
                 Outcome::Record {

@@ -13,6 +13,7 @@ use crate::source::{Batch, Item};
 
 use super::history::KeyHistory;
 use super::ledger::Ledger;
+use crate::ledger::PayloadDigest;
 use crate::record::Location;
 
 /// The ordered, single-threaded end of the pipeline.
@@ -138,13 +139,11 @@ impl State {
                     && let Some(history) = self.history.as_mut()
                 {
                     let source = &self.ledger.row(raw.loc.file)?.source;
-                    let digest = match digest {
-                        Some(d) => d,
-                        None => *blake3::hash(&batch.out[payload.clone()]).as_bytes(),
-                    };
+                    let bytes = &batch.out[payload.clone()];
+                    let digest = digest.unwrap_or_else(|| PayloadDigest::of(bytes));
                     let earlier = history.check(
                         &mut checked,
-                        &digest,
+                        (bytes, &digest),
                         source,
                         raw.loc.record,
                         ctx.rules.max_findings,

@@ -28,7 +28,7 @@ pub(super) fn drive(settings: &Settings, p: &mut Prepared) -> Result<u64, RunErr
             deny: &settings.deny,
             ..rules::Check::new(&settings.rules)
         },
-        digest_payloads: settings.ledger.is_some(),
+        ledger: p.state.history.as_ref().map(|h| h.filters.clone()),
     };
     // Taken by `&mut`: a connection may move to the pool's thread but is not shared.
     let file_history = &mut p.file_history;

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use super::{RunError, Settings};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{KeyFilters, Ledger, LedgerError, PayloadDigest};
 use crate::output::rundir::{self, OutDir};
 use crate::output::summary::AlreadyProcessed;
 use crate::output::{self, Summary};
@@ -94,6 +94,8 @@ fn file_digest(path: &Path) -> io::Result<[u8; 32]> {
 /// The ordered end's view of the ledger: the keys of earlier runs, and this run's new ones.
 pub(super) struct KeyHistory {
     pub(super) ledger: Ledger,
+    /// The ledger's filters, which the workers ask first (`check`).
+    pub(super) filters: KeyFilters,
 }
 
 impl KeyHistory {
@@ -111,16 +113,17 @@ impl KeyHistory {
             );
         }
         ledger.begin_keys(run_dir)?;
-        Ok(KeyHistory { ledger })
+        let filters = ledger.key_filters()?;
+        Ok(KeyHistory { ledger, filters })
     }
 
-    /// Compares an accepted record with the ledger. Returns the earlier run when the record
-    /// is unchanged; otherwise reports any duplicate on `checked` (which may reject it), and
-    /// records the keys of a record still accepted.
+    /// Compares an accepted record (its payload and the payload's digest) with the ledger.
+    /// Returns the earlier run when the record is unchanged; otherwise reports any duplicate
+    /// on `checked` (which may reject it), and records the keys of a record still accepted.
     pub(super) fn check(
         &mut self,
         checked: &mut Checked,
-        digest: &[u8; 32],
+        (payload, digest): (&[u8], &PayloadDigest),
         source: &str,
         record: u64,
         max_findings: usize,
@@ -130,13 +133,13 @@ impl KeyHistory {
         let cn = hashed(keys.communication_number.as_deref(), cn_hash);
         let ext = hashed(keys.customer_ext_id.as_deref(), ext_hash);
         let mut found = Vec::new();
-        if let Some((cn, hash)) = cn
+        if let Some((cn, hash, true)) = cn
             && let Some(earlier) = self
                 .ledger
                 .communication_number_hashed(cn, hash)
                 .map_err(io_error)?
         {
-            if earlier.payload_digest == digest[..] {
+            if earlier.payload_digest.matches(payload, digest) {
                 return Ok(Some(earlier.run_id));
             }
             found.push(Diagnostic::error(
@@ -150,7 +153,7 @@ impl KeyHistory {
             ));
         }
         if keys.is_create
-            && let Some((ext, hash)) = ext
+            && let Some((ext, hash, true)) = ext
             && let Some(run_id) = self
                 .ledger
                 .created_ext_id_hashed(ext, hash)
@@ -170,16 +173,25 @@ impl KeyHistory {
         } else if checked.accepted() {
             let created = ext.filter(|_| checked.keys.is_create);
             self.ledger
-                .add_keys_hashed(cn, digest, created, source, record)
+                .add_keys_hashed(unmarked(cn), digest, unmarked(created), source, record)
                 .map_err(io_error)?;
         }
         Ok(None)
     }
 }
 
-/// A key with its ledger hash: the one computed on the worker, else computed here.
-fn hashed(key: Option<&str>, hash: Option<u64>) -> Option<(&str, u64)> {
-    key.map(|k| (k, hash.unwrap_or_else(|| crate::ledger::key_hash(k))))
+/// A key with its ledger hash, without the filters' answer.
+fn unmarked(key: Option<(&str, u64, bool)>) -> Option<(&str, u64)> {
+    key.map(|(k, hash, _)| (k, hash))
+}
+
+/// A key with its ledger hash and whether the ledger may hold it: as the worker found,
+/// else hashed here and to be looked up.
+fn hashed(key: Option<&str>, hash: Option<(u64, bool)>) -> Option<(&str, u64, bool)> {
+    key.map(|k| match hash {
+        Some((hash, maybe)) => (k, hash, maybe),
+        None => (k, crate::ledger::key_hash(k), true),
+    })
 }
 
 /// The SHA-256 of the previous committed run's summary.json: the ledger's newest run, or

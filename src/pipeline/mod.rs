@@ -183,8 +183,8 @@ enum Outcome {
         payload: std::ops::Range<usize>,
         /// The record as read (JSON) when rejected, a range of `out`; None when unreadable.
         input: Option<std::ops::Range<usize>>,
-        /// BLAKE3 of the payload, with a ledger (see `history`).
-        digest: Option<[u8; 32]>,
+        /// The payload's digest, with a ledger (see `history` and `ledger::PayloadDigest`).
+        digest: Option<crate::ledger::PayloadDigest>,
     },
     FileError,
 }

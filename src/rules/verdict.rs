@@ -21,9 +21,10 @@ pub struct Keys {
     /// `cross::key_hash` of the two keys, computed on the worker so that the ordered
     /// thread only probes; None: computed there.
     pub hashes: Option<[u64; 2]>,
-    /// `ledger::key_hash` of the two keys (None: absent, or no ledger), computed on the
-    /// worker with the payload's digest, so that the ordered thread only looks them up.
-    pub ledger_hashes: [Option<u64>; 2],
+    /// `ledger::key_hash` of the two keys and whether the ledger's filters may hold them
+    /// (None: absent, or no ledger), computed on the worker with the payload's digest, so
+    /// that the ordered thread looks up only the keys the ledger may have.
+    pub ledger_hashes: [Option<(u64, bool)>; 2],
 }
 
 /// The verdict on one record.

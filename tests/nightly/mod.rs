@@ -6,6 +6,7 @@
 mod audit;
 mod config;
 mod ledger;
+mod schema4;
 
 use std::path::Path;
 

@@ -1,5 +1,5 @@
 use super::merge_group;
-use crate::ledger::{Ledger, RunRecord};
+use crate::ledger::{Ledger, PayloadDigest, RunRecord};
 
 /// Commits a run of one key (`CN-i`, `EXT-i`) through `ledger`, and merges.
 fn night(ledger: &mut Ledger, dir: &std::path::Path, i: u64) {
@@ -8,7 +8,13 @@ fn night(ledger: &mut Ledger, dir: &std::path::Path, i: u64) {
     let key = format!("CN-{i}");
     let ext = format!("EXT-{i}");
     ledger
-        .add_keys(Some(&key), &[1; 32], Some(&ext), "night.ndjson", i)
+        .add_keys(
+            Some(&key),
+            &PayloadDigest::Xxh3([1; 16]),
+            Some(&ext),
+            "night.ndjson",
+            i,
+        )
         .unwrap();
     let record = RunRecord {
         run_id: &run_id,
@@ -81,7 +87,7 @@ fn merged_segments_keep_every_key_in_order_with_its_details() {
             ledger
                 .add_keys(
                     Some(&format!("CN-{n}")),
-                    &[n as u8; 32],
+                    &PayloadDigest::Xxh3([n as u8; 16]),
                     (n % 2 == 0).then(|| format!("EXT-{n}")).as_deref(),
                     &format!("file-{run}.ndjson"),
                     i + 1,
@@ -117,7 +123,7 @@ fn merged_segments_keep_every_key_in_order_with_its_details() {
         assert_eq!(e.run_id, format!("20260101T000000Z-{run:06}"));
         assert_eq!(e.source, format!("file-{run}.ndjson"));
         assert_eq!(e.record, n % 3_000 + 1);
-        assert_eq!(e.payload_digest, vec![n as u8; 32]);
+        assert_eq!(e.payload_digest, PayloadDigest::Xxh3([n as u8; 16]));
         assert_eq!(
             ledger
                 .created_ext_id(&format!("EXT-{n}"))
