@@ -27,10 +27,12 @@
 //! **Speed.** The keys of ten million records must not be read at every start, and a
 //! night's commit must not rewrite them: the keys are kept in segments, one per run, merged
 //! now and then (`segments`), each a run of blocks of entries sorted by hash (`blocks`)
-//! with a Bloom filter of its hashes (`filter`), loaded in milliseconds; a block is read
-//! only when a filter says "maybe". A run's new keys are sorted outside memory as the run
-//! goes (`new_keys`, no lock held on the ledger) and written as a new segment in the
-//! commit's transaction.
+//! with a Bloom filter of its hashes (`filter`), loaded before the run reads its first
+//! record and asked on the workers (`KeyFilters`); a block is read only when a filter says
+//! "maybe". A run's new keys are sorted outside memory as the run goes (`new_keys`, no lock
+//! held on the ledger) and written as a new segment in the commit's transaction, packed on
+//! a thread of its own while this one inserts (`insert_keys`). Payloads are remembered by
+//! XXH3-128 (`payload_digest`, where the reasons are).
 
 mod blocks;
 mod filter;

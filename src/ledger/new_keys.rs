@@ -49,6 +49,11 @@ impl NewKeys {
     /// Adds a key of this run (its run id is set when the segment is written).
     pub(super) fn add(&mut self, kind: Kind, e: EntryRef) -> io::Result<()> {
         let pile = &mut self.piles[kind.slot()];
+        if pile.chunk.capacity() == 0 {
+            // Once, at its full size: grown by doubling, a chunk was copied at each step
+            // and ended with twice the memory it uses.
+            pile.chunk.reserve(CHUNK_BYTES + 1024);
+        }
         let at = pile.chunk.len();
         encode(&mut pile.chunk, kind, e, None);
         pile.index
