@@ -1,5 +1,5 @@
 //! The ledger's keys as sorted blocks: entries (a key's hash, the key, and where it was
-//! accepted) sorted by hash and packed about `BLOCK_BYTES` to a blob, each blob a row of
+//! accepted) sorted by hash and packed about `block_bytes` to a blob, each blob a row of
 //! `key_blocks` filed under its segment and its first hash. A lookup reads the one block
 //! whose hash range holds the key: one B-tree seek, about a kilobyte.
 //!
@@ -27,10 +27,16 @@ use std::io;
 
 use super::payload_digest::PayloadDigest;
 
-/// About how many bytes a block holds (a block ends at the first entry past this): under the
-/// 1,002 bytes that a row of a `WITHOUT ROWID` table keeps on its B-tree page of 4 KiB, so
-/// that reading a block reads no overflow pages. (Blocks of 4,000 bytes each had three.)
-pub(super) const BLOCK_BYTES: usize = 900;
+/// About how many bytes a block holds on pages of `page_size` bytes (a block ends at the
+/// first entry past this): 100 bytes under what a row of a `WITHOUT ROWID` table keeps on
+/// its B-tree page (SQLite's largest local payload of an index page), so that reading a
+/// block reads no overflow pages. (On 4 KiB pages: 900 of 1,002 bytes; blocks of 4,000
+/// bytes there read three overflow pages each.) New ledgers have pages of 16 KiB
+/// (`Ledger::open`): about 4,000 bytes a block.
+pub(super) fn block_bytes(page_size: u32) -> usize {
+    let usable = page_size.max(512) as usize - 12;
+    usable * 64 / 255 - 23 - 100
+}
 
 /// In the `Fixed` layout, the length that says "the same text as in the entry before".
 const FIXED_SAME: u32 = u32::MAX;
@@ -306,6 +312,7 @@ pub(super) fn find_in_block(
 /// Packs entries, given in hash order, into blocks.
 pub(super) struct Packer {
     kind: Kind,
+    block_bytes: usize,
     block: Vec<u8>,
     first_hash: u64,
     last: Option<Entry>,
@@ -314,10 +321,11 @@ pub(super) struct Packer {
 }
 
 impl Packer {
-    pub(super) fn new(kind: Kind) -> Self {
+    pub(super) fn new(kind: Kind, block_bytes: usize) -> Self {
         Packer {
             kind,
-            block: Vec::with_capacity(BLOCK_BYTES + 256),
+            block_bytes,
+            block: Vec::with_capacity(block_bytes + 256),
             first_hash: 0,
             last: None,
             done: Vec::new(),
@@ -329,7 +337,7 @@ impl Packer {
         let ends_block = self
             .last
             .as_ref()
-            .is_some_and(|l| self.block.len() >= BLOCK_BYTES && l.hash != e.hash);
+            .is_some_and(|l| self.block.len() >= self.block_bytes && l.hash != e.hash);
         if ends_block {
             self.finish_block();
         }
@@ -344,7 +352,8 @@ impl Packer {
     }
 
     fn finish_block(&mut self) {
-        let bytes = std::mem::replace(&mut self.block, Vec::with_capacity(BLOCK_BYTES + 256));
+        let fresh = Vec::with_capacity(self.block_bytes + 256);
+        let bytes = std::mem::replace(&mut self.block, fresh);
         self.done.push((self.first_hash, bytes));
         self.last = None;
     }
@@ -380,7 +389,7 @@ mod tests {
 
     #[test]
     fn blocks_keep_every_entry_and_never_split_a_hash() {
-        let mut p = Packer::new(Kind::CommunicationNumber);
+        let mut p = Packer::new(Kind::CommunicationNumber, block_bytes(4096));
         let mut all = Vec::new();
         for i in 0..2_000u64 {
             // Pairs of entries share a hash; runs and sources change every 7 and 13.

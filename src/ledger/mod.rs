@@ -132,6 +132,13 @@ impl Ledger {
         let mut conn =
             Connection::open(path).map_err(|e| LedgerError(format!("ledger {shown}: {e}")))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        // Pages of 16 KiB for a new ledger (an existing one keeps its own): blocks of about
+        // 4,000 bytes (`blocks::block_bytes`), a quarter as many rows, B-tree balancings,
+        // WAL frames and system calls at each commit. Measured with a run adding a
+        // million records' keys to a ledger of ten million: the commit's thread 0.41 s
+        // of CPU on 4 KiB pages, 0.26 s on 16 KiB; a lookup reads one 16 KiB page.
+        conn.execute_batch("PRAGMA page_size = 16384")
+            .map_err(|e| LedgerError(format!("ledger {shown}: {e}")))?;
         let journal = wal_mode(&conn).map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => {
                 LedgerError(format!("ledger {shown} is not an SQLite database ({e})"))
@@ -395,8 +402,7 @@ impl Ledger {
                 .map_err(sql)?;
             }
         }
-        let mut keys = self.new_keys.take();
-        let segment = match keys.as_mut() {
+        let segment = match self.new_keys.take() {
             Some(keys) => insert_keys(&tx, keys, run.run_id)?,
             None => None,
         };
@@ -440,7 +446,7 @@ enum Packed {
 /// SQLite inserts, WAL frames and checkpoint the rest, all on one core after the run.
 fn insert_keys(
     tx: &rusqlite::Transaction,
-    keys: &mut NewKeys,
+    keys: NewKeys,
     run_id: &str,
 ) -> Result<Option<i64>, LedgerError> {
     let (numbers, ext_ids) = keys.counts();
@@ -453,12 +459,15 @@ fn insert_keys(
         (Kind::CommunicationNumber, numbers),
         (Kind::CreatedExtId, ext_ids),
     ];
+    let block_bytes = segments::block_size(tx)?;
     // A few hundred blocks in flight at most (64 blocks a message, about 60 KB).
     let (send, received) = std::sync::mpsc::sync_channel::<Packed>(4);
     std::thread::scope(|scope| {
         let packing = std::thread::Builder::new()
             .name("leadbatch-ledger".into())
-            .spawn_scoped(scope, move || pack_new_keys(keys, kinds, run_id, &send))
+            .spawn_scoped(scope, move || {
+                pack_new_keys(keys, (kinds, block_bytes), run_id, &send)
+            })
             .map_err(|e| LedgerError(format!("ledger: {e}")))?;
         // An error here drops `received`: the packing thread's next send fails and it
         // stops; the scope waits for it.
@@ -483,14 +492,14 @@ fn insert_keys(
 /// The packing thread of `insert_keys`: each kind's new keys in hash order, with the run's
 /// id, packed into blocks and a filter, sent in batches of 64 blocks.
 fn pack_new_keys(
-    keys: &mut NewKeys,
-    kinds: [(Kind, u64); 2],
+    mut keys: NewKeys,
+    (kinds, block_bytes): ([(Kind, u64); 2], usize),
     run_id: &str,
     send: &std::sync::mpsc::SyncSender<Packed>,
 ) -> std::io::Result<()> {
     let stopped = || std::io::Error::other("the commit stopped");
     for (kind, count) in kinds {
-        let mut builder = segments::SegmentBuilder::new(kind, count);
+        let mut builder = segments::SegmentBuilder::new(kind, count, block_bytes);
         let mut batch = Vec::new();
         // One entry reused for every key (its strings keep their buffers): the new keys
         // carry no run id until here.
@@ -514,6 +523,13 @@ fn pack_new_keys(
         send.send(Packed::Filter(kind, filter))
             .map_err(|_| stopped())?;
     }
+    // Closed on a thread of its own, while the commit goes on: closing the temporary file
+    // frees its pages in the page cache (tens of megabytes), 35 ms of the commit's thread.
+    // (If the process ends first, the kernel closes it all the same; if no thread can be
+    // made, the file is closed here, with the refused closure.)
+    let _ = std::thread::Builder::new()
+        .name("leadbatch-close".into())
+        .spawn(move || drop(keys));
     Ok(())
 }
 

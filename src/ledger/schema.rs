@@ -248,7 +248,7 @@ fn keys_to_blocks(tx: &rusqlite::Transaction) -> Result<(), LedgerError> {
             (Kind::CommunicationNumber, numbers),
             (Kind::CreatedExtId, ext_ids),
         ] {
-            let mut writer = SegmentWriter::new(tx, kind, segment, keys);
+            let mut writer = SegmentWriter::new(tx, kind, segment, keys)?;
             // SQLite's integers are signed: the hashes in unsigned order are the
             // non-negative ones, then the negative ones, each in order.
             for sign in [">= 0", "< 0"] {

@@ -225,9 +225,10 @@ pub(super) struct SegmentBuilder {
 pub(super) type Blocks = Vec<(u64, Vec<u8>)>;
 
 impl SegmentBuilder {
-    pub(super) fn new(kind: Kind, keys: u64) -> Self {
+    /// For `keys` entries of a kind, in blocks of about `block_bytes` (`block_size`).
+    pub(super) fn new(kind: Kind, keys: u64, block_bytes: usize) -> Self {
         SegmentBuilder {
-            packer: Packer::new(kind),
+            packer: Packer::new(kind, block_bytes),
             filter: Filter::with_capacity(keys),
             count: 0,
         }
@@ -256,13 +257,18 @@ pub(super) struct SegmentWriter<'t> {
 }
 
 impl<'t> SegmentWriter<'t> {
-    pub(super) fn new(tx: &'t Transaction<'t>, kind: Kind, segment: i64, keys: u64) -> Self {
-        SegmentWriter {
+    pub(super) fn new(
+        tx: &'t Transaction<'t>,
+        kind: Kind,
+        segment: i64,
+        keys: u64,
+    ) -> Result<Self, LedgerError> {
+        Ok(SegmentWriter {
             tx,
             kind,
             segment,
-            builder: SegmentBuilder::new(kind, keys),
-        }
+            builder: SegmentBuilder::new(kind, keys, block_size(tx)?),
+        })
     }
 
     /// Adds the next entry (in hash order).
@@ -278,6 +284,14 @@ impl<'t> SegmentWriter<'t> {
         save_filter(self.tx, self.kind, self.segment, &filter)?;
         Ok(count)
     }
+}
+
+/// The size of the blocks to write in this ledger, from its page size (`blocks::block_bytes`).
+pub(super) fn block_size(conn: &rusqlite::Connection) -> Result<usize, LedgerError> {
+    let page_size: u32 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .map_err(sql)?;
+    Ok(blocks::block_bytes(page_size))
 }
 
 /// Stores the filter of one kind of a segment.
@@ -505,7 +519,7 @@ fn merge_kind(
     keys: u64,
 ) -> Result<(), LedgerError> {
     let mut cursors: Vec<Cursor> = group.iter().map(|&s| Cursor::new(kind, s)).collect();
-    let mut writer = SegmentWriter::new(tx, kind, merged, keys);
+    let mut writer = SegmentWriter::new(tx, kind, merged, keys)?;
     loop {
         let mut best: Option<(u64, usize)> = None;
         for (i, c) in cursors.iter_mut().enumerate() {

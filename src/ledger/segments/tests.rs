@@ -134,3 +134,72 @@ fn merged_segments_keep_every_key_in_order_with_its_details() {
     }
     assert!(ledger.communication_number("CN-9000").unwrap().is_none());
 }
+
+/// Commits a run of `n` keys (`CN-i`, `EXT-i`) and returns (page size, blocks, largest
+/// block, all entries' bytes) of the ledger's communicationNumbers.
+fn many_keys(path: &std::path::Path, dir: &std::path::Path, n: u64) -> (u32, i64, i64, i64) {
+    let mut ledger = Ledger::open(path).unwrap();
+    ledger.begin_keys(dir).unwrap();
+    for i in 0..n {
+        let (key, ext) = (format!("CN-{i}"), format!("EXT-{i}"));
+        let digest = PayloadDigest::Xxh3([i as u8; 16]);
+        ledger
+            .add_keys(Some(&key), &digest, Some(&ext), "night.ndjson", i)
+            .unwrap();
+    }
+    let record = RunRecord {
+        run_id: "20260101T000000Z-000001",
+        out_dir: dir,
+        started: "t",
+        finished: "t",
+        as_of: "2026-01-01",
+        inputs: &[],
+        options: &serde_json::json!({}),
+        counts: [n, n, 0, 0, 0],
+        manifest_sha256: "0",
+        previous_manifest: None,
+    };
+    ledger.stage(&record, std::iter::empty()).unwrap();
+    ledger.confirm(record.run_id).unwrap();
+    ledger.verify_keys().unwrap();
+    let conn = &ledger.conn;
+    let page_size = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    let (blocks, largest, bytes) = conn
+        .query_row(
+            "SELECT count(*), max(length(entries)), sum(length(entries)) FROM key_blocks
+             WHERE kind = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    (page_size, blocks, largest, bytes)
+}
+
+#[test]
+fn blocks_fill_the_pages_of_the_ledger_without_overflowing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A new ledger: pages of 16 KiB, blocks of about 4,000 bytes.
+    let (page_size, blocks, largest, bytes) =
+        many_keys(&dir.path().join("new.db"), dir.path(), 20_000);
+    assert_eq!(page_size, 16384);
+    let limit = super::blocks::block_bytes(16384) as i64;
+    assert_eq!(limit, 3986);
+    assert!(largest >= limit && largest < limit + 100, "{largest}");
+    assert!(
+        blocks <= bytes / limit + 1,
+        "{blocks} blocks for {bytes} bytes"
+    );
+    // A ledger made with pages of 4 KiB keeps them, and its blocks stay under the 1,002
+    // bytes a row keeps on such a page.
+    let old = dir.path().join("old.db");
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    conn.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;")
+        .unwrap();
+    drop(conn);
+    let (page_size, _, largest, _) = many_keys(&old, dir.path(), 20_000);
+    assert_eq!(page_size, 4096);
+    assert_eq!(super::blocks::block_bytes(4096), 902);
+    assert!(largest >= 902 && largest < 1002, "{largest}");
+}
