@@ -186,7 +186,7 @@ fn blocks_fill_the_pages_of_the_ledger_without_overflowing() {
     assert_eq!(page_size, 16384);
     let limit = super::blocks::block_bytes(16384) as i64;
     assert_eq!(limit, 3986);
-    assert!(largest >= limit && largest < limit + 100, "{largest}");
+    assert!((limit..limit + 100).contains(&largest), "{largest}");
     assert!(
         blocks <= bytes / limit + 1,
         "{blocks} blocks for {bytes} bytes"
@@ -201,5 +201,5 @@ fn blocks_fill_the_pages_of_the_ledger_without_overflowing() {
     let (page_size, _, largest, _) = many_keys(&old, dir.path(), 20_000);
     assert_eq!(page_size, 4096);
     assert_eq!(super::blocks::block_bytes(4096), 902);
-    assert!(largest >= 902 && largest < 1002, "{largest}");
+    assert!((902..1002).contains(&largest), "{largest}");
 }
