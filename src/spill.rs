@@ -82,6 +82,11 @@ pub(crate) struct Stored {
 }
 
 impl Stored {
+    /// Fills `buf` from offset `at` (threads may read at once).
+    pub(crate) fn read(&self, at: u64, buf: &mut [u8]) -> io::Result<()> {
+        read_exact_at(&self.file, buf, at)
+    }
+
     /// A reader over the whole content.
     pub(crate) fn reader(&self) -> StoredReader<'_> {
         StoredReader {

@@ -31,7 +31,7 @@
 //! record and asked on the workers (`KeyFilters`); a block is read only when a filter says
 //! "maybe". A run's new keys are sorted outside memory as the run goes (`new_keys`, no lock
 //! held on the ledger) and written as a new segment in the commit's transaction, packed on
-//! a thread of its own while this one inserts (`insert_keys`). Payloads are remembered by
+//! threads of their own while this one inserts (`insert_keys`). Payloads are remembered by
 //! XXH3-128 (`payload_digest`, where the reasons are).
 
 mod blocks;
@@ -431,7 +431,7 @@ impl Ledger {
     }
 }
 
-/// What the packing thread of `insert_keys` hands over: blocks of a kind, then the kind's
+/// What a packing thread of `insert_keys` hands over: blocks of its kind, then the kind's
 /// filter once its blocks are all sent.
 enum Packed {
     Blocks(Kind, segments::Blocks),
@@ -440,10 +440,11 @@ enum Packed {
 
 /// Writes the run's new keys as a new segment; its number, or `None` without new keys.
 ///
-/// Two threads: one merges the sorted runs of the new keys and packs them into blocks and
-/// filters (`SegmentBuilder`), this one inserts what it gets. Measured with a run adding
-/// 900,000 records' keys: the merge and the packing were 30% of the commit's CPU and the
-/// SQLite inserts, WAL frames and checkpoint the rest, all on one core after the run.
+/// Three threads: one for each kind merges the sorted runs of its new keys and packs them
+/// into blocks and a filter (`SegmentBuilder`); this one inserts whatever comes, of either
+/// kind. Measured with a run adding 900,000 records' keys: the merge and the packing were
+/// 30% of the commit's CPU on one thread, and with one packing thread for both kinds that
+/// thread held up the inserts.
 fn insert_keys(
     tx: &rusqlite::Transaction,
     keys: NewKeys,
@@ -453,24 +454,31 @@ fn insert_keys(
     if numbers + ext_ids == 0 {
         return Ok(None);
     }
+    let io = |e: std::io::Error| LedgerError(format!("ledger: {e}"));
     let segment = segments::next(tx)?;
     segments::add(tx, segment, numbers, ext_ids)?;
-    let kinds = [
-        (Kind::CommunicationNumber, numbers),
-        (Kind::CreatedExtId, ext_ids),
-    ];
     let block_bytes = segments::block_size(tx)?;
-    // A few hundred blocks in flight at most (64 blocks a message, about 60 KB).
-    let (send, received) = std::sync::mpsc::sync_channel::<Packed>(4);
+    let sorted = keys.into_sorted().map_err(io)?;
+    // A few hundred blocks in flight at most (64 blocks a message).
+    let (send, received) = std::sync::mpsc::sync_channel::<Packed>(8);
     std::thread::scope(|scope| {
-        let packing = std::thread::Builder::new()
-            .name("leadbatch-ledger".into())
-            .spawn_scoped(scope, move || {
-                pack_new_keys(keys, (kinds, block_bytes), run_id, &send)
-            })
-            .map_err(|e| LedgerError(format!("ledger: {e}")))?;
-        // An error here drops `received`: the packing thread's next send fails and it
-        // stops; the scope waits for it.
+        let mut packers = Vec::new();
+        for (kind, count) in [
+            (Kind::CommunicationNumber, numbers),
+            (Kind::CreatedExtId, ext_ids),
+        ] {
+            let (send, sorted) = (send.clone(), &sorted);
+            let packer = std::thread::Builder::new()
+                .name("leadbatch-ledger".into())
+                .spawn_scoped(scope, move || {
+                    pack_kind(sorted, (kind, count, block_bytes), run_id, &send)
+                })
+                .map_err(|e| LedgerError(format!("ledger: {e}")))?;
+            packers.push(packer);
+        }
+        drop(send);
+        // An error here drops `received`: the packing threads' next sends fail and they
+        // stop; the scope waits for them.
         for message in received {
             match message {
                 Packed::Blocks(kind, blocks) => {
@@ -481,56 +489,56 @@ fn insert_keys(
                 }
             }
         }
-        packing
-            .join()
-            .map_err(|_| LedgerError("internal error: the ledger's packing thread failed".into()))?
-            .map_err(|e| LedgerError(format!("ledger: {e}")))
+        for packer in packers {
+            packer
+                .join()
+                .map_err(|_| LedgerError("internal error: a ledger packing thread failed".into()))?
+                .map_err(io)?;
+        }
+        Ok::<(), LedgerError>(())
     })?;
-    Ok(Some(segment))
-}
-
-/// The packing thread of `insert_keys`: each kind's new keys in hash order, with the run's
-/// id, packed into blocks and a filter, sent in batches of 64 blocks.
-fn pack_new_keys(
-    mut keys: NewKeys,
-    (kinds, block_bytes): ([(Kind, u64); 2], usize),
-    run_id: &str,
-    send: &std::sync::mpsc::SyncSender<Packed>,
-) -> std::io::Result<()> {
-    let stopped = || std::io::Error::other("the commit stopped");
-    for (kind, count) in kinds {
-        let mut builder = segments::SegmentBuilder::new(kind, count, block_bytes);
-        let mut batch = Vec::new();
-        // One entry reused for every key (its strings keep their buffers): the new keys
-        // carry no run id until here.
-        let mut scratch = blocks::Entry::default();
-        keys.each_sorted(kind, &mut |e| {
-            scratch.clone_from(e);
-            scratch.run_id.clear();
-            scratch.run_id.push_str(run_id);
-            batch.extend(builder.push(&scratch));
-            if batch.len() >= 64 {
-                let full = std::mem::take(&mut batch);
-                send.send(Packed::Blocks(kind, full))
-                    .map_err(|_| stopped())?;
-            }
-            Ok(())
-        })?;
-        let (last, filter, _) = builder.finish();
-        batch.extend(last);
-        send.send(Packed::Blocks(kind, batch))
-            .map_err(|_| stopped())?;
-        send.send(Packed::Filter(kind, filter))
-            .map_err(|_| stopped())?;
-    }
     // Closed on a thread of its own, while the commit goes on: closing the temporary file
     // frees its pages in the page cache (tens of megabytes), 35 ms of the commit's thread.
     // (If the process ends first, the kernel closes it all the same; if no thread can be
     // made, the file is closed here, with the refused closure.)
     let _ = std::thread::Builder::new()
         .name("leadbatch-close".into())
-        .spawn(move || drop(keys));
-    Ok(())
+        .spawn(move || drop(sorted));
+    Ok(Some(segment))
+}
+
+/// A packing thread of `insert_keys`: one kind's new keys in hash order, with the run's
+/// id, packed into blocks of about `block_bytes` and a filter, sent 64 blocks at a time.
+fn pack_kind(
+    sorted: &new_keys::SortedKeys,
+    (kind, count, block_bytes): (Kind, u64, usize),
+    run_id: &str,
+    send: &std::sync::mpsc::SyncSender<Packed>,
+) -> std::io::Result<()> {
+    let stopped = || std::io::Error::other("the commit stopped");
+    let mut builder = segments::SegmentBuilder::new(kind, count, block_bytes);
+    let mut batch = Vec::new();
+    // One entry reused for every key (its strings keep their buffers): the new keys carry
+    // no run id until here.
+    let mut scratch = blocks::Entry::default();
+    sorted.each_sorted(kind, &mut |e| {
+        scratch.clone_from(e);
+        scratch.run_id.clear();
+        scratch.run_id.push_str(run_id);
+        batch.extend(builder.push(&scratch));
+        if batch.len() >= 64 {
+            let full = std::mem::take(&mut batch);
+            send.send(Packed::Blocks(kind, full))
+                .map_err(|_| stopped())?;
+        }
+        Ok(())
+    })?;
+    let (last, filter, _) = builder.finish();
+    batch.extend(last);
+    send.send(Packed::Blocks(kind, batch))
+        .map_err(|_| stopped())?;
+    send.send(Packed::Filter(kind, filter))
+        .map_err(|_| stopped())
 }
 
 /// Switches the ledger to write-ahead logging. Switching takes the database for itself for

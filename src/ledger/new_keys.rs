@@ -1,8 +1,9 @@
 //! A run's new keys, between the ordered end that finds them and the commit that writes
 //! them as a segment of blocks sorted by hash (`blocks`), sorted outside memory: entries are
 //! gathered in a chunk of `CHUNK_BYTES`, sorted by hash and appended to a temporary file in
-//! the run's directory as one sorted run; the commit merges the runs, reading each a window
-//! at a time. Memory stays at a chunk and a window per run whatever the run's size.
+//! the run's directory as one sorted run; the commit merges the runs (`SortedKeys`, one
+//! thread a kind), reading each a window at a time. Memory stays at a chunk and a window per
+//! run whatever the run's size.
 //!
 //! Measured with 900,000 new records: the earlier design (entries appended in arrival
 //! order, their hashes and places kept in memory, 16 bytes a key, and read back with one
@@ -15,7 +16,7 @@ use std::io;
 use std::path::Path;
 
 use super::blocks::{Decoder, Entry, EntryRef, Kind, Layout, encode};
-use crate::spill::Spill;
+use crate::spill::{Spill, Stored};
 
 /// Entries gathered before they are sorted and written: 4 MiB a kind.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -90,27 +91,46 @@ impl NewKeys {
         Ok(())
     }
 
+    /// Writes what is gathered and ends the writing: the sorted runs, to merge.
+    pub(super) fn into_sorted(mut self) -> io::Result<SortedKeys> {
+        for kind in Kind::ALL {
+            self.write_chunk(kind)?;
+        }
+        let runs = self.piles.map(|p| p.runs);
+        Ok(SortedKeys {
+            stored: self.spill.into_stored()?,
+            runs,
+        })
+    }
+}
+
+/// The sorted runs of a run's new keys, written: each kind can be merged on a thread of its
+/// own (the file is read by position).
+pub(super) struct SortedKeys {
+    stored: Stored,
+    runs: [Vec<(u64, u64)>; 2],
+}
+
+impl SortedKeys {
     /// Each entry of a kind in hash order (entries of one hash in the order they came).
     pub(super) fn each_sorted(
-        &mut self,
+        &self,
         kind: Kind,
         f: &mut dyn FnMut(&Entry) -> io::Result<()>,
     ) -> io::Result<()> {
-        self.write_chunk(kind)?;
-        let runs = self.piles[kind.slot()].runs.clone();
-        let mut readers: Vec<RunReader> = runs
+        let mut readers: Vec<RunReader> = self.runs[kind.slot()]
             .iter()
             .map(|&(start, len)| RunReader::new(kind, start, len))
             .collect();
         let mut heap = BinaryHeap::with_capacity(readers.len());
         for (i, r) in readers.iter_mut().enumerate() {
-            if r.advance(&mut self.spill)? {
+            if r.advance(&self.stored)? {
                 heap.push(Reverse((r.entry.hash, i)));
             }
         }
         while let Some(Reverse((_, i))) = heap.pop() {
             f(&readers[i].entry)?;
-            if readers[i].advance(&mut self.spill)? {
+            if readers[i].advance(&self.stored)? {
                 heap.push(Reverse((readers[i].entry.hash, i)));
             }
         }
@@ -142,7 +162,7 @@ impl RunReader {
     }
 
     /// Makes at least `n` unread bytes available in the window (fewer only at the end).
-    fn fill(&mut self, spill: &mut Spill, n: usize) -> io::Result<()> {
+    fn fill(&mut self, spill: &Stored, n: usize) -> io::Result<()> {
         let have = self.window.len() - self.pos;
         if have >= n {
             return Ok(());
@@ -158,7 +178,7 @@ impl RunReader {
     }
 
     /// Reads the next entry into `self.entry`; `false` at the end of the run.
-    fn advance(&mut self, spill: &mut Spill) -> io::Result<bool> {
+    fn advance(&mut self, spill: &Stored) -> io::Result<bool> {
         self.fill(spill, 4)?;
         let Some(len) = self.window.get(self.pos..self.pos + 4) else {
             return Ok(false);
@@ -212,6 +232,8 @@ mod tests {
             keys.piles[0].runs.len()
         );
         expected.sort_by_key(|e| e.hash);
+        assert_eq!(keys.counts(), (n, 0));
+        let keys = keys.into_sorted().unwrap();
         let mut back = Vec::new();
         keys.each_sorted(Kind::CommunicationNumber, &mut |e| {
             back.push(e.clone());
@@ -220,7 +242,6 @@ mod tests {
         .unwrap();
         assert_eq!(back.len(), expected.len());
         assert!(back == expected);
-        assert_eq!(keys.counts(), (n, 0));
         let mut none = 0;
         keys.each_sorted(Kind::CreatedExtId, &mut |_| {
             none += 1;
