@@ -208,7 +208,7 @@ pub(super) fn plain_attributes(rest: &[u8]) -> bool {
         let Some(&quote @ (b'"' | b'\'')) = rest.get(i) else {
             return false;
         };
-        let Some(len) = rest[i + 1..].iter().position(|&b| b == quote) else {
+        let Some(len) = memchr::memchr(quote, &rest[i + 1..]) else {
             return false;
         };
         if n == PLAIN_ATTRIBUTES || keys[..n].contains(&key) {
