@@ -8,8 +8,18 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::Checker;
 
 /// The word of `words` that `text` is, in any case.
+///
+/// Values nearly always spell the word as the list does: an exact comparison (lengths,
+/// then one `bcmp`) finds it first, and the byte-by-byte case-folding comparison runs only
+/// when none is equal. The answer is the same: no list holds two words equal in another
+/// case (a test checks every list of the catalog), so a word equal to `text` is the one
+/// word equal to it in any case. Callgrind, 60,000 XML or CSV records: 47M instructions to
+/// 17M (12M here, 5.6M in `bcmp`).
 fn find(words: &'static [&'static str], text: &str) -> Option<&'static str> {
-    words.iter().find(|w| w.eq_ignore_ascii_case(text)).copied()
+    let exact = words.iter().find(|w| **w == text);
+    exact
+        .or_else(|| words.iter().find(|w| w.eq_ignore_ascii_case(text)))
+        .copied()
 }
 
 /// One word of `words`.
@@ -99,9 +109,30 @@ pub(super) fn list(
 #[cfg(test)]
 mod tests {
     use super::super::testing::{field, number, run, run_as, settings, string, text};
+    use crate::catalog::Type;
     use crate::diagnostic::{Code, Diagnostic};
     use crate::record::Node;
     use crate::rules::Check;
+
+    /// `find`'s exact comparison first answers as the case-folding one only while no list
+    /// holds two words equal in another case.
+    #[test]
+    fn no_list_holds_a_word_twice_in_any_case() {
+        for shape in crate::catalog::shapes() {
+            for f in shape.fields {
+                let (Type::Enum(words) | Type::EnumList(words)) = f.ty else {
+                    continue;
+                };
+                for (i, a) in words.iter().enumerate() {
+                    for b in &words[i + 1..] {
+                        assert!(!a.eq_ignore_ascii_case(b), "{}: {a} and {b}", f.name);
+                    }
+                    assert_eq!(super::find(words, &a.to_lowercase()), Some(*a));
+                    assert_eq!(super::find(words, a), Some(*a));
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_word_in_any_case_is_written_as_listed() {

@@ -249,7 +249,11 @@ impl Header {
         }
     }
 
-    /// A `;`-separated cell as a list, stopped at the limits.
+    /// A `;`-separated cell as a list, stopped at the limits. Out of line: inlined, its
+    /// limit checks made `leaf_value`, which runs for every cell, a call of its own; now
+    /// `leaf_value` is inlined into `build` (callgrind, 60,000 CSV records: `build` with
+    /// its cells 338M instructions to 267M, 3.6% of the run).
+    #[inline(never)]
     fn split_list<'a>(&self, col: u32, cell: &'a str, cap: &mut Cap) -> Option<Node<'a>> {
         let mut items = Vec::new();
         for s in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {

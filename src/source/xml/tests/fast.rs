@@ -304,3 +304,53 @@ fn has_amp_finds_an_ampersand_anywhere() {
         }
     }
 }
+
+/// `plain_attributes` says yes only where quick-xml's iterator reads every attribute
+/// without a fault, and says it for the forms real files have.
+#[test]
+fn plain_attributes_accept_only_what_quick_xml_accepts() {
+    use crate::source::xml::fast::plain_attributes;
+    let quick_ok = |rest: &str| {
+        let tag = format!("t{rest}");
+        quick_xml::events::attributes::Attributes::new(&tag, 1).all(|a| a.is_ok())
+    };
+    let plain = [
+        " xmlns=\"urn:amlyze-services:EvaluateCustomerService_v2r0\"",
+        " a='1'",
+        " a = \"1\" ",
+        "\ta=\r\n'x\"y'\n",
+        " a=\"1\"b='2'",
+        " a\"b=\"c\"",
+        " a=\"\" b=\"\" c=\"\" d=\"\" e=\"\" f=\"\" g=\"\" h=\"\"",
+        " ",
+    ];
+    for rest in plain {
+        assert!(plain_attributes(rest.as_bytes()), "{rest:?}");
+        assert!(quick_ok(rest), "{rest:?}");
+    }
+    let left = [
+        " =\"x\"",
+        " a",
+        " a=",
+        " a =",
+        " a=\"1",
+        " a=1",
+        " a b=\"1\"",
+        " a=\"1\" a='2'",
+        " a=\"1\" b=\"2\" a=\"3\"",
+        " a=\"\" b=\"\" c=\"\" d=\"\" e=\"\" f=\"\" g=\"\" h=\"\" i=\"\"",
+        " a='1' =\"2\"",
+    ];
+    for rest in left {
+        assert!(!plain_attributes(rest.as_bytes()), "{rest:?}");
+    }
+    // Whatever the answer, a yes is quick-xml's yes: every joining of the pieces above.
+    for a in plain.iter().chain(&left) {
+        for b in plain.iter().chain(&left) {
+            let rest = format!("{a}{b}");
+            if plain_attributes(rest.as_bytes()) {
+                assert!(quick_ok(&rest), "{rest:?}");
+            }
+        }
+    }
+}
