@@ -23,7 +23,7 @@ corpus="$work/corpus-1000000.ndjson"
 (cd "$repo" && cargo build --release --locked -q && cargo build --release --locked -q --example fill_ledger)
 bin="$repo/target/release/leadbatch"
 ledger="$work/ledger-$keys.db"
-[ -f "$ledger" ] || "$repo/target/release/examples/fill_ledger" "$ledger" "$keys"
+[ -f "$ledger" ] || { "$repo/target/release/examples/fill_ledger" "$ledger" "$keys" && sync "$ledger"; }
 plain=() with=()
 for i in $(seq "$runs"); do
   rm -rf "$work/out-ledger"

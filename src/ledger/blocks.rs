@@ -9,19 +9,22 @@
 //! inserts; the bytes are the entries themselves, with the run and the source written once
 //! for a row of entries that share them.
 //!
-//! An entry is: the hash (u64 LE), the key, then for a communicationNumber the payload's
-//! digest; the run id; for a communicationNumber the source and the record. A block never
-//! ends between two entries of the same hash, so a key's entries are in one block. Two
-//! layouts (`Layout`, per segment in `key_segments.layout`):
+//! An entry is: the key, then for a communicationNumber the payload's digest; the run id;
+//! for a communicationNumber the source and the record. A block never ends between two
+//! entries of the same hash, so a key's entries are in one block. Two layouts (`Layout`,
+//! per segment in `key_segments.layout`):
 //! - `Compact` (written since schema version 5): lengths and the record are LEB128
 //!   varints; a text's length is stored plus one, and 0 says "as in the entry before"
 //!   (never for the key, never in a block's first entry); the digest is its length
-//!   (16: XXH3-128, 32: BLAKE3 carried over from version 4) and its bytes. About 45 bytes
-//!   for a communicationNumber, 20 for a customerExtId.
-//! - `Fixed` (schema version 4, read only): lengths u32 LE with `u32::MAX` for "the same",
-//!   a 32-byte BLAKE3 digest, the record u64 LE. About 70 and 30 bytes. A night's commit
-//!   wrote, checkpointed and checksummed every one of those bytes twice (the WAL, then the
-//!   database), so a third fewer bytes is a third less of that work.
+//!   (16: XXH3-128, 32: BLAKE3 carried over from version 4) and its bytes. The hash is not
+//!   stored: it is the key's `key_hash`, computed again where it is needed (a merge, a
+//!   check), and a lookup compares keys in the one block that can hold its key. About 37
+//!   bytes for a communicationNumber, 12 for a customerExtId.
+//! - `Fixed` (schema version 4, read only): each entry starts with its hash (u64 LE);
+//!   lengths u32 LE with `u32::MAX` for "the same", a 32-byte BLAKE3 digest, the record
+//!   u64 LE. About 70 and 30 bytes. A night's commit writes, checkpoints and checksums
+//!   every one of those bytes twice (the WAL, then the database): half the bytes is half
+//!   of that work.
 
 use std::io;
 
@@ -167,10 +170,9 @@ fn put_text_or_same(out: &mut Vec<u8>, text: &str, before: Option<&str>) {
     }
 }
 
-/// Appends `e` to `out` in the `Compact` layout; `before` is the entry before it in the
-/// same block, if any.
+/// Appends `e` to `out` in the `Compact` layout (without its hash); `before` is the entry
+/// before it in the same block, if any.
 pub(super) fn encode(out: &mut Vec<u8>, kind: Kind, e: EntryRef, before: Option<&Entry>) {
-    out.extend_from_slice(&e.hash.to_le_bytes());
     put_text(out, e.key);
     if kind.has_details() {
         let digest = e.payload_digest.bytes();
@@ -264,12 +266,15 @@ impl<'a> Decoder<'a> {
     }
 
     /// The next entry into `e` (whose run and source are the previous entry's, for
-    /// "the same"); `false` at the end.
+    /// "the same"); `false` at the end. In the `Compact` layout `e.hash` is left as it is:
+    /// the caller knows it, or asks `next_hashed`.
     pub(super) fn next_into(&mut self, e: &mut Entry, first: bool) -> io::Result<bool> {
         if self.bytes.is_empty() {
             return Ok(false);
         }
-        e.hash = self.u64()?;
+        if self.layout == Layout::Fixed {
+            e.hash = self.u64()?;
+        }
         self.text(&mut e.key, false)?;
         if self.kind.has_details() {
             e.payload_digest = self.digest()?;
@@ -284,9 +289,18 @@ impl<'a> Decoder<'a> {
         }
         Ok(true)
     }
+
+    /// The same, with the hash of an entry of the `Compact` layout computed (`key_hash`).
+    pub(super) fn next_hashed(&mut self, e: &mut Entry, first: bool) -> io::Result<bool> {
+        let more = self.next_into(e, first)?;
+        if more && self.layout == Layout::Compact {
+            e.hash = super::filter::key_hash(&e.key);
+        }
+        Ok(more)
+    }
 }
 
-/// The entry of `key` in a block, if the block has it.
+/// The entry of `key` (whose `key_hash` is `hash`) in a block, if the block has it.
 pub(super) fn find_in_block(
     block: &[u8],
     kind: Kind,
@@ -299,10 +313,11 @@ pub(super) fn find_in_block(
     let mut first = true;
     while d.next_into(&mut e, first)? {
         first = false;
-        if e.hash == hash && e.key == key {
+        if e.key == key && (layout == Layout::Compact || e.hash == hash) {
+            e.hash = hash;
             return Ok(Some(e));
         }
-        if e.hash > hash {
+        if layout == Layout::Fixed && e.hash > hash {
             break;
         }
     }
@@ -383,22 +398,30 @@ mod tests {
             payload_digest: PayloadDigest::Xxh3([hash as u8; 16]),
             run_id: run.into(),
             source: source.into(),
-            record: hash * 10,
+            record: hash % 1000,
         }
     }
 
     #[test]
     fn blocks_keep_every_entry_and_never_split_a_hash() {
         let mut p = Packer::new(Kind::CommunicationNumber, block_bytes(4096));
+        // Each key twice (two entries of one hash, as two runs would have it), in hash
+        // order; runs and sources change every 7 and 13 entries.
+        let mut keys: Vec<(u64, String)> = (0..1_000u64)
+            .map(|i| format!("CN-{i}"))
+            .map(|k| (super::super::filter::key_hash(&k), k))
+            .collect();
+        keys.sort();
         let mut all = Vec::new();
-        for i in 0..2_000u64 {
-            // Pairs of entries share a hash; runs and sources change every 7 and 13.
-            let e = entry(
-                i / 2,
-                &format!("CN-{i}"),
+        for i in 0..2_000usize {
+            let (hash, key) = &keys[i / 2];
+            let mut e = entry(
+                *hash,
+                key,
                 &format!("run-{}", i / 7),
                 &format!("f{}", i / 13),
             );
+            e.record = i as u64;
             p.push(&e);
             all.push(e);
         }
@@ -409,7 +432,7 @@ mod tests {
             let mut d = Decoder::new(bytes, Kind::CommunicationNumber, Layout::Compact);
             let mut e = Entry::default();
             let mut is_first = true;
-            while d.next_into(&mut e, is_first).unwrap() {
+            while d.next_hashed(&mut e, is_first).unwrap() {
                 if is_first {
                     assert_eq!(e.hash, *first);
                 }
@@ -418,9 +441,10 @@ mod tests {
             }
         }
         assert_eq!(back, all);
-        // No hash in two blocks, and every key found in its block.
+        // No hash in two blocks, and every key found in its block (its first entry).
         let firsts: Vec<u64> = blocks.iter().map(|b| b.0).collect();
-        for e in &all {
+        for pair in all.chunks(2) {
+            let e = &pair[0];
             let i = firsts.partition_point(|f| *f <= e.hash) - 1;
             let found = find_in_block(
                 &blocks[i].1,
@@ -430,6 +454,12 @@ mod tests {
                 &e.key,
             );
             assert_eq!(found.unwrap().as_ref(), Some(e));
+            assert!(
+                blocks[i]
+                    .1
+                    .windows(pair[1].key.len())
+                    .any(|w| w == pair[1].key.as_bytes())
+            );
         }
         assert_eq!(
             find_in_block(
@@ -437,7 +467,7 @@ mod tests {
                 Kind::CommunicationNumber,
                 Layout::Compact,
                 0,
-                "CN-9"
+                "CN-99999"
             )
             .unwrap(),
             None

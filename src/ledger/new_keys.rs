@@ -72,7 +72,8 @@ impl NewKeys {
     }
 
     /// Sorts the gathered entries by hash and appends them to the spill as a sorted run,
-    /// each entry after its length (u32 LE).
+    /// each entry after its length (u32 LE) and its hash (u64 LE: the compact layout does
+    /// not hold it).
     fn write_chunk(&mut self, kind: Kind) -> io::Result<()> {
         let pile = &mut self.piles[kind.slot()];
         if pile.index.is_empty() {
@@ -80,8 +81,9 @@ impl NewKeys {
         }
         pile.index.sort_unstable_by_key(|&(hash, at, _)| (hash, at));
         let start = self.spill.len();
-        for &(_, at, len) in &pile.index {
+        for &(hash, at, len) in &pile.index {
             self.spill.append(&len.to_le_bytes())?;
+            self.spill.append(&hash.to_le_bytes())?;
             self.spill
                 .append(&pile.chunk[at as usize..(at + len) as usize])?;
         }
@@ -179,12 +181,14 @@ impl RunReader {
 
     /// Reads the next entry into `self.entry`; `false` at the end of the run.
     fn advance(&mut self, spill: &Stored) -> io::Result<bool> {
-        self.fill(spill, 4)?;
-        let Some(len) = self.window.get(self.pos..self.pos + 4) else {
+        self.fill(spill, 12)?;
+        let Some(head) = self.window.get(self.pos..self.pos + 12) else {
             return Ok(false);
         };
+        let (len, hash) = head.split_at(4);
         let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
-        self.pos += 4;
+        self.entry.hash = u64::from_le_bytes(hash.try_into().unwrap_or_default());
+        self.pos += 12;
         self.fill(spill, len)?;
         let bytes = self
             .window

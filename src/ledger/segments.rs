@@ -580,7 +580,7 @@ impl Cursor {
                 let mut d = blocks::Decoder::new(block, self.kind, self.layout);
                 let mut e = Entry::default();
                 let mut first = true;
-                while d.next_into(&mut e, first).map_err(io)? {
+                while d.next_hashed(&mut e, first).map_err(io)? {
                     first = false;
                     self.entries.push_back(e.clone());
                 }
