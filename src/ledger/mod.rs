@@ -518,14 +518,9 @@ fn pack_kind(
     let stopped = || std::io::Error::other("the commit stopped");
     let mut builder = segments::SegmentBuilder::new(kind, count, block_bytes);
     let mut batch = Vec::new();
-    // One entry reused for every key (its strings keep their buffers): the new keys carry
-    // no run id until here.
-    let mut scratch = blocks::Entry::default();
-    sorted.each_sorted(kind, &mut |e| {
-        scratch.clone_from(e);
-        scratch.run_id.clear();
-        scratch.run_id.push_str(run_id);
-        batch.extend(builder.push(&scratch));
+    sorted.each_stored(kind, &mut |hash, entry| {
+        // The new keys carry no run id until here.
+        batch.extend(builder.push_stored(hash, entry, run_id)?);
         if batch.len() >= 64 {
             let full = std::mem::take(&mut batch);
             send.send(Packed::Blocks(kind, full))

@@ -15,7 +15,9 @@ use std::collections::BinaryHeap;
 use std::io;
 use std::path::Path;
 
-use super::blocks::{Decoder, Entry, EntryRef, Kind, Layout, encode};
+#[cfg(test)]
+use super::blocks::{Decoder, Entry, Layout};
+use super::blocks::{EntryRef, Kind, encode};
 use crate::spill::{Spill, Stored};
 
 /// Entries gathered before they are sorted and written: 4 MiB a kind.
@@ -114,53 +116,78 @@ pub(super) struct SortedKeys {
 }
 
 impl SortedKeys {
-    /// Each entry of a kind in hash order (entries of one hash in the order they came).
-    pub(super) fn each_sorted(
+    /// Each entry of a kind in hash order (entries of one hash in the order they came), as
+    /// its hash and its bytes (written by `encode` without `before`).
+    pub(super) fn each_stored(
         &self,
         kind: Kind,
-        f: &mut dyn FnMut(&Entry) -> io::Result<()>,
+        f: &mut dyn FnMut(u64, &[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
         let mut readers: Vec<RunReader> = self.runs[kind.slot()]
             .iter()
-            .map(|&(start, len)| RunReader::new(kind, start, len))
+            .map(|&(start, len)| RunReader::new(start, len))
             .collect();
         let mut heap = BinaryHeap::with_capacity(readers.len());
         for (i, r) in readers.iter_mut().enumerate() {
             if r.advance(&self.stored)? {
-                heap.push(Reverse((r.entry.hash, i)));
+                heap.push(Reverse((r.hash, i)));
             }
         }
-        while let Some(Reverse((_, i))) = heap.pop() {
-            f(&readers[i].entry)?;
+        while let Some(Reverse((hash, i))) = heap.pop() {
+            f(hash, readers[i].entry())?;
             if readers[i].advance(&self.stored)? {
-                heap.push(Reverse((readers[i].entry.hash, i)));
+                heap.push(Reverse((readers[i].hash, i)));
             }
         }
         Ok(())
+    }
+
+    /// The same, each entry decoded.
+    #[cfg(test)]
+    fn each_sorted(
+        &self,
+        kind: Kind,
+        f: &mut dyn FnMut(&Entry) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut e = Entry::default();
+        self.each_stored(kind, &mut |hash, bytes| {
+            let mut d = Decoder::new(bytes, kind, Layout::Compact);
+            if !d.next_into(&mut e, true)? {
+                return Err(io::Error::other("an empty entry"));
+            }
+            e.hash = hash;
+            f(&e)
+        })
     }
 }
 
 /// One sorted run of the spill, read a window at a time.
 struct RunReader {
-    kind: Kind,
     /// Where the unread part of the run starts in the spill, and where the run ends.
     at: u64,
     end: u64,
     window: Vec<u8>,
     pos: usize,
-    entry: Entry,
+    /// The current entry: its hash, and where its bytes are in `window`.
+    hash: u64,
+    current: std::ops::Range<usize>,
 }
 
 impl RunReader {
-    fn new(kind: Kind, start: u64, len: u64) -> Self {
+    fn new(start: u64, len: u64) -> Self {
         RunReader {
-            kind,
             at: start,
             end: start + len,
             window: Vec::new(),
             pos: 0,
-            entry: Entry::default(),
+            hash: 0,
+            current: 0..0,
         }
+    }
+
+    /// The current entry's bytes.
+    fn entry(&self) -> &[u8] {
+        &self.window[self.current.clone()]
     }
 
     /// Makes at least `n` unread bytes available in the window (fewer only at the end).
@@ -179,7 +206,7 @@ impl RunReader {
         Ok(())
     }
 
-    /// Reads the next entry into `self.entry`; `false` at the end of the run.
+    /// Moves to the next entry; `false` at the end of the run.
     fn advance(&mut self, spill: &Stored) -> io::Result<bool> {
         self.fill(spill, 12)?;
         let Some(head) = self.window.get(self.pos..self.pos + 12) else {
@@ -187,19 +214,15 @@ impl RunReader {
         };
         let (len, hash) = head.split_at(4);
         let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
-        self.entry.hash = u64::from_le_bytes(hash.try_into().unwrap_or_default());
+        self.hash = u64::from_le_bytes(hash.try_into().unwrap_or_default());
         self.pos += 12;
         self.fill(spill, len)?;
-        let bytes = self
-            .window
-            .get(self.pos..self.pos + len)
-            .ok_or_else(|| io::Error::other("internal error: a short entry in the new keys"))?;
-        let mut d = Decoder::new(bytes, self.kind, Layout::Compact);
-        if !d.next_into(&mut self.entry, true)? {
+        if len == 0 || self.window.len() < self.pos + len {
             return Err(io::Error::other(
-                "internal error: an empty entry in the new keys",
+                "internal error: a short or empty entry in the new keys",
             ));
         }
+        self.current = self.pos..self.pos + len;
         self.pos += len;
         Ok(true)
     }

@@ -25,7 +25,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::blocks::{self, Entry, Kind, Layout, Packer, find_in_block, stored_hash};
+use super::blocks::{self, Entry, EntryRef, Kind, Layout, Packer, find_in_block, stored_hash};
 use super::filter::Filter;
 use super::{Ledger, LedgerError, stored_filters};
 
@@ -235,11 +235,25 @@ impl SegmentBuilder {
     }
 
     /// Adds the next entry (in hash order); the blocks it finished, if any.
-    pub(super) fn push(&mut self, e: &Entry) -> Blocks {
+    pub(super) fn push(&mut self, e: EntryRef) -> Blocks {
         self.packer.push(e);
         self.filter.insert(e.hash);
         self.count += 1;
         self.packer.take_done()
+    }
+
+    /// Adds the next entry as the new keys' sorted runs hold it (`Packer::push_stored`);
+    /// the blocks it finished, if any.
+    pub(super) fn push_stored(
+        &mut self,
+        hash: u64,
+        entry: &[u8],
+        run_id: &str,
+    ) -> std::io::Result<Blocks> {
+        self.packer.push_stored(hash, entry, run_id)?;
+        self.filter.insert(hash);
+        self.count += 1;
+        Ok(self.packer.take_done())
     }
 
     /// Ends the last block: the remaining blocks, the filter and the number of entries.
@@ -273,7 +287,7 @@ impl<'t> SegmentWriter<'t> {
 
     /// Adds the next entry (in hash order).
     pub(super) fn push(&mut self, e: &Entry) -> Result<(), LedgerError> {
-        let done = self.builder.push(e);
+        let done = self.builder.push(e.as_ref());
         insert_blocks(self.tx, self.kind, self.segment, done)
     }
 
