@@ -25,7 +25,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::blocks::{self, Entry, EntryRef, Kind, Layout, Packer, find_in_block, stored_hash};
+use super::blocks::{self, Entry, Kind, Layout, find_in_block, stored_hash};
 use super::filter::Filter;
 use super::{Ledger, LedgerError, stored_filters};
 
@@ -208,134 +208,6 @@ pub(super) fn each_entry(
     while cursor.peek(conn)?.is_some() {
         let e = cursor.entries.pop_front().expect("peeked");
         f(&e)?;
-    }
-    Ok(())
-}
-
-/// Packs one kind of a new segment's entries, given in hash order, into blocks (in the
-/// `Compact` layout) and builds its filter: the part of writing a segment that needs no
-/// database, so that the commit can do it on a thread of its own (`Ledger::stage`).
-pub(super) struct SegmentBuilder {
-    packer: Packer,
-    filter: Filter,
-    count: u64,
-}
-
-/// Blocks ready to insert: (first hash, bytes).
-pub(super) type Blocks = Vec<(u64, Vec<u8>)>;
-
-impl SegmentBuilder {
-    /// For `keys` entries of a kind, in blocks of about `block_bytes` (`block_size`).
-    pub(super) fn new(kind: Kind, keys: u64, block_bytes: usize) -> Self {
-        SegmentBuilder {
-            packer: Packer::new(kind, block_bytes),
-            filter: Filter::with_capacity(keys),
-            count: 0,
-        }
-    }
-
-    /// Adds the next entry (in hash order); the blocks it finished, if any.
-    pub(super) fn push(&mut self, e: EntryRef) -> Blocks {
-        self.packer.push(e);
-        self.filter.insert(e.hash);
-        self.count += 1;
-        self.packer.take_done()
-    }
-
-    /// Adds the next entry as the new keys' sorted runs hold it (`Packer::push_stored`);
-    /// the blocks it finished, if any.
-    pub(super) fn push_stored(
-        &mut self,
-        hash: u64,
-        entry: &[u8],
-        run_id: &str,
-    ) -> std::io::Result<Blocks> {
-        self.packer.push_stored(hash, entry, run_id)?;
-        self.filter.insert(hash);
-        self.count += 1;
-        Ok(self.packer.take_done())
-    }
-
-    /// Ends the last block: the remaining blocks, the filter and the number of entries.
-    pub(super) fn finish(self) -> (Blocks, Filter, u64) {
-        (self.packer.finish(), self.filter, self.count)
-    }
-}
-
-/// Writes one kind of a new segment in one go: blocks as they fill, then its filter.
-pub(super) struct SegmentWriter<'t> {
-    tx: &'t Transaction<'t>,
-    kind: Kind,
-    segment: i64,
-    builder: SegmentBuilder,
-}
-
-impl<'t> SegmentWriter<'t> {
-    pub(super) fn new(
-        tx: &'t Transaction<'t>,
-        kind: Kind,
-        segment: i64,
-        keys: u64,
-    ) -> Result<Self, LedgerError> {
-        Ok(SegmentWriter {
-            tx,
-            kind,
-            segment,
-            builder: SegmentBuilder::new(kind, keys, block_size(tx)?),
-        })
-    }
-
-    /// Adds the next entry (in hash order).
-    pub(super) fn push(&mut self, e: &Entry) -> Result<(), LedgerError> {
-        let done = self.builder.push(e.as_ref());
-        insert_blocks(self.tx, self.kind, self.segment, done)
-    }
-
-    /// Writes the last block and the filter; the number of entries written.
-    pub(super) fn finish(self) -> Result<u64, LedgerError> {
-        let (done, filter, count) = self.builder.finish();
-        insert_blocks(self.tx, self.kind, self.segment, done)?;
-        save_filter(self.tx, self.kind, self.segment, &filter)?;
-        Ok(count)
-    }
-}
-
-/// The size of the blocks to write in this ledger, from its page size (`blocks::block_bytes`).
-pub(super) fn block_size(conn: &rusqlite::Connection) -> Result<usize, LedgerError> {
-    let page_size: u32 = conn
-        .query_row("PRAGMA page_size", [], |r| r.get(0))
-        .map_err(sql)?;
-    Ok(blocks::block_bytes(page_size))
-}
-
-/// Stores the filter of one kind of a segment.
-pub(super) fn save_filter(
-    tx: &Transaction,
-    kind: Kind,
-    segment: i64,
-    filter: &Filter,
-) -> Result<(), LedgerError> {
-    stored_filters::save(tx, &stored_filters::name(kind, segment), filter)
-}
-
-/// Inserts blocks of one kind of a segment.
-pub(super) fn insert_blocks(
-    tx: &Transaction,
-    kind: Kind,
-    segment: i64,
-    done: Blocks,
-) -> Result<(), LedgerError> {
-    if done.is_empty() {
-        return Ok(());
-    }
-    let mut st = tx
-        .prepare_cached(
-            "INSERT INTO key_blocks(kind, segment, first_hash, entries) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .map_err(sql)?;
-    for (first, bytes) in done {
-        st.execute(params![kind.id(), segment, stored_hash(first), bytes])
-            .map_err(sql)?;
     }
     Ok(())
 }
@@ -618,6 +490,11 @@ fn merge_group(sizes: &[(i64, i64)]) -> Vec<i64> {
     }
     group
 }
+
+mod write;
+pub(super) use write::{
+    Blocks, SegmentBuilder, SegmentWriter, block_size, insert_blocks, save_filter,
+};
 
 #[cfg(test)]
 mod tests;
